@@ -44,13 +44,10 @@ function generateTs(schema: Schema): void {
     const z = out.import("z", "zod");
     const ctx: Ctx = { out, z, file };
     printHelpers(out, z);
-    for (const type of nestedTypes(file)) {
-      if (type.kind === "enum") {
-        printEnum(ctx, type);
-      } else if (type.kind === "message") {
-        printMessage(ctx, type);
-      }
-    }
+    const types = [...nestedTypes(file)];
+    // Enums first: message schemas refer to them directly, and to other messages lazily.
+    for (const type of types) if (type.kind === "enum") printEnum(ctx, type);
+    for (const type of types) if (type.kind === "message") printMessage(ctx, type);
   }
 }
 

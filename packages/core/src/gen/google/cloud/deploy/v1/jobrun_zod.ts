@@ -62,6 +62,31 @@ function exclusiveKeys(groups: readonly (readonly string[])[], oneofs: readonly 
 }
 
 /**
+ * JSON form of google.cloud.deploy.v1.JobRun.State: a value name, or any integer (proto3 enums are open).
+ */
+export const JobRun_StateJsonSchema = z.union([z.enum(["STATE_UNSPECIFIED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "TERMINATING", "TERMINATED"]), z.number().int()]);
+
+/**
+ * JSON form of google.cloud.deploy.v1.DeployJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
+ */
+export const DeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "MISSING_RESOURCES_FOR_CANARY", "CLOUD_BUILD_REQUEST_FAILED", "DEPLOY_FEATURE_NOT_SUPPORTED"]), z.number().int()]);
+
+/**
+ * JSON form of google.cloud.deploy.v1.VerifyJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
+ */
+export const VerifyJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "VERIFICATION_CONFIG_NOT_FOUND", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int()]);
+
+/**
+ * JSON form of google.cloud.deploy.v1.PredeployJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
+ */
+export const PredeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int()]);
+
+/**
+ * JSON form of google.cloud.deploy.v1.PostdeployJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
+ */
+export const PostdeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int()]);
+
+/**
  * JSON form of google.cloud.deploy.v1.JobRun, as protobuf-es `fromJson` accepts it.
  */
 export const JobRunJsonSchema = z.strictObject({
@@ -94,11 +119,6 @@ export const JobRunJsonSchema = z.strictObject({
 }).superRefine(exclusiveKeys([["phaseId","phase_id"],["jobId","job_id"],["createTime","create_time"],["startTime","start_time"],["endTime","end_time"],["deployJobRun","deploy_job_run"],["verifyJobRun","verify_job_run"],["predeployJobRun","predeploy_job_run"],["postdeployJobRun","postdeploy_job_run"],["createChildRolloutJobRun","create_child_rollout_job_run"],["advanceChildRolloutJobRun","advance_child_rollout_job_run"]], [["deployJobRun","deploy_job_run","verifyJobRun","verify_job_run","predeployJobRun","predeploy_job_run","postdeployJobRun","postdeploy_job_run","createChildRolloutJobRun","create_child_rollout_job_run","advanceChildRolloutJobRun","advance_child_rollout_job_run"]]));
 
 /**
- * JSON form of google.cloud.deploy.v1.JobRun.State: a value name, or any integer (proto3 enums are open).
- */
-export const JobRun_StateJsonSchema = z.union([z.enum(["STATE_UNSPECIFIED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "TERMINATING", "TERMINATED"]), z.number().int()]);
-
-/**
  * JSON form of google.cloud.deploy.v1.DeployJobRun, as protobuf-es `fromJson` accepts it.
  */
 export const DeployJobRunJsonSchema = z.strictObject({
@@ -110,11 +130,6 @@ export const DeployJobRunJsonSchema = z.strictObject({
   "metadata": z.lazy(() => DeployJobRunMetadataJsonSchema).nullable().optional(),
   "artifact": z.lazy(() => DeployArtifactJsonSchema).nullable().optional(),
 }).superRefine(exclusiveKeys([["failureCause","failure_cause"],["failureMessage","failure_message"]], []));
-
-/**
- * JSON form of google.cloud.deploy.v1.DeployJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
- */
-export const DeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "MISSING_RESOURCES_FOR_CANARY", "CLOUD_BUILD_REQUEST_FAILED", "DEPLOY_FEATURE_NOT_SUPPORTED"]), z.number().int()]);
 
 /**
  * JSON form of google.cloud.deploy.v1.DeployJobRunMetadata, as protobuf-es `fromJson` accepts it.
@@ -179,11 +194,6 @@ export const VerifyJobRunJsonSchema = z.strictObject({
 }).superRefine(exclusiveKeys([["artifactUri","artifact_uri"],["eventLogPath","event_log_path"],["failureCause","failure_cause"],["failureMessage","failure_message"]], []));
 
 /**
- * JSON form of google.cloud.deploy.v1.VerifyJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
- */
-export const VerifyJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "VERIFICATION_CONFIG_NOT_FOUND", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int()]);
-
-/**
  * JSON form of google.cloud.deploy.v1.PredeployJobRun, as protobuf-es `fromJson` accepts it.
  */
 export const PredeployJobRunJsonSchema = z.strictObject({
@@ -195,11 +205,6 @@ export const PredeployJobRunJsonSchema = z.strictObject({
 }).superRefine(exclusiveKeys([["failureCause","failure_cause"],["failureMessage","failure_message"]], []));
 
 /**
- * JSON form of google.cloud.deploy.v1.PredeployJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
- */
-export const PredeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int()]);
-
-/**
  * JSON form of google.cloud.deploy.v1.PostdeployJobRun, as protobuf-es `fromJson` accepts it.
  */
 export const PostdeployJobRunJsonSchema = z.strictObject({
@@ -209,11 +214,6 @@ export const PostdeployJobRunJsonSchema = z.strictObject({
   "failureMessage": z.string().nullable().optional(),
   "failure_message": z.string().nullable().optional(),
 }).superRefine(exclusiveKeys([["failureCause","failure_cause"],["failureMessage","failure_message"]], []));
-
-/**
- * JSON form of google.cloud.deploy.v1.PostdeployJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
- */
-export const PostdeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int()]);
 
 /**
  * JSON form of google.cloud.deploy.v1.CreateChildRolloutJobRun, as protobuf-es `fromJson` accepts it.

@@ -1,0 +1,66 @@
+import { ApiError } from "./errors/api-error.js";
+import type { CallOptions } from "./service.js";
+
+/** An AbortSignal that fires on the caller's signal or on the timeout, and the means to stop the timer. */
+export interface CallSignal {
+  readonly signal: AbortSignal;
+  /** Clears the timer; call it when the call settles so no timer outlives it. */
+  dispose(): void;
+}
+
+/**
+ * Combines `signal` and `timeoutMs` of CallOptions into one AbortSignal whose `reason` is already the
+ * ApiError the call should reject with: CANCELLED for the caller's abort, DEADLINE_EXCEEDED for the
+ * timeout. Every JobRunService implementation uses it so they all fail alike.
+ */
+export function callSignal(options: CallOptions = {}): CallSignal {
+  const controller = new AbortController();
+  const { signal, timeoutMs } = options;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => controller.abort(cancelledError(signal?.reason));
+  if (signal?.aborted) {
+    onAbort();
+  } else {
+    signal?.addEventListener("abort", onAbort, { once: true });
+  }
+  if (timeoutMs !== undefined && !controller.signal.aborted) {
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
+      throw new ApiError("INVALID_ARGUMENT", `timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`);
+    }
+    timer = setTimeout(
+      () => controller.abort(new ApiError("DEADLINE_EXCEEDED", `the call did not finish within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  }
+  return {
+    signal: controller.signal,
+    dispose() {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
+function cancelledError(reason: unknown): ApiError {
+  if (reason instanceof ApiError) return reason;
+  return new ApiError("CANCELLED", "the call was cancelled by the caller", { cause: reason });
+}
+
+/** Rejects with the signal's reason as soon as it aborts; resolves with `work` otherwise. */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,150 @@
+import {
+  DeployJobRun_FailureCause,
+  type JobRun,
+  PostdeployJobRun_FailureCause,
+  PredeployJobRun_FailureCause,
+  VerifyJobRun_FailureCause,
+} from "../gen/google/cloud/deploy/v1/jobrun_pb.js";
+import type { JobKind } from "./job-kind.js";
+
+/** Why a run failed, as its job kind reports it. The four FailureCause enums differ (trap: value 4/5). */
+export interface Failure {
+  readonly kind: JobKind;
+  /** The enum value name, e.g. "EXECUTION_FAILED". */
+  readonly cause: string;
+  /** One line for people, e.g. "The deploy failed; the Cloud Build logs say why." */
+  readonly explanation: string;
+  /** The server's failure_message, "" when none. */
+  readonly message: string;
+}
+
+const cloudBuildUnavailable =
+  "Cloud Build is not enabled in the project, or Cloud Deploy lacks permission to use it.";
+const deadlineExceeded = "The job did not finish within its allowed time.";
+const requestFailed = "Cloud Build refused or failed the request; the failure message has the details.";
+
+const deploy: Readonly<Record<DeployJobRun_FailureCause, string>> = {
+  [DeployJobRun_FailureCause.FAILURE_CAUSE_UNSPECIFIED]: "No failure cause was reported.",
+  [DeployJobRun_FailureCause.CLOUD_BUILD_UNAVAILABLE]: cloudBuildUnavailable,
+  [DeployJobRun_FailureCause.EXECUTION_FAILED]: "The deploy failed; the Cloud Build logs say why.",
+  [DeployJobRun_FailureCause.DEADLINE_EXCEEDED]: deadlineExceeded,
+  [DeployJobRun_FailureCause.MISSING_RESOURCES_FOR_CANARY]:
+    "Runtime resources the canary needs (a Service, a Deployment or an HTTPRoute) are missing.",
+  [DeployJobRun_FailureCause.CLOUD_BUILD_REQUEST_FAILED]: requestFailed,
+  [DeployJobRun_FailureCause.DEPLOY_FEATURE_NOT_SUPPORTED]:
+    "The deploy uses a feature that this target or runtime does not support.",
+};
+
+const verify: Readonly<Record<VerifyJobRun_FailureCause, string>> = {
+  [VerifyJobRun_FailureCause.FAILURE_CAUSE_UNSPECIFIED]: "No failure cause was reported.",
+  [VerifyJobRun_FailureCause.CLOUD_BUILD_UNAVAILABLE]: cloudBuildUnavailable,
+  [VerifyJobRun_FailureCause.EXECUTION_FAILED]: "The verification failed; the Cloud Build logs say why.",
+  [VerifyJobRun_FailureCause.DEADLINE_EXCEEDED]: deadlineExceeded,
+  [VerifyJobRun_FailureCause.VERIFICATION_CONFIG_NOT_FOUND]:
+    "No verify section was found in the Skaffold configuration.",
+  [VerifyJobRun_FailureCause.CLOUD_BUILD_REQUEST_FAILED]: requestFailed,
+};
+
+const predeploy: Readonly<Record<PredeployJobRun_FailureCause, string>> = {
+  [PredeployJobRun_FailureCause.FAILURE_CAUSE_UNSPECIFIED]: "No failure cause was reported.",
+  [PredeployJobRun_FailureCause.CLOUD_BUILD_UNAVAILABLE]: cloudBuildUnavailable,
+  [PredeployJobRun_FailureCause.EXECUTION_FAILED]: "The predeploy actions failed; the Cloud Build logs say why.",
+  [PredeployJobRun_FailureCause.DEADLINE_EXCEEDED]: deadlineExceeded,
+  [PredeployJobRun_FailureCause.CLOUD_BUILD_REQUEST_FAILED]: requestFailed,
+};
+
+const postdeploy: Readonly<Record<PostdeployJobRun_FailureCause, string>> = {
+  [PostdeployJobRun_FailureCause.FAILURE_CAUSE_UNSPECIFIED]: "No failure cause was reported.",
+  [PostdeployJobRun_FailureCause.CLOUD_BUILD_UNAVAILABLE]: cloudBuildUnavailable,
+  [PostdeployJobRun_FailureCause.EXECUTION_FAILED]: "The postdeploy actions failed; the Cloud Build logs say why.",
+  [PostdeployJobRun_FailureCause.DEADLINE_EXCEEDED]: deadlineExceeded,
+  [PostdeployJobRun_FailureCause.CLOUD_BUILD_REQUEST_FAILED]: requestFailed,
+};
+
+interface Explained {
+  readonly cause: string;
+  readonly explanation: string;
+}
+
+/** Looks a cause up by number in its kind's table; numbers from a newer API get a generic line. */
+function explain(
+  table: Readonly<Record<number, string>>,
+  names: Readonly<Record<number, string>>,
+  cause: number,
+): Explained {
+  const name: string | undefined = names[cause];
+  const explanation: string | undefined = table[cause];
+  return {
+    cause: name ?? String(cause),
+    explanation: explanation ?? `An unknown failure cause (${cause}) was reported.`,
+  };
+}
+
+/** The one-line explanation of a failure cause of a job kind. Unknown numbers get a generic line. */
+export function explainFailureCause(kind: JobKind, cause: number): string {
+  switch (kind) {
+    case "deploy":
+      return explain(deploy, DeployJobRun_FailureCause, cause).explanation;
+    case "verify":
+      return explain(verify, VerifyJobRun_FailureCause, cause).explanation;
+    case "predeploy":
+      return explain(predeploy, PredeployJobRun_FailureCause, cause).explanation;
+    case "postdeploy":
+      return explain(postdeploy, PostdeployJobRun_FailureCause, cause).explanation;
+    default:
+      return "Child-rollout jobs report no failure cause; see the child rollout.";
+  }
+}
+
+/**
+ * The failure a run reports, or `undefined` when its kind has no failure cause set
+ * (still running, succeeded, or a child-rollout job).
+ */
+export function failureOf(run: Pick<JobRun, "jobRun">): Failure | undefined {
+  const { jobRun } = run;
+  switch (jobRun.case) {
+    case "deployJobRun":
+      return failure("deploy", explain(deploy, DeployJobRun_FailureCause, jobRun.value.failureCause), jobRun.value);
+    case "verifyJobRun":
+      return failure("verify", explain(verify, VerifyJobRun_FailureCause, jobRun.value.failureCause), jobRun.value);
+    case "predeployJobRun":
+      return failure(
+        "predeploy",
+        explain(predeploy, PredeployJobRun_FailureCause, jobRun.value.failureCause),
+        jobRun.value,
+      );
+    case "postdeployJobRun":
+      return failure(
+        "postdeploy",
+        explain(postdeploy, PostdeployJobRun_FailureCause, jobRun.value.failureCause),
+        jobRun.value,
+      );
+    default:
+      return undefined;
+  }
+}
+
+function failure(
+  kind: JobKind,
+  explained: Explained,
+  value: { failureCause: number; failureMessage: string },
+): Failure | undefined {
+  if (value.failureCause === 0 && value.failureMessage === "") return undefined;
+  return { kind, ...explained, message: value.failureMessage };
+}
+
+/** The FailureCause value names of a job kind, in number order (for filters, pickers and tests). */
+export function failureCauseNames(kind: JobKind): readonly string[] {
+  const e =
+    kind === "deploy"
+      ? DeployJobRun_FailureCause
+      : kind === "verify"
+        ? VerifyJobRun_FailureCause
+        : kind === "predeploy"
+          ? PredeployJobRun_FailureCause
+          : kind === "postdeploy"
+            ? PostdeployJobRun_FailureCause
+            : undefined;
+  if (e === undefined) return [];
+  return Object.values(e).filter((v): v is string => typeof v === "string");
+}

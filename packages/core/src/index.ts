@@ -1,0 +1,146 @@
+// @jobrun/core: the JobRun schema's types and everything the frontends share. Explicit exports only:
+// what is not listed here is internal.
+
+export type { CallOptions, GetJobRunRequestInit, JobRunService, ListJobRunsRequestInit, TerminateJobRunRequestInit } from "./service.js";
+export { type CallSignal, callSignal, raceAbort } from "./call-options.js";
+export { listAllJobRuns } from "./list-all.js";
+
+// Generated messages and enums (protobuf-es).
+export {
+  type AdvanceChildRolloutJobRun,
+  type AdvanceChildRolloutJobRunJson,
+  AdvanceChildRolloutJobRunSchema,
+  CloudDeploy,
+  type CloudRunMetadata,
+  type CloudRunMetadataJson,
+  CloudRunMetadataSchema,
+  type CreateChildRolloutJobRun,
+  type CreateChildRolloutJobRunJson,
+  CreateChildRolloutJobRunSchema,
+  type CustomMetadata,
+  type CustomMetadataJson,
+  CustomMetadataSchema,
+  type CustomTargetDeployMetadata,
+  type CustomTargetDeployMetadataJson,
+  CustomTargetDeployMetadataSchema,
+  type DeployArtifact,
+  type DeployArtifactJson,
+  DeployArtifactSchema,
+  type DeployJobRun,
+  DeployJobRun_FailureCause,
+  type DeployJobRun_FailureCauseJson,
+  DeployJobRun_FailureCauseSchema,
+  type DeployJobRunJson,
+  type DeployJobRunMetadata,
+  type DeployJobRunMetadataJson,
+  DeployJobRunMetadataSchema,
+  DeployJobRunSchema,
+  file_google_cloud_deploy_v1_jobrun,
+  type GetJobRunRequest,
+  type GetJobRunRequestJson,
+  GetJobRunRequestSchema,
+  type JobRun,
+  JobRun_State,
+  type JobRun_StateJson,
+  JobRun_StateSchema,
+  type JobRunJson,
+  JobRunSchema,
+  type ListJobRunsRequest,
+  type ListJobRunsRequestJson,
+  ListJobRunsRequestSchema,
+  type ListJobRunsResponse,
+  type ListJobRunsResponseJson,
+  ListJobRunsResponseSchema,
+  type PostdeployJobRun,
+  PostdeployJobRun_FailureCause,
+  type PostdeployJobRun_FailureCauseJson,
+  PostdeployJobRun_FailureCauseSchema,
+  type PostdeployJobRunJson,
+  PostdeployJobRunSchema,
+  type PredeployJobRun,
+  PredeployJobRun_FailureCause,
+  type PredeployJobRun_FailureCauseJson,
+  PredeployJobRun_FailureCauseSchema,
+  type PredeployJobRunJson,
+  PredeployJobRunSchema,
+  type TerminateJobRunRequest,
+  type TerminateJobRunRequestJson,
+  TerminateJobRunRequestSchema,
+  type TerminateJobRunResponse,
+  type TerminateJobRunResponseJson,
+  TerminateJobRunResponseSchema,
+  type VerifyJobRun,
+  VerifyJobRun_FailureCause,
+  type VerifyJobRun_FailureCauseJson,
+  VerifyJobRun_FailureCauseSchema,
+  type VerifyJobRunJson,
+  VerifyJobRunSchema,
+} from "./gen/google/cloud/deploy/v1/jobrun_pb.js";
+
+// Resource names.
+export {
+  deployPolicyName,
+  type DeployPolicyNameParts,
+  parseDeployPolicyName,
+} from "./names/deploy-policy-name.js";
+export {
+  isJobRunInParent,
+  isJobRunName,
+  isRolloutName,
+  jobRunName,
+  type JobRunNameParts,
+  parseJobRunName,
+  parseRolloutName,
+  rolloutName,
+  type RolloutNameParts,
+  rolloutOfJobRun,
+} from "./names/job-run-name.js";
+export { hasWildcard, type ParseNameOptions } from "./names/resource-pattern.js";
+export { MAX_SEGMENT_LENGTH, WILDCARD } from "./names/segment.js";
+
+// REST surface.
+export { buildHttpRequest, type BuildOptions, type HttpRequestParts, type RequestSchemaOf, routingHeader } from "./rest/build-http-request.js";
+export { ENUM_ENCODING_INT_PARAM, enumEncodingFromQuery } from "./rest/enum-encoding.js";
+export { matchRoute, matchTemplate, type RouteMatch } from "./rest/match-route.js";
+export { type PathTemplate, parsePathTemplate, type TemplateSegment } from "./rest/path-template.js";
+export { type HttpMethod, type Route, routeOf, routes, type RpcName } from "./rest/route-table.js";
+
+// Errors.
+export { ApiError, type ApiErrorJson, type ApiErrorOptions, isApiError } from "./errors/api-error.js";
+export {
+  Code,
+  type CodeName,
+  type CodeNumber,
+  codeFromHttpStatus,
+  codeName,
+  httpStatusFromCode,
+  isCodeName,
+} from "./errors/code.js";
+export {
+  BAD_REQUEST_TYPE,
+  badRequest,
+  ERROR_INFO_TYPE,
+  type ErrorDetail,
+  errorInfo,
+  isErrorDetail,
+  RESOURCE_INFO_TYPE,
+  RETRY_INFO_TYPE,
+  resourceInfo,
+  retryInfo,
+} from "./errors/details.js";
+
+// JSON codec.
+export {
+  type DecodeOptions,
+  decodeJson,
+  decodeJsonText,
+  type EncodeOptions,
+  type EnumEncoding,
+  encodeJson,
+} from "./codec/json-codec.js";
+
+// Domain helpers.
+export { formatDuration, runDurationMs } from "./domain/duration.js";
+export { explainFailureCause, type Failure, failureCauseNames, failureOf } from "./domain/failure.js";
+export { type JobKind, jobKindLabel, jobKindOf, jobKinds } from "./domain/job-kind.js";
+export { canTerminate, isActive, isTerminal, stateName } from "./domain/state.js";

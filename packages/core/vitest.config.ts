@@ -1,9 +1,9 @@
 import { defineConfig } from "vitest/config";
+import { sharedTestConfig } from "../../vitest.shared.js";
 
 export default defineConfig({
   test: {
+    ...sharedTestConfig,
     include: ["test/**/*.test.ts"],
-    // The proto comparison builds Google's cloud_deploy.proto with buf once per run.
-    testTimeout: 30_000,
   },
 });

@@ -25,10 +25,14 @@ export function callSignal(options: CallOptions = {}): CallSignal {
   }
   if (timeoutMs !== undefined && !controller.signal.aborted) {
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      throw new ApiError("INVALID_ARGUMENT", `timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`);
+      throw new ApiError(
+        "INVALID_ARGUMENT",
+        `timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`,
+      );
     }
     timer = setTimeout(
-      () => controller.abort(new ApiError("DEADLINE_EXCEEDED", `the call did not finish within ${timeoutMs} ms`)),
+      () =>
+        controller.abort(new ApiError("DEADLINE_EXCEEDED", `the call did not finish within ${timeoutMs} ms`)),
       timeoutMs,
     );
   }

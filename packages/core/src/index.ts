@@ -1,10 +1,44 @@
 // @jobrun/core: the JobRun schema's types and everything the frontends share. Explicit exports only:
 // what is not listed here is internal.
 
-export type { CallOptions, GetJobRunRequestInit, JobRunService, ListJobRunsRequestInit, TerminateJobRunRequestInit } from "./service.js";
 export { type CallSignal, callSignal, raceAbort } from "./call-options.js";
-export { listAllJobRuns } from "./list-all.js";
-
+// JSON codec.
+export {
+  type DecodeOptions,
+  decodeJson,
+  decodeJsonText,
+  type EncodeOptions,
+  type EnumEncoding,
+  encodeJson,
+} from "./codec/json-codec.js";
+// Domain helpers.
+export { formatDuration, runDurationMs } from "./domain/duration.js";
+export { explainFailureCause, type Failure, failureCauseNames, failureOf } from "./domain/failure.js";
+export { type JobKind, jobKindLabel, jobKindOf, jobKinds } from "./domain/job-kind.js";
+export { canTerminate, isActive, isTerminal, stateName } from "./domain/state.js";
+// Errors.
+export { ApiError, type ApiErrorJson, type ApiErrorOptions, isApiError } from "./errors/api-error.js";
+export {
+  Code,
+  type CodeName,
+  type CodeNumber,
+  codeFromHttpStatus,
+  codeName,
+  httpStatusFromCode,
+  isCodeName,
+} from "./errors/code.js";
+export {
+  BAD_REQUEST_TYPE,
+  badRequest,
+  ERROR_INFO_TYPE,
+  type ErrorDetail,
+  errorInfo,
+  isErrorDetail,
+  RESOURCE_INFO_TYPE,
+  RETRY_INFO_TYPE,
+  resourceInfo,
+  retryInfo,
+} from "./errors/details.js";
 // Generated messages and enums (protobuf-es).
 export {
   type AdvanceChildRolloutJobRun,
@@ -76,71 +110,43 @@ export {
   type VerifyJobRunJson,
   VerifyJobRunSchema,
 } from "./gen/google/cloud/deploy/v1/jobrun_pb.js";
-
+export { listAllJobRuns } from "./list-all.js";
 // Resource names.
 export {
-  deployPolicyName,
   type DeployPolicyNameParts,
+  deployPolicyName,
   parseDeployPolicyName,
 } from "./names/deploy-policy-name.js";
 export {
   isJobRunInParent,
   isJobRunName,
   isRolloutName,
-  jobRunName,
   type JobRunNameParts,
+  jobRunName,
   parseJobRunName,
   parseRolloutName,
-  rolloutName,
   type RolloutNameParts,
+  rolloutName,
   rolloutOfJobRun,
 } from "./names/job-run-name.js";
 export { hasWildcard, type ParseNameOptions } from "./names/resource-pattern.js";
 export { MAX_SEGMENT_LENGTH, WILDCARD } from "./names/segment.js";
-
 // REST surface.
-export { buildHttpRequest, type BuildOptions, type HttpRequestParts, type RequestSchemaOf, routingHeader } from "./rest/build-http-request.js";
+export {
+  type BuildOptions,
+  buildHttpRequest,
+  type HttpRequestParts,
+  type RequestSchemaOf,
+  routingHeader,
+} from "./rest/build-http-request.js";
 export { ENUM_ENCODING_INT_PARAM, enumEncodingFromQuery } from "./rest/enum-encoding.js";
 export { matchRoute, matchTemplate, type RouteMatch } from "./rest/match-route.js";
 export { type PathTemplate, parsePathTemplate, type TemplateSegment } from "./rest/path-template.js";
-export { type HttpMethod, type Route, routeOf, routes, type RpcName } from "./rest/route-table.js";
-
-// Errors.
-export { ApiError, type ApiErrorJson, type ApiErrorOptions, isApiError } from "./errors/api-error.js";
-export {
-  Code,
-  type CodeName,
-  type CodeNumber,
-  codeFromHttpStatus,
-  codeName,
-  httpStatusFromCode,
-  isCodeName,
-} from "./errors/code.js";
-export {
-  BAD_REQUEST_TYPE,
-  badRequest,
-  ERROR_INFO_TYPE,
-  type ErrorDetail,
-  errorInfo,
-  isErrorDetail,
-  RESOURCE_INFO_TYPE,
-  RETRY_INFO_TYPE,
-  resourceInfo,
-  retryInfo,
-} from "./errors/details.js";
-
-// JSON codec.
-export {
-  type DecodeOptions,
-  decodeJson,
-  decodeJsonText,
-  type EncodeOptions,
-  type EnumEncoding,
-  encodeJson,
-} from "./codec/json-codec.js";
-
-// Domain helpers.
-export { formatDuration, runDurationMs } from "./domain/duration.js";
-export { explainFailureCause, type Failure, failureCauseNames, failureOf } from "./domain/failure.js";
-export { type JobKind, jobKindLabel, jobKindOf, jobKinds } from "./domain/job-kind.js";
-export { canTerminate, isActive, isTerminal, stateName } from "./domain/state.js";
+export { type HttpMethod, type Route, type RpcName, routeOf, routes } from "./rest/route-table.js";
+export type {
+  CallOptions,
+  GetJobRunRequestInit,
+  JobRunService,
+  ListJobRunsRequestInit,
+  TerminateJobRunRequestInit,
+} from "./service.js";

@@ -34,5 +34,8 @@ export interface JobRunService {
   /** Lists one page of the JobRuns under a Rollout (AIP-158 paging, AIP-160 filter, AIP-132 order). */
   listJobRuns(request: ListJobRunsRequestInit, options?: CallOptions): Promise<ListJobRunsResponse>;
   /** Terminates an IN_PROGRESS JobRun. FAILED_PRECONDITION when it is in another state. */
-  terminateJobRun(request: TerminateJobRunRequestInit, options?: CallOptions): Promise<TerminateJobRunResponse>;
+  terminateJobRun(
+    request: TerminateJobRunRequestInit,
+    options?: CallOptions,
+  ): Promise<TerminateJobRunResponse>;
 }

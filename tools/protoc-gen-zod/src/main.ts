@@ -5,12 +5,18 @@
 // - unknown keys are refused; `null` resets any singular field and skips a list or map;
 // - at most one member of a oneof may be present;
 // - int32 takes a number or a decimal string (no surrounding space) holding an integer in range;
-// - an enum takes a value name, or any integer (proto3 enums are open);
+// - an enum takes a value name, or any int32 (proto3 enums are open);
 // - google.protobuf.Timestamp takes an RFC 3339 string between years 1 and 9999.
 //
 // The core package tests this equivalence on a corpus of valid and invalid documents.
 
-import { type DescEnum, type DescField, type DescFile, type DescMessage, ScalarType } from "@bufbuild/protobuf";
+import {
+  type DescEnum,
+  type DescField,
+  type DescFile,
+  type DescMessage,
+  ScalarType,
+} from "@bufbuild/protobuf";
 import { nestedTypes } from "@bufbuild/protobuf/reflect";
 import {
   createEcmaScriptPlugin,
@@ -108,12 +114,18 @@ function exclusiveKeys(groups: readonly (readonly string[])[], oneofs: readonly 
 
 function printEnum({ out, z }: Ctx, desc: DescEnum): void {
   const names = desc.values.map((v) => out.string(v.name));
-  out.print(out.jsDoc(`JSON form of ${desc.typeName}: a value name, or any integer (proto3 enums are open).`));
+  out.print(out.jsDoc(`JSON form of ${desc.typeName}: a value name, or any int32 (proto3 enums are open).`));
   out.print(
     out.export("const", schemaName(desc)),
-    " = ", z, ".union([", z, ".enum([",
+    " = ",
+    z,
+    ".union([",
+    z,
+    ".enum([",
     ...names.flatMap((n, i) => (i === 0 ? [n] : [", ", n])),
-    "]), ", z, ".number().int()]);",
+    "]), ",
+    z,
+    ".number().int().min(INT32_MIN).max(INT32_MAX)]);",
   );
   out.print();
 }
@@ -139,7 +151,13 @@ function printMessage(ctx: Ctx, desc: DescMessage): void {
   if (keyGroups.length === 0 && oneofGroups.length === 0) {
     out.print(`});`);
   } else {
-    out.print("}).superRefine(exclusiveKeys(", JSON.stringify(keyGroups), ", ", JSON.stringify(oneofGroups), "));");
+    out.print(
+      "}).superRefine(exclusiveKeys(",
+      JSON.stringify(keyGroups),
+      ", ",
+      JSON.stringify(oneofGroups),
+      "));",
+    );
   }
   out.print();
 }
@@ -201,7 +219,9 @@ function enumRef(ctx: Ctx, desc: DescEnum): Printable {
 /** Schemas are emitted per file with no imports between them, so references must stay in the file. */
 function requireSameFile(ctx: Ctx, desc: DescMessage | DescEnum): void {
   if (desc.file !== ctx.file) {
-    throw new Error(`protoc-gen-zod: ${desc.typeName} is declared in another file; cross-file references are not supported`);
+    throw new Error(
+      `protoc-gen-zod: ${desc.typeName} is declared in another file; cross-file references are not supported`,
+    );
   }
 }
 

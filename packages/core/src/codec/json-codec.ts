@@ -69,7 +69,8 @@ export function decodeJsonText<Desc extends DescMessage>(
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    const reason = text.trim() === "" ? "the body is empty" : `the body is not JSON (${(cause as Error).message})`;
+    const reason =
+      text.trim() === "" ? "the body is empty" : `the body is not JSON (${(cause as Error).message})`;
     throw new ApiError("INVALID_ARGUMENT", `invalid ${schema.name} JSON: ${reason}`, { cause });
   }
   return decodeJson(schema, json, options);
@@ -114,12 +115,19 @@ function locateProblem(desc: DescMessage, json: unknown, options: ReadOptions, p
   return { path, reason: "the document does not match the schema" };
 }
 
-function locateInField(field: DescField, value: unknown, options: ReadOptions, path: string): Problem | undefined {
+function locateInField(
+  field: DescField,
+  value: unknown,
+  options: ReadOptions,
+  path: string,
+): Problem | undefined {
   if (value === null) {
     return undefined;
   }
   if (field.fieldKind === "message" && !field.message.typeName.startsWith("google.protobuf.")) {
-    return failsAsMessage(field.message, value, options) ? locateProblem(field.message, value, options, path) : undefined;
+    return failsAsMessage(field.message, value, options)
+      ? locateProblem(field.message, value, options, path)
+      : undefined;
   }
   if (field.fieldKind === "list") {
     if (!Array.isArray(value)) return { path, reason: `expected an array, got ${describe(value)}` };
@@ -170,7 +178,8 @@ function failsAlone(field: DescField, value: unknown, options: ReadOptions): boo
 }
 
 function reasonFor(field: DescField, value: unknown): string {
-  const scalar = field.fieldKind === "list" ? field.listKind : field.fieldKind === "map" ? field.mapKind : field.fieldKind;
+  const scalar =
+    field.fieldKind === "list" ? field.listKind : field.fieldKind === "map" ? field.mapKind : field.fieldKind;
   if (scalar === "enum") {
     const e = field.enum!;
     return `${describe(value)} is not a value of ${e.typeName} (expected one of ${e.values.map((v) => v.name).join(", ")}, or its number)`;
@@ -183,7 +192,28 @@ function reasonFor(field: DescField, value: unknown): string {
 
 function typeNameOf(field: DescField): string {
   if (field.scalar !== undefined) {
-    return ["double", "float", "int64", "uint64", "int32", "fixed64", "fixed32", "bool", "string", "group", "message", "bytes", "uint32", "enum", "sfixed32", "sfixed64", "sint32", "sint64"][field.scalar - 1] ?? "value";
+    return (
+      [
+        "double",
+        "float",
+        "int64",
+        "uint64",
+        "int32",
+        "fixed64",
+        "fixed32",
+        "bool",
+        "string",
+        "group",
+        "message",
+        "bytes",
+        "uint32",
+        "enum",
+        "sfixed32",
+        "sfixed64",
+        "sint32",
+        "sint64",
+      ][field.scalar - 1] ?? "value"
+    );
   }
   return field.message?.typeName ?? "value";
 }

@@ -48,7 +48,8 @@ const verify: Readonly<Record<VerifyJobRun_FailureCause, string>> = {
 const predeploy: Readonly<Record<PredeployJobRun_FailureCause, string>> = {
   [PredeployJobRun_FailureCause.FAILURE_CAUSE_UNSPECIFIED]: "No failure cause was reported.",
   [PredeployJobRun_FailureCause.CLOUD_BUILD_UNAVAILABLE]: cloudBuildUnavailable,
-  [PredeployJobRun_FailureCause.EXECUTION_FAILED]: "The predeploy actions failed; the Cloud Build logs say why.",
+  [PredeployJobRun_FailureCause.EXECUTION_FAILED]:
+    "The predeploy actions failed; the Cloud Build logs say why.",
   [PredeployJobRun_FailureCause.DEADLINE_EXCEEDED]: deadlineExceeded,
   [PredeployJobRun_FailureCause.CLOUD_BUILD_REQUEST_FAILED]: requestFailed,
 };
@@ -56,7 +57,8 @@ const predeploy: Readonly<Record<PredeployJobRun_FailureCause, string>> = {
 const postdeploy: Readonly<Record<PostdeployJobRun_FailureCause, string>> = {
   [PostdeployJobRun_FailureCause.FAILURE_CAUSE_UNSPECIFIED]: "No failure cause was reported.",
   [PostdeployJobRun_FailureCause.CLOUD_BUILD_UNAVAILABLE]: cloudBuildUnavailable,
-  [PostdeployJobRun_FailureCause.EXECUTION_FAILED]: "The postdeploy actions failed; the Cloud Build logs say why.",
+  [PostdeployJobRun_FailureCause.EXECUTION_FAILED]:
+    "The postdeploy actions failed; the Cloud Build logs say why.",
   [PostdeployJobRun_FailureCause.DEADLINE_EXCEEDED]: deadlineExceeded,
   [PostdeployJobRun_FailureCause.CLOUD_BUILD_REQUEST_FAILED]: requestFailed,
 };
@@ -104,9 +106,17 @@ export function failureOf(run: Pick<JobRun, "jobRun">): Failure | undefined {
   const { jobRun } = run;
   switch (jobRun.case) {
     case "deployJobRun":
-      return failure("deploy", explain(deploy, DeployJobRun_FailureCause, jobRun.value.failureCause), jobRun.value);
+      return failure(
+        "deploy",
+        explain(deploy, DeployJobRun_FailureCause, jobRun.value.failureCause),
+        jobRun.value,
+      );
     case "verifyJobRun":
-      return failure("verify", explain(verify, VerifyJobRun_FailureCause, jobRun.value.failureCause), jobRun.value);
+      return failure(
+        "verify",
+        explain(verify, VerifyJobRun_FailureCause, jobRun.value.failureCause),
+        jobRun.value,
+      );
     case "predeployJobRun":
       return failure(
         "predeploy",

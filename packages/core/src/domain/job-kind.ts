@@ -1,7 +1,13 @@
 import type { JobRun } from "../gen/google/cloud/deploy/v1/jobrun_pb.js";
 
 /** The kind of job a run executes: the case of JobRun's `job_run` oneof. */
-export type JobKind = "predeploy" | "deploy" | "verify" | "postdeploy" | "createChildRollout" | "advanceChildRollout";
+export type JobKind =
+  | "predeploy"
+  | "deploy"
+  | "verify"
+  | "postdeploy"
+  | "createChildRollout"
+  | "advanceChildRollout";
 
 /** Every job kind, in the order a rollout runs them. */
 export const jobKinds: readonly JobKind[] = [

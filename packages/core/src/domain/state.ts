@@ -2,7 +2,9 @@ import { type JobRun, JobRun_State } from "../gen/google/cloud/deploy/v1/jobrun_
 
 /** Whether a run has finished for good: SUCCEEDED, FAILED or TERMINATED never change again. */
 export function isTerminal(state: JobRun_State): boolean {
-  return state === JobRun_State.SUCCEEDED || state === JobRun_State.FAILED || state === JobRun_State.TERMINATED;
+  return (
+    state === JobRun_State.SUCCEEDED || state === JobRun_State.FAILED || state === JobRun_State.TERMINATED
+  );
 }
 
 /** Whether a run is still moving: IN_PROGRESS or TERMINATING. */

@@ -19,7 +19,12 @@ export function badRequest(field: string, description: string): ErrorDetail {
 
 /** google.rpc.ErrorInfo: a machine-readable reason, as AIP-193 asks for. */
 export function errorInfo(reason: string, metadata: Readonly<Record<string, string>> = {}): ErrorDetail {
-  return { "@type": ERROR_INFO_TYPE, reason, domain: "clouddeploy.googleapis.com", metadata: { ...metadata } };
+  return {
+    "@type": ERROR_INFO_TYPE,
+    reason,
+    domain: "clouddeploy.googleapis.com",
+    metadata: { ...metadata },
+  };
 }
 
 /** google.rpc.ResourceInfo naming the resource an error is about. */

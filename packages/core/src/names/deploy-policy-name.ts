@@ -1,4 +1,9 @@
-import { type ResourcePattern, formatResourceName, parseResourceName, type ParseNameOptions } from "./resource-pattern.js";
+import {
+  formatResourceName,
+  type ParseNameOptions,
+  parseResourceName,
+  type ResourcePattern,
+} from "./resource-pattern.js";
 
 /** The variables of a DeployPolicy name: `projects/{project}/locations/{location}/deployPolicies/{deployPolicy}`. */
 export interface DeployPolicyNameParts {

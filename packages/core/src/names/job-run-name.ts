@@ -1,4 +1,9 @@
-import { type ParseNameOptions, type ResourcePattern, formatResourceName, parseResourceName } from "./resource-pattern.js";
+import {
+  formatResourceName,
+  type ParseNameOptions,
+  parseResourceName,
+  type ResourcePattern,
+} from "./resource-pattern.js";
 import { WILDCARD } from "./segment.js";
 
 /** The variables of a Rollout name: `projects/{project}/locations/{location}/deliveryPipelines/{deliveryPipeline}/releases/{release}/rollouts/{rollout}`. */
@@ -38,7 +43,10 @@ export function jobRunName(parts: JobRunNameParts): string {
 }
 
 /** Parses a JobRun name; throws INVALID_ARGUMENT naming the segment and the rule it breaks. */
-export function parseJobRunName(name: string, options: Pick<ParseNameOptions, "field"> = {}): JobRunNameParts {
+export function parseJobRunName(
+  name: string,
+  options: Pick<ParseNameOptions, "field"> = {},
+): JobRunNameParts {
   return parseResourceName(jobRunPattern, name, options);
 }
 
@@ -64,7 +72,10 @@ export function parseRolloutName(name: string, options: ParseNameOptions = {}): 
 }
 
 /** Whether `name` is a valid Rollout name (with `wildcards`, a valid List parent). */
-export function isRolloutName(name: unknown, options: Pick<ParseNameOptions, "wildcards"> = {}): name is string {
+export function isRolloutName(
+  name: unknown,
+  options: Pick<ParseNameOptions, "wildcards"> = {},
+): name is string {
   if (typeof name !== "string") return false;
   try {
     parseRolloutName(name, options);

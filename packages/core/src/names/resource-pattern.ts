@@ -51,7 +51,8 @@ export function parseResourceName<K extends string>(
   if (typeof name !== "string") {
     throw nameError(pattern.kind, String(name), field, "a name must be a string");
   }
-  if (name === "") throw nameError(pattern.kind, name, field, `it is empty; expected ${patternText(pattern)}`);
+  if (name === "")
+    throw nameError(pattern.kind, name, field, `it is empty; expected ${patternText(pattern)}`);
   const segments = name.split("/");
   if (segments.length !== pattern.parts.length * 2) {
     throw nameError(

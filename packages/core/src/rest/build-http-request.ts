@@ -1,13 +1,13 @@
 import { create, type DescField, type MessageInitShape, type MessageShape, toJson } from "@bufbuild/protobuf";
 import { reflect } from "@bufbuild/protobuf/reflect";
 import type { EnumEncoding } from "../codec/json-codec.js";
+import { ApiError } from "../errors/api-error.js";
+import { badRequest } from "../errors/details.js";
 import type {
   GetJobRunRequestSchema,
   ListJobRunsRequestSchema,
   TerminateJobRunRequestSchema,
 } from "../gen/google/cloud/deploy/v1/jobrun_pb.js";
-import { ApiError } from "../errors/api-error.js";
-import { badRequest } from "../errors/details.js";
 import type { TemplateSegment } from "./path-template.js";
 import { type HttpMethod, type Route, type RpcName, routeOf } from "./route-table.js";
 
@@ -105,7 +105,8 @@ function encodeVariable(
   return parts.map((part, i) => {
     const expected = segment.pattern[i]!;
     if (expected !== "*") {
-      if (part !== expected) throw fail(`does not match ${segment.pattern.join("/")}: segment ${i + 1} must be "${expected}"`);
+      if (part !== expected)
+        throw fail(`does not match ${segment.pattern.join("/")}: segment ${i + 1} must be "${expected}"`);
       return part;
     }
     if (part === "") throw fail(`has an empty segment ${i + 1}`);

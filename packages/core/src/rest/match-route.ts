@@ -68,11 +68,16 @@ function decodeSegment(encoded: string, path: string): string {
   try {
     decoded = decodeURIComponent(encoded);
   } catch (cause) {
-    throw new ApiError("INVALID_ARGUMENT", `malformed percent-encoding in path segment ${JSON.stringify(encoded)}`, {
-      cause,
-    });
+    throw new ApiError(
+      "INVALID_ARGUMENT",
+      `malformed percent-encoding in path segment ${JSON.stringify(encoded)}`,
+      {
+        cause,
+      },
+    );
   }
-  if (decoded === "") throw new ApiError("INVALID_ARGUMENT", `empty path segment in ${JSON.stringify(shorten(path))}`);
+  if (decoded === "")
+    throw new ApiError("INVALID_ARGUMENT", `empty path segment in ${JSON.stringify(shorten(path))}`);
   if (decoded === "." || decoded === "..") {
     throw new ApiError("INVALID_ARGUMENT", `dot segment ${JSON.stringify(encoded)} in the path`);
   }

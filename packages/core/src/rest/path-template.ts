@@ -31,12 +31,15 @@ export function parsePathTemplate(source: string): PathTemplate {
   for (const token of tokens) {
     if (token.startsWith("{")) {
       const [field, pattern = "*"] = token.slice(1, -1).split("=");
-      if (field === undefined || field === "") throw new Error(`path template has an empty variable: ${source}`);
+      if (field === undefined || field === "")
+        throw new Error(`path template has an empty variable: ${source}`);
       const parts = pattern.split("/");
-      if (parts.some((p) => p === "**")) throw new Error(`path template uses "**", which is not supported: ${source}`);
+      if (parts.some((p) => p === "**"))
+        throw new Error(`path template uses "**", which is not supported: ${source}`);
       segments.push({ kind: "variable", field, pattern: parts });
     } else {
-      if (token === "*" || token === "**") throw new Error(`path template has an unnamed wildcard: ${source}`);
+      if (token === "*" || token === "**")
+        throw new Error(`path template has an unnamed wildcard: ${source}`);
       segments.push({ kind: "literal", value: token });
     }
   }

@@ -62,29 +62,29 @@ function exclusiveKeys(groups: readonly (readonly string[])[], oneofs: readonly 
 }
 
 /**
- * JSON form of google.cloud.deploy.v1.JobRun.State: a value name, or any integer (proto3 enums are open).
+ * JSON form of google.cloud.deploy.v1.JobRun.State: a value name, or any int32 (proto3 enums are open).
  */
-export const JobRun_StateJsonSchema = z.union([z.enum(["STATE_UNSPECIFIED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "TERMINATING", "TERMINATED"]), z.number().int()]);
+export const JobRun_StateJsonSchema = z.union([z.enum(["STATE_UNSPECIFIED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "TERMINATING", "TERMINATED"]), z.number().int().min(INT32_MIN).max(INT32_MAX)]);
 
 /**
- * JSON form of google.cloud.deploy.v1.DeployJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
+ * JSON form of google.cloud.deploy.v1.DeployJobRun.FailureCause: a value name, or any int32 (proto3 enums are open).
  */
-export const DeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "MISSING_RESOURCES_FOR_CANARY", "CLOUD_BUILD_REQUEST_FAILED", "DEPLOY_FEATURE_NOT_SUPPORTED"]), z.number().int()]);
+export const DeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "MISSING_RESOURCES_FOR_CANARY", "CLOUD_BUILD_REQUEST_FAILED", "DEPLOY_FEATURE_NOT_SUPPORTED"]), z.number().int().min(INT32_MIN).max(INT32_MAX)]);
 
 /**
- * JSON form of google.cloud.deploy.v1.VerifyJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
+ * JSON form of google.cloud.deploy.v1.VerifyJobRun.FailureCause: a value name, or any int32 (proto3 enums are open).
  */
-export const VerifyJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "VERIFICATION_CONFIG_NOT_FOUND", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int()]);
+export const VerifyJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "VERIFICATION_CONFIG_NOT_FOUND", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int().min(INT32_MIN).max(INT32_MAX)]);
 
 /**
- * JSON form of google.cloud.deploy.v1.PredeployJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
+ * JSON form of google.cloud.deploy.v1.PredeployJobRun.FailureCause: a value name, or any int32 (proto3 enums are open).
  */
-export const PredeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int()]);
+export const PredeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int().min(INT32_MIN).max(INT32_MAX)]);
 
 /**
- * JSON form of google.cloud.deploy.v1.PostdeployJobRun.FailureCause: a value name, or any integer (proto3 enums are open).
+ * JSON form of google.cloud.deploy.v1.PostdeployJobRun.FailureCause: a value name, or any int32 (proto3 enums are open).
  */
-export const PostdeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int()]);
+export const PostdeployJobRun_FailureCauseJsonSchema = z.union([z.enum(["FAILURE_CAUSE_UNSPECIFIED", "CLOUD_BUILD_UNAVAILABLE", "EXECUTION_FAILED", "DEADLINE_EXCEEDED", "CLOUD_BUILD_REQUEST_FAILED"]), z.number().int().min(INT32_MIN).max(INT32_MAX)]);
 
 /**
  * JSON form of google.cloud.deploy.v1.JobRun, as protobuf-es `fromJson` accepts it.

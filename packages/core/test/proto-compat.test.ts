@@ -1,0 +1,198 @@
+// Our proto against Google's cloud_deploy.proto (from the google-proto-files npm package), both
+// compiled by buf: every JobRun message, enum and RPC must have the same names, numbers, types,
+// labels, JSON names, oneofs, enum values and HTTP bindings, so the two are interchangeable on the wire.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  createFileRegistry,
+  type DescEnum,
+  type DescMessage,
+  type DescService,
+  fromBinary,
+  getOption,
+  type Registry,
+} from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { http } from "../src/gen/google/api/annotations_pb.js";
+import { default_host, method_signature, oauth_scopes } from "../src/gen/google/api/client_pb.js";
+
+const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const repoRoot = dirname(dirname(packageDir));
+const buf = join(packageDir, "node_modules", ".bin", "buf");
+const googleProtoFiles = realpathSync(
+  dirname(createRequire(join(packageDir, "package.json")).resolve("google-proto-files/package.json")),
+);
+
+let work: string;
+let ours: Registry;
+let google: Registry;
+
+function build(args: string[], cwd: string, out: string): Registry {
+  execFileSync(buf, ["build", ...args, "-o", out], { cwd, stdio: "pipe" });
+  return createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(out)));
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "jobrun-proto-"));
+  ours = build(["proto"], repoRoot, join(work, "ours.binpb"));
+  google = build(
+    [
+      googleProtoFiles,
+      "--config",
+      '{"version":"v2"}',
+      "--path",
+      join(googleProtoFiles, "google/cloud/deploy/v1/cloud_deploy.proto"),
+    ],
+    work,
+    join(work, "google.binpb"),
+  );
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const messages = [
+  "JobRun",
+  "DeployJobRun",
+  "DeployJobRunMetadata",
+  "CloudRunMetadata",
+  "CustomTargetDeployMetadata",
+  "CustomMetadata",
+  "DeployArtifact",
+  "VerifyJobRun",
+  "PredeployJobRun",
+  "PostdeployJobRun",
+  "CreateChildRolloutJobRun",
+  "AdvanceChildRolloutJobRun",
+  "ListJobRunsRequest",
+  "ListJobRunsResponse",
+  "GetJobRunRequest",
+  "TerminateJobRunRequest",
+  "TerminateJobRunResponse",
+].map((name) => `google.cloud.deploy.v1.${name}`);
+
+const enums = [
+  "JobRun.State",
+  "DeployJobRun.FailureCause",
+  "VerifyJobRun.FailureCause",
+  "PredeployJobRun.FailureCause",
+  "PostdeployJobRun.FailureCause",
+].map((name) => `google.cloud.deploy.v1.${name}`);
+
+/**
+ * google-proto-files@4 (the newest major that runs on Node 20) ships a cloud_deploy.proto from before
+ * 2024-09-27, when TerminateJobRunRequest gained override_deploy_policy (reference §3). That field is
+ * the one known difference; it is compared against the reference's facts instead.
+ */
+const fieldsNewerThanGoogleProtoFiles: Record<string, ReturnType<typeof fieldShape>> = {
+  "google.cloud.deploy.v1.TerminateJobRunRequest": [
+    {
+      name: "override_deploy_policy",
+      number: 2,
+      type: 9, // TYPE_STRING
+      label: 3, // LABEL_REPEATED
+      jsonName: "overrideDeployPolicy",
+      typeName: "",
+      oneof: undefined,
+    },
+  ],
+};
+
+function fieldShape(message: DescMessage) {
+  return message.fields.map((f) => ({
+    name: f.name,
+    number: f.number,
+    type: f.proto.type,
+    label: f.proto.label,
+    jsonName: f.proto.jsonName,
+    typeName: f.proto.typeName,
+    oneof: f.oneof?.name,
+  }));
+}
+
+function enumShape(desc: DescEnum) {
+  return desc.values.map((v) => [v.name, v.number]);
+}
+
+function find<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is missing`);
+  return value;
+}
+
+describe("our jobrun.proto matches Google's cloud_deploy.proto", () => {
+  it("declares exactly the JobRun messages and enums", () => {
+    const declared = [...ours.getFile("google/cloud/deploy/v1/jobrun.proto")!.messages].map(
+      (m) => m.typeName,
+    );
+    expect(declared.sort()).toEqual([...messages].sort());
+  });
+
+  for (const typeName of messages) {
+    it(`${typeName}: same fields (name, number, type, label, json name, type name, oneof)`, () => {
+      const mine = find(ours.getMessage(typeName), `our ${typeName}`);
+      const theirs = find(google.getMessage(typeName), `Google's ${typeName}`);
+      const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
+      const expected = fieldShape(theirs);
+      const late = fieldsNewerThanGoogleProtoFiles[typeName] ?? [];
+      for (const field of late) {
+        // Only what the reference says was added later may be missing from the npm copy.
+        expect(expected.some((f) => f.number === field.number)).toBe(false);
+        expected.push(field);
+      }
+      expect(fieldShape(mine).sort(byNumber)).toEqual(expected.sort(byNumber));
+      expect(mine.oneofs.map((o) => o.name)).toEqual(theirs.oneofs.map((o) => o.name));
+    });
+  }
+
+  for (const typeName of enums) {
+    it(`${typeName}: same values and numbers`, () => {
+      const mine = find(ours.getEnum(typeName), `our ${typeName}`);
+      const theirs = find(google.getEnum(typeName), `Google's ${typeName}`);
+      expect(enumShape(mine)).toEqual(enumShape(theirs));
+    });
+  }
+
+  it("the oneof job_run declares its members in Google's order", () => {
+    const order = (r: Registry) =>
+      find(r.getMessage("google.cloud.deploy.v1.JobRun"), "JobRun").oneofs[0]!.fields.map((f) => f.number);
+    expect(order(ours)).toEqual([9, 10, 14, 15, 12, 13]);
+    expect(order(ours)).toEqual(order(google));
+  });
+
+  it("the service: same name, default host and OAuth scope", () => {
+    const service = (r: Registry) => find(r.getService("google.cloud.deploy.v1.CloudDeploy"), "CloudDeploy");
+    expect(getOption(service(ours), default_host)).toBe("clouddeploy.googleapis.com");
+    expect(getOption(service(ours), default_host)).toBe(getOption(service(google), default_host));
+    expect(getOption(service(ours), oauth_scopes)).toBe("https://www.googleapis.com/auth/cloud-platform");
+    expect(getOption(service(ours), oauth_scopes)).toBe(getOption(service(google), oauth_scopes));
+  });
+
+  for (const rpc of ["ListJobRuns", "GetJobRun", "TerminateJobRun"]) {
+    it(`${rpc}: same input, output, HTTP binding and method signature`, () => {
+      const method = (r: Registry) => {
+        const service = find(
+          r.getService("google.cloud.deploy.v1.CloudDeploy"),
+          "CloudDeploy",
+        ) as DescService;
+        return find(
+          service.methods.find((m) => m.name === rpc),
+          rpc,
+        );
+      };
+      const mine = method(ours);
+      const theirs = method(google);
+      expect(mine.input.typeName).toBe(theirs.input.typeName);
+      expect(mine.output.typeName).toBe(theirs.output.typeName);
+      const rule = (m: typeof mine) => {
+        const option = getOption(m, http);
+        return { pattern: option.pattern, body: option.body };
+      };
+      expect(rule(mine)).toEqual(rule(theirs));
+      expect(getOption(mine, method_signature)).toEqual(getOption(theirs, method_signature));
+    });
+  }
+});

@@ -14,7 +14,7 @@ import {
   type DescService,
   fromBinary,
   getOption,
-  type Registry,
+  type FileRegistry,
 } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,10 +29,10 @@ const googleProtoFiles = realpathSync(
 );
 
 let work: string;
-let ours: Registry;
-let google: Registry;
+let ours: FileRegistry;
+let google: FileRegistry;
 
-function build(args: string[], cwd: string, out: string): Registry {
+function build(args: string[], cwd: string, out: string): FileRegistry {
   execFileSync(buf, ["build", ...args, "-o", out], { cwd, stdio: "pipe" });
   return createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(out)));
 }
@@ -157,14 +157,14 @@ describe("our jobrun.proto matches Google's cloud_deploy.proto", () => {
   }
 
   it("the oneof job_run declares its members in Google's order", () => {
-    const order = (r: Registry) =>
+    const order = (r: FileRegistry) =>
       find(r.getMessage("google.cloud.deploy.v1.JobRun"), "JobRun").oneofs[0]!.fields.map((f) => f.number);
     expect(order(ours)).toEqual([9, 10, 14, 15, 12, 13]);
     expect(order(ours)).toEqual(order(google));
   });
 
   it("the service: same name, default host and OAuth scope", () => {
-    const service = (r: Registry) => find(r.getService("google.cloud.deploy.v1.CloudDeploy"), "CloudDeploy");
+    const service = (r: FileRegistry) => find(r.getService("google.cloud.deploy.v1.CloudDeploy"), "CloudDeploy");
     expect(getOption(service(ours), default_host)).toBe("clouddeploy.googleapis.com");
     expect(getOption(service(ours), default_host)).toBe(getOption(service(google), default_host));
     expect(getOption(service(ours), oauth_scopes)).toBe("https://www.googleapis.com/auth/cloud-platform");
@@ -173,7 +173,7 @@ describe("our jobrun.proto matches Google's cloud_deploy.proto", () => {
 
   for (const rpc of ["ListJobRuns", "GetJobRun", "TerminateJobRun"]) {
     it(`${rpc}: same input, output, HTTP binding and method signature`, () => {
-      const method = (r: Registry) => {
+      const method = (r: FileRegistry) => {
         const service = find(
           r.getService("google.cloud.deploy.v1.CloudDeploy"),
           "CloudDeploy",

@@ -30,7 +30,9 @@ for (const group of ["packages", "apps"]) {
     failed += result.numFailedTests ?? 0;
     skipped += (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
     // A suite that failed to load has no failed tests but is a failure all the same.
-    failed += (result.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
+    failed += (result.testResults ?? []).filter(
+      (f) => f.status === "failed" && (f.assertionResults ?? []).length === 0,
+    ).length;
   }
 }
 

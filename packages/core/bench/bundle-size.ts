@@ -3,7 +3,7 @@
 // runtime that any protobuf-es user pays anyway (create/fromJson/toJson and Timestamp).
 // Budget: 40 KB gzip, and no Node built-in anywhere in the bundle.
 import { builtinModules } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -44,10 +44,16 @@ const baseline = await measure(
 );
 
 console.log("@jobrun/core main entry, bundled for the edge (esbuild --minify, gzip -9)");
-console.log(`  core (whole entry)      ${kb(core.minified).padStart(9)} min   ${kb(core.gzip).padStart(8)} gzip`);
-console.log(`  baseline protobuf-es    ${kb(baseline.minified).padStart(9)} min   ${kb(baseline.gzip).padStart(8)} gzip`);
+console.log(
+  `  core (whole entry)      ${kb(core.minified).padStart(9)} min   ${kb(core.gzip).padStart(8)} gzip`,
+);
+console.log(
+  `  baseline protobuf-es    ${kb(baseline.minified).padStart(9)} min   ${kb(baseline.gzip).padStart(8)} gzip`,
+);
 console.log(`  ratio core / baseline   ${(core.gzip / baseline.gzip).toFixed(2)}×`);
-console.log(`  budget                  ${kb(BUDGET_BYTES)} gzip → ${((core.gzip / BUDGET_BYTES) * 100).toFixed(0)}% used`);
+console.log(
+  `  budget                  ${kb(BUDGET_BYTES)} gzip → ${((core.gzip / BUDGET_BYTES) * 100).toFixed(0)}% used`,
+);
 console.log(`  Node built-ins          ${core.builtins.length === 0 ? "none" : core.builtins.join(", ")}`);
 if (core.gzip > BUDGET_BYTES || core.builtins.length > 0) {
   console.log("  OVER BUDGET");

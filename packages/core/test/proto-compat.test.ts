@@ -12,9 +12,9 @@ import {
   type DescEnum,
   type DescMessage,
   type DescService,
+  type FileRegistry,
   fromBinary,
   getOption,
-  type FileRegistry,
 } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -164,7 +164,8 @@ describe("our jobrun.proto matches Google's cloud_deploy.proto", () => {
   });
 
   it("the service: same name, default host and OAuth scope", () => {
-    const service = (r: FileRegistry) => find(r.getService("google.cloud.deploy.v1.CloudDeploy"), "CloudDeploy");
+    const service = (r: FileRegistry) =>
+      find(r.getService("google.cloud.deploy.v1.CloudDeploy"), "CloudDeploy");
     expect(getOption(service(ours), default_host)).toBe("clouddeploy.googleapis.com");
     expect(getOption(service(ours), default_host)).toBe(getOption(service(google), default_host));
     expect(getOption(service(ours), oauth_scopes)).toBe("https://www.googleapis.com/auth/cloud-platform");

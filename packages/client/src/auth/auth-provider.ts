@@ -1,0 +1,13 @@
+/** What every auth provider does: hand out an OAuth 2 access token for Google APIs. */
+export interface AuthProvider {
+  /**
+   * A valid access token, from the cache while it has more than five minutes left. Concurrent
+   * callers share one refresh. The token is a secret: never log it or put it in a message.
+   */
+  getAccessToken(options?: { readonly signal?: AbortSignal }): Promise<string>;
+  /** Forgets the cached token, after the server refused it (HTTP 401), so the next call refreshes. */
+  invalidate?(): void;
+}
+
+/** The scope Cloud Deploy asks for (its only oauth_scope). */
+export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";

@@ -1,0 +1,95 @@
+import { ApiError, RESOURCE_INFO_TYPE, resourceInfo } from "@jobrun/core";
+import { parseRetryAfter, setRetryAfter } from "./retry.js";
+
+/** The fetch the client calls: the global one, or any with the same shape (a test double, undici). */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+/** One HTTP request of one RPC, and what errors should say about it. */
+export interface HttpCall {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+  /** The RPC, for messages: "GetJobRun". */
+  readonly rpc: string;
+  /** The resource the call is about (name or parent), for messages and ResourceInfo. */
+  readonly resourceName: string;
+}
+
+/**
+ * Sends one attempt and returns the body text of a 2xx answer. Every failure is an ApiError:
+ * a non-2xx answer is the server's error (with the resource it concerns); a failed connection or a
+ * body cut off mid-way is UNAVAILABLE (so get and list retry it); the signal's abort is its reason
+ * (CANCELLED or DEADLINE_EXCEEDED).
+ */
+export async function sendHttpCall(
+  fetchFunction: FetchFunction,
+  call: HttpCall,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetchFunction(call.url, {
+      method: call.method,
+      headers: call.headers,
+      ...(call.body === undefined ? {} : { body: call.body }),
+      signal,
+    });
+  } catch (cause) {
+    if (signal.aborted) throw signal.reason;
+    throw new ApiError(
+      "UNAVAILABLE",
+      `${call.rpc} ${call.resourceName}: could not reach ${new URL(call.url).origin} (${describeNetworkError(cause)})`,
+      { cause },
+    );
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (cause) {
+    if (signal.aborted) throw signal.reason;
+    if (!response.ok) throw errorFromResponse(call, response, "", now);
+    throw new ApiError(
+      "UNAVAILABLE",
+      `${call.rpc} ${call.resourceName}: the connection failed while reading the response body (${describeNetworkError(cause)})`,
+      { cause },
+    );
+  }
+  if (!response.ok) throw errorFromResponse(call, response, text, now);
+  return text;
+}
+
+function errorFromResponse(call: HttpCall, response: Response, text: string, now: () => number): ApiError {
+  const parsed = ApiError.fromResponseText(text, response.status);
+  // Google names the resource in most messages, but not all; a ResourceInfo detail says it always,
+  // in a form a program can read (see resourceNameOf).
+  const named = parsed.details.some((detail) => detail["@type"] === RESOURCE_INFO_TYPE);
+  const error = named
+    ? parsed
+    : new ApiError(parsed.code, parsed.message, {
+        httpStatus: parsed.httpStatus,
+        details: [...parsed.details, resourceInfo(call.resourceName)],
+        ...(parsed.cause === undefined ? {} : { cause: parsed.cause }),
+      });
+  const retryAfter = parseRetryAfter(response.headers.get("retry-after"), now());
+  return retryAfter === undefined ? error : setRetryAfter(error, retryAfter);
+}
+
+/** The resource an ApiError is about, from its google.rpc.ResourceInfo detail. */
+export function resourceNameOf(error: ApiError): string | undefined {
+  const detail = error.details.find((d) => d["@type"] === RESOURCE_INFO_TYPE);
+  return typeof detail?.resourceName === "string" ? detail.resourceName : undefined;
+}
+
+// undici hides the useful part (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET) in `cause`.
+function describeNetworkError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current instanceof Error; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(typeof code === "string" ? `${current.message} [${code}]` : current.message);
+    current = current.cause;
+  }
+  return parts.length > 0 ? parts.join(": ") : String(error);
+}

@@ -14,8 +14,15 @@ export interface CallSignal {
  * timeout. Every JobRunService implementation uses it so they all fail alike.
  */
 export function callSignal(options: CallOptions = {}): CallSignal {
-  const controller = new AbortController();
   const { signal, timeoutMs } = options;
+  // Checked before any listener is attached, so a refused call leaves nothing behind.
+  if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0)) {
+    throw new ApiError(
+      "INVALID_ARGUMENT",
+      `timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`,
+    );
+  }
+  const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const onAbort = () => controller.abort(cancelledError(signal?.reason));
   if (signal?.aborted) {
@@ -24,12 +31,6 @@ export function callSignal(options: CallOptions = {}): CallSignal {
     signal?.addEventListener("abort", onAbort, { once: true });
   }
   if (timeoutMs !== undefined && !controller.signal.aborted) {
-    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      throw new ApiError(
-        "INVALID_ARGUMENT",
-        `timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`,
-      );
-    }
     timer = setTimeout(
       () =>
         controller.abort(new ApiError("DEADLINE_EXCEEDED", `the call did not finish within ${timeoutMs} ms`)),

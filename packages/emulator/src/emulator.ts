@@ -1,0 +1,311 @@
+// The in-memory JobRunService. Every method does its work synchronously inside one call (no await
+// between reading and writing a run), so concurrent calls are serialised by the event loop: of two
+// concurrent terminates, the first moves the run to TERMINATING and the second sees that state.
+
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import {
+  ApiError,
+  badRequest,
+  type CallOptions,
+  callSignal,
+  encodeJson,
+  type GetJobRunRequestInit,
+  isApiError,
+  type JobRun,
+  JobRun_State,
+  type JobRunJson,
+  JobRunSchema,
+  type JobRunService,
+  type ListJobRunsRequestInit,
+  type ListJobRunsResponse,
+  ListJobRunsResponseSchema,
+  parseDeployPolicyName,
+  parseJobRunName,
+  parseRolloutName,
+  resourceInfo,
+  stateName,
+  type TerminateJobRunRequestInit,
+  type TerminateJobRunResponse,
+  TerminateJobRunResponseSchema,
+} from "@jobrun/core";
+import { type Clock, systemClock } from "./clock.js";
+import { createDemo, type Demo, type DemoOptions } from "./demo/demo.js";
+import { etagFor, uidFromName } from "./etag.js";
+import { compileFilter } from "./filter/evaluate.js";
+import { decodeImportDocument } from "./import/import-document.js";
+import { parseOrderBy } from "./order-by.js";
+import { PageTokenCodec, randomTokenSecret } from "./page-token.js";
+import { JobRunStore } from "./store/job-run-store.js";
+
+/** ListJobRuns page size when the request gives none (AIP-158; Cloud Deploy's documented default). */
+export const DEFAULT_PAGE_SIZE = 50;
+/** The largest page; larger requests are clamped to it, not refused. */
+export const MAX_PAGE_SIZE = 1000;
+/** How long a terminated run stays TERMINATING by default. */
+export const DEFAULT_TERMINATE_DELAY_MS = 2000;
+
+export interface EmulatorOptions {
+  /** The source of time and timers; default the system clock. Inject a manual clock in tests. */
+  readonly clock?: Clock;
+  /** Seed of the demo world's random choices: the same seed and clock give the same world. Default 1. */
+  readonly seed?: number;
+  /**
+   * Seed a live demo world (pipelines, releases, rollouts and their job runs; `start()` keeps it moving).
+   * Default: true, unless `jobRuns` is given.
+   */
+  readonly demo?: boolean | DemoOptions;
+  /** An import document `{"jobRuns":[…]}` in proto3 JSON, loaded at creation (all or nothing). */
+  readonly jobRuns?: unknown;
+  /** How long a terminated run stays TERMINATING before it becomes TERMINATED. Default 2000 ms. */
+  readonly terminateDelayMs?: number;
+  /**
+   * The key page tokens are signed with. Default: random per emulator, so tokens do not survive a
+   * restart; give a fixed secret to share tokens across instances or restarts.
+   */
+  readonly pageTokenSecret?: string | Uint8Array;
+}
+
+/** A change to the stored runs, for persistence and live views. */
+export type EmulatorChange =
+  | { readonly type: "created"; readonly jobRun: JobRun }
+  | { readonly type: "updated"; readonly jobRun: JobRun; readonly previous: JobRun }
+  | { readonly type: "imported"; readonly count: number };
+
+export type EmulatorListener = (change: EmulatorChange) => void;
+
+/** The in-memory JobRunService, plus import/export, the demo's ticking and change notifications. */
+export interface Emulator extends JobRunService {
+  /** Loads `{"jobRuns":[…]}` (runs with known names are replaced). All or nothing: INVALID_ARGUMENT names `jobRuns[i].field`. */
+  importJobRuns(document: unknown): void;
+  /** Every run as proto3 JSON, in name order; re-importable. */
+  exportJobRuns(): { jobRuns: JobRunJson[] };
+  /** How many runs are stored. */
+  readonly size: number;
+  /** Starts the demo's ticking (no-op without a demo, or when already started). */
+  start(): void;
+  /**
+   * Stops the demo's ticking and settles pending terminations at once (TERMINATED), so no timer of the
+   * emulator is left behind. The service keeps answering; a later terminate schedules a new timer.
+   */
+  stop(): void;
+  /** Calls `listener` after every change; returns the unsubscribe function. */
+  subscribe(listener: EmulatorListener): () => void;
+}
+
+/** Creates an emulator. See EmulatorOptions for the defaults. */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  return new InMemoryJobRunService(options);
+}
+
+class InMemoryJobRunService implements Emulator {
+  private readonly store = new JobRunStore();
+  private readonly clock: Clock;
+  private readonly terminateDelayMs: number;
+  private readonly tokens: PageTokenCodec;
+  private readonly listeners = new Set<EmulatorListener>();
+  /** Timers of runs in TERMINATING, by name. */
+  private readonly pendingTerminations = new Map<string, unknown>();
+  private readonly demo: Demo | undefined;
+  private revision = 0;
+
+  constructor(options: EmulatorOptions) {
+    this.clock = options.clock ?? systemClock;
+    const delay = options.terminateDelayMs ?? DEFAULT_TERMINATE_DELAY_MS;
+    if (!Number.isFinite(delay) || delay < 0) {
+      throw new ApiError("INVALID_ARGUMENT", `terminateDelayMs must be a non-negative number, got ${delay}`);
+    }
+    this.terminateDelayMs = delay;
+    this.tokens = new PageTokenCodec(options.pageTokenSecret ?? randomTokenSecret());
+    if (options.jobRuns !== undefined) this.importJobRuns(options.jobRuns);
+    const demo = options.demo ?? options.jobRuns === undefined;
+    if (demo !== false) {
+      this.demo = createDemo(
+        {
+          clock: this.clock,
+          get: (name) => this.store.get(name)?.message,
+          write: (run) => this.write(run),
+        },
+        { seed: options.seed ?? 1, ...(typeof demo === "object" ? demo : {}) },
+      );
+    }
+  }
+
+  get size(): number {
+    return this.store.size;
+  }
+
+  getJobRun(request: GetJobRunRequestInit, options?: CallOptions): Promise<JobRun> {
+    return this.call(options, () => this.find(String(request.name ?? ""), "name").message);
+  }
+
+  listJobRuns(request: ListJobRunsRequestInit, options?: CallOptions): Promise<ListJobRunsResponse> {
+    return this.call(options, () => {
+      const parent = request.parent ?? "";
+      if (parent === "") throw fieldError("parent", "parent is required: the Rollout whose job runs to list");
+      const parentParts = parseRolloutName(parent, { wildcards: true, field: "parent" });
+      const pageSize = pageSizeOf(request.pageSize);
+      const filter = request.filter ?? "";
+      const orderBy = request.orderBy ?? "";
+      const predicate = compileFilter(filter);
+      const order = parseOrderBy(orderBy);
+      const binding = { parent, filter, orderBy };
+      const pageToken = request.pageToken ?? "";
+      const after = pageToken === "" ? undefined : this.tokens.decode(pageToken, binding, order);
+      const page = this.store.page({ parent: parentParts, order, predicate, after, pageSize });
+      return create(ListJobRunsResponseSchema, {
+        jobRuns: page.runs.map((run) => run.message),
+        nextPageToken: page.nextAfter === undefined ? "" : this.tokens.encode(binding, page.nextAfter),
+      });
+    });
+  }
+
+  terminateJobRun(
+    request: TerminateJobRunRequestInit,
+    options?: CallOptions,
+  ): Promise<TerminateJobRunResponse> {
+    return this.call(options, () => {
+      const name = String(request.name ?? "");
+      parseJobRunName(name);
+      // Validate the whole request before changing anything.
+      (request.overrideDeployPolicy ?? []).forEach((policy, index) => {
+        const field = `overrideDeployPolicy[${index}]`;
+        try {
+          parseDeployPolicyName(policy, { field });
+        } catch (error) {
+          if (isApiError(error)) throw fieldError(field, `${field}: ${error.message}`);
+          throw error;
+        }
+      });
+      const run = this.find(name, "name").message;
+      if (run.state !== JobRun_State.IN_PROGRESS) {
+        throw new ApiError(
+          "FAILED_PRECONDITION",
+          `job run ${name} is ${stateName(run.state)}; only an IN_PROGRESS job run can be terminated`,
+          { details: [resourceInfo(name, `state is ${stateName(run.state)}`)] },
+        );
+      }
+      this.write({ ...run, state: JobRun_State.TERMINATING });
+      this.scheduleTermination(name);
+      return create(TerminateJobRunResponseSchema, {});
+    });
+  }
+
+  importJobRuns(document: unknown): void {
+    const runs = decodeImportDocument(document);
+    const prepared = runs.map((run) => {
+      const revision = ++this.revision;
+      return create(JobRunSchema, {
+        ...run,
+        uid: run.uid === "" ? uidFromName(run.name) : run.uid,
+        etag: run.etag === "" ? etagFor(run.name, revision) : run.etag,
+      });
+    });
+    for (const run of prepared) this.cancelTermination(run.name);
+    this.store.putMany(prepared);
+    // An imported TERMINATING run is mid-termination: it finishes like one terminated now.
+    for (const run of prepared) {
+      if (run.state === JobRun_State.TERMINATING) this.scheduleTermination(run.name);
+    }
+    this.emit({ type: "imported", count: prepared.length });
+  }
+
+  exportJobRuns(): { jobRuns: JobRunJson[] } {
+    return { jobRuns: this.store.all().map((run) => encodeJson(JobRunSchema, run.message) as JobRunJson) };
+  }
+
+  start(): void {
+    this.demo?.start();
+  }
+
+  stop(): void {
+    this.demo?.stop();
+    for (const name of [...this.pendingTerminations.keys()]) this.finishTermination(name);
+  }
+
+  subscribe(listener: EmulatorListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Runs a call's synchronous work under its CallOptions: CANCELLED/DEADLINE_EXCEEDED as every backend. */
+  private async call<T>(options: CallOptions | undefined, work: () => T): Promise<T> {
+    // A deadline of zero has passed before any work could start.
+    if (options?.timeoutMs === 0 && options.signal?.aborted !== true) {
+      throw new ApiError("DEADLINE_EXCEEDED", "the call did not finish within 0 ms");
+    }
+    const call = callSignal(options);
+    try {
+      if (call.signal.aborted) throw call.signal.reason;
+      return work();
+    } finally {
+      call.dispose();
+    }
+  }
+
+  private find(name: string, field: string) {
+    parseJobRunName(name, { field });
+    const run = this.store.get(name);
+    if (run === undefined) {
+      throw new ApiError("NOT_FOUND", `job run ${name} not found`, { details: [resourceInfo(name)] });
+    }
+    return run;
+  }
+
+  /** Stores a new version of a run with a fresh etag and tells the listeners. */
+  private write(run: JobRun): JobRun {
+    const next = create(JobRunSchema, { ...run, etag: etagFor(run.name, ++this.revision) });
+    const { stored, previous } = this.store.put(next);
+    this.emit(
+      previous === undefined
+        ? { type: "created", jobRun: stored.message }
+        : { type: "updated", jobRun: stored.message, previous: previous.message },
+    );
+    return stored.message;
+  }
+
+  private scheduleTermination(name: string): void {
+    this.cancelTermination(name);
+    const handle = this.clock.setTimeout(() => this.finishTermination(name), this.terminateDelayMs);
+    this.pendingTerminations.set(name, handle);
+  }
+
+  private cancelTermination(name: string): void {
+    const handle = this.pendingTerminations.get(name);
+    if (handle === undefined) return;
+    this.clock.clearTimeout(handle);
+    this.pendingTerminations.delete(name);
+  }
+
+  private finishTermination(name: string): void {
+    this.cancelTermination(name);
+    const run = this.store.get(name)?.message;
+    if (run === undefined || run.state !== JobRun_State.TERMINATING) return;
+    this.write({ ...run, state: JobRun_State.TERMINATED, endTime: timestampFromMs(this.clock.now()) });
+  }
+
+  private emit(change: EmulatorChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        // A failing listener must not undo or block a change that has already happened.
+        console.error("@jobrun/emulator: a change listener threw", error);
+      }
+    }
+  }
+}
+
+function pageSizeOf(pageSize: number | undefined): number {
+  const size = pageSize ?? 0;
+  if (!Number.isInteger(size)) throw fieldError("pageSize", `pageSize must be an integer, got ${size}`);
+  if (size < 0) throw fieldError("pageSize", `pageSize must not be negative, got ${size}`);
+  if (size === 0) return DEFAULT_PAGE_SIZE;
+  return Math.min(size, MAX_PAGE_SIZE);
+}
+
+function fieldError(field: string, message: string): ApiError {
+  return new ApiError("INVALID_ARGUMENT", message, { details: [badRequest(field, message)] });
+}

@@ -76,7 +76,10 @@ export type EmulatorListener = (change: EmulatorChange) => void;
 
 /** The in-memory JobRunService, plus import/export, the demo's ticking and change notifications. */
 export interface Emulator extends JobRunService {
-  /** Loads `{"jobRuns":[…]}` (runs with known names are replaced). All or nothing: INVALID_ARGUMENT names `jobRuns[i].field`. */
+  /**
+   * Loads `{"jobRuns":[…]}`; runs with known names are replaced. Imported runs keep their states (even
+   * TERMINATING) until terminated. All or nothing: INVALID_ARGUMENT names `jobRuns[i].field`.
+   */
   importJobRuns(document: unknown): void;
   /** Every run as proto3 JSON, in name order; re-importable. */
   exportJobRuns(): { jobRuns: JobRunJson[] };
@@ -203,10 +206,6 @@ class InMemoryJobRunService implements Emulator {
     });
     for (const run of prepared) this.cancelTermination(run.name);
     this.store.putMany(prepared);
-    // An imported TERMINATING run is mid-termination: it finishes like one terminated now.
-    for (const run of prepared) {
-      if (run.state === JobRun_State.TERMINATING) this.scheduleTermination(run.name);
-    }
     this.emit({ type: "imported", count: prepared.length });
   }
 

@@ -106,6 +106,8 @@ function finish(
   const get = (run: JobRun): unknown => {
     let value: unknown = run;
     for (const getter of getters) {
+      // A missing containing message makes everything below it absent.
+      if (value === undefined) return ABSENT;
       value = getter(value);
       if (value === ABSENT) return ABSENT;
     }

@@ -1,0 +1,38 @@
+import type { JobRunService } from "@jobrun/core";
+import { type AuthProvider, createJobRunsClient, type FetchFunction, type RetryOptions } from "@jobrun/client";
+
+/**
+ * Google's Cloud Deploy endpoint. A constant on purpose: no configuration, header or request can
+ * point the proxy's credentials at another origin.
+ */
+export const GOOGLE_UPSTREAM = "https://clouddeploy.googleapis.com";
+
+export interface GoogleBackendOptions {
+  /** The proxy's own credentials (a service-account key provider, ADC, the metadata server). */
+  readonly auth: AuthProvider;
+  /** Per-call budget, retries included. Default 30 s. */
+  readonly timeoutMs?: number;
+  /** Retries of get and list (terminate is never retried). Default Google's policy, shortened to the budget. */
+  readonly retry?: RetryOptions;
+  /**
+   * The fetch used to reach Google. Tests pass one that routes GOOGLE_UPSTREAM to a loopback fake;
+   * the URL it is called with is always GOOGLE_UPSTREAM's.
+   */
+  readonly fetch?: FetchFunction;
+}
+
+/**
+ * A @jobrun/client pointed at Google. It builds every upstream request itself from the route table,
+ * with its own headers: nothing of the caller's request (Authorization, cookies, X-Forwarded-*,
+ * X-Goog-*) can reach Google, because none of it is ever handed to the client.
+ */
+export function createGoogleBackend(options: GoogleBackendOptions): JobRunService {
+  return createJobRunsClient({
+    endpoint: GOOGLE_UPSTREAM,
+    auth: options.auth,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retry: options.retry ?? { attemptTimeoutMs: 10_000, initialDelayMs: 200, maxDelayMs: 2_000, maxAttempts: 4 },
+    userAgent: "jobrun-proxy",
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+}

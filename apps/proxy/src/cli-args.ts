@@ -1,0 +1,168 @@
+/// <reference types="node" />
+// The CLI's flags, parsed and checked before anything starts: a mistake is one clear line and exit 2.
+
+import { parseArgs } from "node:util";
+
+/** A usage mistake: printed as it is, with exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface ServeConfig {
+  readonly command: "serve";
+  readonly backend: "emulator" | "google";
+  readonly host: string;
+  readonly port: number;
+  readonly importFile: string | undefined;
+  readonly keysFile: string | undefined;
+  readonly corsOrigins: readonly string[];
+  readonly insecureNoAuth: boolean;
+  /** Requests per minute per caller; 0 turns the limit off. */
+  readonly rateLimit: number;
+  readonly jwt: { issuer: string; audience: string; jwks: string } | undefined;
+}
+
+export interface NewKeyConfig {
+  readonly command: "new-key";
+  readonly id: string;
+  readonly role: "reader" | "operator";
+  readonly scopes: readonly string[];
+  readonly overrideDeployPolicy: boolean;
+}
+
+export type CliConfig = ServeConfig | NewKeyConfig | { readonly command: "help" };
+
+export const USAGE = `usage: jobrun-proxy [options]
+       jobrun-proxy new-key --id ID --role reader|operator --scope PREFIX [--scope PREFIX] [--override-deploy-policy]
+
+Serves the Cloud Deploy JobRun REST surface (get, list, terminate).
+
+options:
+  --backend emulator|google   where the job runs are (default emulator)
+  --host HOST                 address to bind (default 127.0.0.1)
+  --port PORT                 port (default $PORT, else 8787)
+  --import FILE               emulator data {"jobRuns":[...]}; without it the live demo is seeded
+  --keys FILE                 caller API keys {"keys":[{id, hash, role, scopes}]} (see new-key)
+  --jwt-issuer ISS --jwt-audience AUD --jwt-jwks URL
+                              also accept RS256 JWTs from this issuer
+  --cors-origin ORIGIN        a browser origin allowed to call (repeatable)
+  --rate-limit N              requests per minute per caller (default 600; 0 = off)
+  --insecure-no-auth          serve without auth on a non-loopback address
+  -h, --help                  this text
+
+google backend credentials: GOOGLE_SERVICE_ACCOUNT_KEY (the key JSON), else Application Default Credentials.`;
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+/** Whether binding to `host` keeps the proxy on this machine. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliConfig {
+  if (argv[0] === "new-key") return parseNewKey(argv.slice(1));
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        backend: { type: "string" },
+        host: { type: "string" },
+        port: { type: "string" },
+        import: { type: "string" },
+        keys: { type: "string" },
+        "cors-origin": { type: "string", multiple: true },
+        "insecure-no-auth": { type: "boolean" },
+        "rate-limit": { type: "string" },
+        "jwt-issuer": { type: "string" },
+        "jwt-audience": { type: "string" },
+        "jwt-jwks": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+  }
+  if (values.help === true) return { command: "help" };
+  const backend = (values.backend as string | undefined) ?? "emulator";
+  if (backend !== "emulator" && backend !== "google") {
+    throw new UsageError(`--backend must be "emulator" or "google", not ${JSON.stringify(backend)}`);
+  }
+  const host = (values.host as string | undefined) ?? "127.0.0.1";
+  if (host === "" || /[\s/]/.test(host)) throw new UsageError(`--host ${JSON.stringify(host)} is not a host name or address`);
+  const portText = (values.port as string | undefined) ?? env.PORT ?? "8787";
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    throw new UsageError(`--port must be a number from 0 to 65535, not ${JSON.stringify(portText)}`);
+  }
+  const importFile = values.import as string | undefined;
+  if (importFile !== undefined && backend !== "emulator") {
+    throw new UsageError("--import only applies to --backend emulator");
+  }
+  const corsOrigins = (values["cors-origin"] as string[] | undefined) ?? [];
+  for (const origin of corsOrigins) {
+    let ok = false;
+    try {
+      const url = new URL(origin);
+      ok = (url.protocol === "https:" || url.protocol === "http:") && url.origin === origin;
+    } catch {}
+    if (!ok) throw new UsageError(`--cors-origin ${JSON.stringify(origin)} is not an origin such as https://dash.example.com`);
+  }
+  const rateText = (values["rate-limit"] as string | undefined) ?? "600";
+  if (!/^\d+$/.test(rateText)) throw new UsageError(`--rate-limit must be a whole number, not ${JSON.stringify(rateText)}`);
+  const jwtFlags = [values["jwt-issuer"], values["jwt-audience"], values["jwt-jwks"]] as (string | undefined)[];
+  let jwt: ServeConfig["jwt"];
+  if (jwtFlags.some((v) => v !== undefined)) {
+    const [issuer, audience, jwks] = jwtFlags;
+    if (issuer === undefined || audience === undefined || jwks === undefined) {
+      throw new UsageError("--jwt-issuer, --jwt-audience and --jwt-jwks go together");
+    }
+    if (!URL.canParse(jwks)) throw new UsageError(`--jwt-jwks ${JSON.stringify(jwks)} is not a URL`);
+    jwt = { issuer, audience, jwks };
+  }
+  const keysFile = values.keys as string | undefined;
+  const insecureNoAuth = values["insecure-no-auth"] === true;
+  if (keysFile === undefined && jwt === undefined && !insecureNoAuth && !isLoopback(host)) {
+    throw new UsageError(
+      `refusing to serve ${host} without auth: give --keys FILE (or --jwt-*), bind to 127.0.0.1, or say --insecure-no-auth`,
+    );
+  }
+  return {
+    command: "serve",
+    backend,
+    host,
+    port,
+    importFile,
+    keysFile,
+    corsOrigins,
+    insecureNoAuth,
+    rateLimit: Number(rateText),
+    jwt,
+  };
+}
+
+function parseNewKey(argv: readonly string[]): NewKeyConfig {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        id: { type: "string" },
+        role: { type: "string" },
+        scope: { type: "string", multiple: true },
+        "override-deploy-policy": { type: "boolean" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+  }
+  const { id, role } = values as { id?: string; role?: string };
+  const scopes = (values.scope as string[] | undefined) ?? [];
+  if (id === undefined) throw new UsageError("new-key needs --id NAME");
+  if (role !== "reader" && role !== "operator") throw new UsageError(`new-key needs --role reader or --role operator`);
+  if (scopes.length === 0) throw new UsageError("new-key needs at least one --scope, e.g. --scope projects/my-project");
+  return { command: "new-key", id, role, scopes, overrideDeployPolicy: values["override-deploy-policy"] === true };
+}

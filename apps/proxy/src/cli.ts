@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+/// <reference types="node" />
+// jobrun-proxy: the proxy on Node. Everything a flag or file can get wrong is checked before the
+// port is opened, and reported as one line with exit code 2.
+
+import { readFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import type { AuthProvider } from "@jobrun/client";
+import { fromEnvironment, serviceAccountKey } from "@jobrun/client/node";
+import type { JobRunService } from "@jobrun/core";
+import { loadJobRunsFile } from "@jobrun/emulator/node";
+import { createProxy } from "./app.js";
+import { createEmulatorBackend } from "./backends/emulator.js";
+import { createGoogleBackend } from "./backends/google.js";
+import { type CliConfig, isLoopback, type NewKeyConfig, parseCli, type ServeConfig, USAGE, UsageError } from "./cli-args.js";
+import { createJwtVerifier } from "./jwt.js";
+import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "./keys.js";
+import type { AuthOptions } from "./middleware/auth.js";
+import { memoryRateLimiter } from "./middleware/rate-limit.js";
+
+async function main(): Promise<void> {
+  let config: CliConfig;
+  try {
+    config = parseCli(process.argv.slice(2), process.env);
+    if (config.command === "help") {
+      console.log(USAGE);
+      return;
+    }
+    if (config.command === "new-key") {
+      await newKey(config);
+      return;
+    }
+    await serveProxy(config);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`jobrun-proxy: ${error.message}`);
+      console.error("run jobrun-proxy --help for the options");
+      process.exit(2);
+    }
+    console.error(`jobrun-proxy: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
+async function newKey(config: NewKeyConfig): Promise<void> {
+  const key = generateApiKey();
+  const record = {
+    id: config.id,
+    hash: await hashApiKey(key),
+    role: config.role,
+    scopes: config.scopes,
+    ...(config.overrideDeployPolicy ? { overrideDeployPolicy: true } : {}),
+  };
+  try {
+    parseKeyFile({ keys: [record] });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^keys\[0\]\./, ""));
+  }
+  console.error("the key (give it to the caller; it is not stored anywhere):");
+  console.log(key);
+  console.error("\nthe entry for the keys file:");
+  console.error(JSON.stringify(record, null, 2));
+}
+
+async function serveProxy(config: ServeConfig): Promise<void> {
+  const auth = await loadAuth(config);
+  const { backend, stop } = await loadBackend(config);
+  const app = createProxy({
+    backend,
+    auth,
+    cors: { origins: config.corsOrigins },
+    ...(config.rateLimit > 0 ? { rateLimit: memoryRateLimiter({ requestsPerMinute: config.rateLimit }) } : {}),
+    ...(auth === "none" && isLoopback(config.host) ? { allowedHosts: ["127.0.0.1", "localhost", "[::1]"] } : {}),
+  });
+  const server = await listen(app.fetch, config);
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  console.log(`listening on http://${shownHost}:${address.port}`);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.error(`jobrun-proxy: ${signal}, shutting down`);
+    stop();
+    server.close(() => process.exit(0));
+    // Idle keep-alive sockets would hold close() open; in-flight requests get a grace period.
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+function listen(fetch: (request: Request, env: unknown) => Response | Promise<Response>, config: ServeConfig) {
+  return new Promise<ServerType>((resolve, reject) => {
+    const server = serve({ fetch, hostname: config.host, port: config.port }, () => resolve(server));
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") reject(new Error(`port ${config.port} on ${config.host} is already in use`));
+      else if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
+        reject(new UsageError(`--host ${config.host} is not an address of this machine`));
+      } else reject(error);
+    });
+  });
+}
+
+async function loadAuth(config: ServeConfig): Promise<AuthOptions> {
+  if (config.keysFile === undefined && config.jwt === undefined) return "none";
+  let keys: ReturnType<typeof createKeyStore> | undefined;
+  if (config.keysFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(config.keysFile, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(`--keys ${config.keysFile}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`);
+    }
+    try {
+      keys = createKeyStore(parseKeyFile(text));
+    } catch (error) {
+      throw new UsageError(`--keys ${config.keysFile}: ${(error as Error).message}`);
+    }
+  }
+  return {
+    ...(keys === undefined ? {} : { keys }),
+    ...(config.jwt === undefined ? {} : { jwt: createJwtVerifier(config.jwt) }),
+  };
+}
+
+async function loadBackend(config: ServeConfig): Promise<{ backend: JobRunService; stop: () => void }> {
+  if (config.backend === "google") {
+    let auth: AuthProvider;
+    const key = process.env.GOOGLE_SERVICE_ACCOUNT_KEY;
+    try {
+      auth = key !== undefined && key !== "" ? serviceAccountKey(key) : await fromEnvironment();
+    } catch (error) {
+      throw new UsageError(`google backend credentials: ${(error as Error).message}`);
+    }
+    return { backend: createGoogleBackend({ auth }), stop: () => {} };
+  }
+  let jobRuns: unknown;
+  if (config.importFile !== undefined) {
+    try {
+      jobRuns = await loadJobRunsFile(config.importFile);
+    } catch (error) {
+      throw new UsageError(`--import: ${(error as Error).message}`);
+    }
+  }
+  try {
+    const emulator = createEmulatorBackend(jobRuns === undefined ? {} : { jobRuns });
+    return { backend: emulator, stop: () => emulator.stop() };
+  } catch (error) {
+    throw new UsageError(`--import ${config.importFile}: ${(error as Error).message}`);
+  }
+}
+
+await main();

@@ -1,0 +1,33 @@
+// @jobrun/proxy: the Hono edge proxy. This entry uses no Node built-ins (it runs on Workers too);
+// the CLI is the package's bin, the Worker entry is "@jobrun/proxy/worker".
+
+export { createProxy, type ProxyOptions } from "./app.js";
+export { createEmulatorBackend, type EmulatorBackendOptions } from "./backends/emulator.js";
+export { createGoogleBackend, GOOGLE_UPSTREAM, type GoogleBackendOptions } from "./backends/google.js";
+export { cacheApiAdapter, cacheKey, type ResponseCache } from "./cache.js";
+export { createJwtVerifier, type JwtAlgorithm, type JwtOptions, type JwtVerifier } from "./jwt.js";
+export {
+  API_KEY_PREFIX,
+  type ApiKeyRecord,
+  constantTimeEqual,
+  createKeyStore,
+  generateApiKey,
+  hashApiKey,
+  type KeyStore,
+  parseKeyFile,
+} from "./keys.js";
+export type { AuthOptions } from "./middleware/auth.js";
+export { DEFAULT_MAX_BODY_BYTES } from "./middleware/body-limit.js";
+export type { CorsOptions } from "./middleware/cors.js";
+export { jsonLineSink } from "./middleware/logger.js";
+export {
+  type MemoryRateLimitOptions,
+  memoryRateLimiter,
+  type RateLimiter,
+  type RateLimitVerdict,
+  type WorkersRateLimitBinding,
+  workersRateLimiter,
+} from "./middleware/rate-limit.js";
+export { openApiDocument } from "./openapi.js";
+export { inScopes, parseScopes, type Scope } from "./scopes.js";
+export type { Caller, LogEntry, LogSink, ProxyEnv, Role } from "./types.js";

@@ -1,0 +1,41 @@
+import { ApiError } from "@jobrun/core";
+
+/** The largest request body the proxy reads: a terminate body is a few hundred bytes. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads a request body as UTF-8 text, at most `limit` bytes. A declared Content-Length over the limit
+ * is refused before reading; a chunked body is counted as it streams and abandoned the moment it
+ * passes the limit, so a huge upload never sits in memory. Invalid UTF-8 is refused, not replaced.
+ */
+export async function readBodyText(request: Request, limit: number): Promise<string> {
+  const tooLarge = () =>
+    new ApiError("INVALID_ARGUMENT", `the request body is larger than ${limit} bytes`, { httpStatus: 413 });
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge();
+  if (request.body === null) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ApiError("INVALID_ARGUMENT", "the request body is not valid UTF-8");
+  }
+}

@@ -1,0 +1,214 @@
+// The OpenAPI 3.1 description of the proxy, generated from core's route table and the schema's
+// message descriptors: a field or route added to the proto appears here with no edit.
+
+import type { DescEnum, DescField, DescMessage } from "@bufbuild/protobuf";
+import { type Route, routes } from "@jobrun/core";
+
+type JsonSchema = Record<string, unknown>;
+
+/** The OpenAPI document, as a plain object (serve it with JSON.stringify). */
+export function openApiDocument(): Record<string, unknown> {
+  const schemas: Record<string, JsonSchema> = { "google.rpc.Status": statusSchema() };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const { path, parameters, pathFields } = openApiPath(route);
+    const operation: Record<string, unknown> = {
+      operationId: route.rpc,
+      summary: `${route.descriptor.parent.typeName}.${route.rpc}`,
+      parameters: [...parameters, ...queryParameters(route, pathFields, schemas), enumEncodingParameter()],
+      responses: {
+        "200": {
+          description: route.output.typeName,
+          content: { "application/json": { schema: refTo(route.output, schemas) } },
+        },
+        default: {
+          description: "A google.rpc.Status error",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/google.rpc.Status" } } },
+        },
+      },
+    };
+    if (route.body === "*") {
+      operation.requestBody = {
+        required: false,
+        content: { "application/json": { schema: messageSchema(route.input, schemas, pathFields) } },
+      };
+    }
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "jobrun proxy: Cloud Deploy JobRuns",
+      version: "v1",
+      description: "The Cloud Deploy v1 JobRun REST surface, as served by @jobrun/proxy (proto3 JSON).",
+    },
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "An API key (jrp_…) or a JWT" },
+        apiKey: { type: "apiKey", in: "header", name: "x-goog-api-key" },
+      },
+    },
+    security: [{ bearer: [] }, { apiKey: [] }],
+  };
+}
+
+/** `/v1/{name=projects/*\/…}` → `/v1/projects/{project}/…`: one OpenAPI parameter per `*` segment. */
+function openApiPath(route: Route) {
+  const parts: string[] = [];
+  const parameters: Record<string, unknown>[] = [];
+  const pathFields = new Set<string>();
+  for (const segment of route.template.segments) {
+    if (segment.kind === "literal") {
+      parts.push(segment.value);
+      continue;
+    }
+    pathFields.add(segment.field);
+    segment.pattern.forEach((part, i) => {
+      if (part !== "*") {
+        parts.push(part);
+        return;
+      }
+      // The variable is named after the collection before it: projects/* → {project}.
+      const collection = segment.pattern[i - 1] ?? segment.field;
+      const name = collection.endsWith("s") ? collection.slice(0, -1) : `${collection}Id`;
+      parts.push(`{${name}}`);
+      parameters.push({
+        name,
+        in: "path",
+        required: true,
+        description: `Segment of ${segment.field} (${segment.pattern.join("/")})`,
+        schema: { type: "string", pattern: "^[A-Za-z0-9._~:-]{1,63}$" },
+      });
+    });
+  }
+  const verb = route.template.verb === "" ? "" : `:${route.template.verb}`;
+  return { path: `/${parts.join("/")}${verb}`, parameters, pathFields };
+}
+
+function queryParameters(route: Route, pathFields: Set<string>, schemas: Record<string, JsonSchema>) {
+  if (route.body === "*") return [];
+  return route.input.fields
+    .filter((field) => !pathFields.has(field.name))
+    .map((field) => ({ name: field.jsonName, in: "query", required: false, schema: fieldSchema(field, schemas) }));
+}
+
+function enumEncodingParameter() {
+  return {
+    name: "$alt",
+    in: "query",
+    required: false,
+    description: '"json;enum-encoding=int" returns enums as numbers (as Google\'s generated clients ask)',
+    schema: { type: "string" },
+  };
+}
+
+function refTo(message: DescMessage, schemas: Record<string, JsonSchema>): JsonSchema {
+  if (!(message.typeName in schemas)) {
+    schemas[message.typeName] = {}; // placeholder first: messages may refer to themselves
+    schemas[message.typeName] = messageSchema(message, schemas, new Set());
+  }
+  return { $ref: `#/components/schemas/${message.typeName}` };
+}
+
+function messageSchema(message: DescMessage, schemas: Record<string, JsonSchema>, skip: Set<string>): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const field of message.fields) {
+    if (skip.has(field.name)) continue;
+    properties[field.jsonName] = fieldSchema(field, schemas);
+  }
+  return { type: "object", title: message.name, properties, additionalProperties: false };
+}
+
+function fieldSchema(field: DescField, schemas: Record<string, JsonSchema>): JsonSchema {
+  switch (field.fieldKind) {
+    case "scalar":
+      return scalarSchema(field.scalar);
+    case "enum":
+      return enumSchema(field.enum);
+    case "message":
+      return messageRef(field.message, schemas);
+    case "list":
+      return {
+        type: "array",
+        items:
+          field.listKind === "scalar"
+            ? scalarSchema(field.scalar)
+            : field.listKind === "enum"
+              ? enumSchema(field.enum)
+              : messageRef(field.message, schemas),
+      };
+    case "map":
+      return {
+        type: "object",
+        additionalProperties:
+          field.mapKind === "scalar"
+            ? scalarSchema(field.scalar)
+            : field.mapKind === "enum"
+              ? enumSchema(field.enum)
+              : messageRef(field.message, schemas),
+      };
+  }
+}
+
+function messageRef(message: DescMessage, schemas: Record<string, JsonSchema>): JsonSchema {
+  if (message.typeName === "google.protobuf.Timestamp") return { type: "string", format: "date-time" };
+  return refTo(message, schemas);
+}
+
+function enumSchema(desc: DescEnum): JsonSchema {
+  return {
+    title: desc.typeName,
+    oneOf: [
+      { type: "string", enum: desc.values.map((v) => v.name) },
+      { type: "integer", enum: desc.values.map((v) => v.number) },
+    ],
+  };
+}
+
+// ScalarType numbers of protobuf-es (descriptor.proto's FieldDescriptorProto.Type).
+function scalarSchema(scalar: number): JsonSchema {
+  switch (scalar) {
+    case 1: // double
+    case 2: // float
+      return { type: "number" };
+    case 3: // int64
+    case 4: // uint64
+    case 6: // fixed64
+    case 16: // sfixed64
+    case 18: // sint64
+      return { type: "string", format: "int64" };
+    case 5: // int32
+    case 7: // fixed32
+    case 13: // uint32
+    case 15: // sfixed32
+    case 17: // sint32
+      return { type: "integer", format: "int32" };
+    case 8:
+      return { type: "boolean" };
+    case 12:
+      return { type: "string", contentEncoding: "base64" };
+    default:
+      return { type: "string" };
+  }
+}
+
+function statusSchema(): JsonSchema {
+  return {
+    type: "object",
+    properties: {
+      error: {
+        type: "object",
+        properties: {
+          code: { type: "integer", description: "The HTTP status" },
+          message: { type: "string" },
+          status: { type: "string", description: "The google.rpc.Code name" },
+          details: { type: "array", items: { type: "object", properties: { "@type": { type: "string" } } } },
+        },
+        required: ["code", "message", "status"],
+      },
+    },
+    required: ["error"],
+  };
+}

@@ -1,0 +1,114 @@
+// The Cloudflare Worker entry. Configuration comes from wrangler.jsonc vars and secrets; the app is
+// built once per isolate and reused. A configuration mistake is logged in full and answered with a
+// generic 500, so a caller learns nothing about the proxy's secrets or setup.
+
+import { ApiError, type JobRunService } from "@jobrun/core";
+import { serviceAccountKey } from "@jobrun/client";
+import { createProxy } from "./app.js";
+import { createEmulatorBackend } from "./backends/emulator.js";
+import { createGoogleBackend } from "./backends/google.js";
+import { cacheApiAdapter } from "./cache.js";
+import { errorResponse } from "./errors.js";
+import { createJwtVerifier } from "./jwt.js";
+import { createKeyStore, parseKeyFile } from "./keys.js";
+import type { AuthOptions } from "./middleware/auth.js";
+import { jsonLineSink } from "./middleware/logger.js";
+import { memoryRateLimiter, type WorkersRateLimitBinding, workersRateLimiter } from "./middleware/rate-limit.js";
+
+/** The Worker's bindings: vars (plain) and secrets (wrangler secret put). */
+export interface WorkerEnv {
+  /** "emulator" (default) or "google". */
+  readonly BACKEND?: string;
+  /** Secret: the service account key JSON the google backend signs in with. */
+  readonly GOOGLE_SERVICE_ACCOUNT_KEY?: string;
+  /** Secret: the key file `{"keys":[…]}` (hashes only). */
+  readonly CALLER_KEYS?: string;
+  readonly JWT_ISSUER?: string;
+  readonly JWT_AUDIENCE?: string;
+  readonly JWT_JWKS_URL?: string;
+  /** Comma-separated browser origins. */
+  readonly CORS_ORIGINS?: string;
+  /** "true" to serve without auth (a demo). Never the default. */
+  readonly INSECURE_NO_AUTH?: string;
+  /** Optional rate-limiting binding (`ratelimits` in wrangler.jsonc). */
+  readonly RATE_LIMITER?: WorkersRateLimitBinding;
+  /** Per-isolate fallback limit when there is no binding: requests per minute per caller ("0" = off). */
+  readonly RATE_LIMIT_PER_MINUTE?: string;
+  /** Emulator data `{"jobRuns":[…]}` as JSON; without it the demo world is seeded. */
+  readonly EMULATOR_JOB_RUNS?: string;
+  readonly EMULATOR_TERMINATE_DELAY_MS?: string;
+  /** "off" disables the Cache API for finished runs. */
+  readonly EDGE_CACHE?: string;
+}
+
+type Fetch = (request: Request) => Response | Promise<Response>;
+
+// One app per isolate: the emulator backend's state, the rate limiter and the memo live in it.
+let built: Fetch | undefined;
+
+function build(env: WorkerEnv): Fetch {
+  const backend = backendOf(env);
+  const app = createProxy({
+    backend,
+    auth: authOf(env),
+    cors: { origins: (env.CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean) },
+    ...rateLimitOf(env),
+    ...(env.EDGE_CACHE === "off" || typeof caches === "undefined"
+      ? {}
+      : { cache: cacheApiAdapter((caches as unknown as { default: Cache }).default as never) }),
+    log: jsonLineSink,
+  });
+  return (request) => app.fetch(request);
+}
+
+function backendOf(env: WorkerEnv): JobRunService {
+  const kind = env.BACKEND ?? "emulator";
+  if (kind === "google") {
+    if (!env.GOOGLE_SERVICE_ACCOUNT_KEY) throw new Error("BACKEND=google needs the GOOGLE_SERVICE_ACCOUNT_KEY secret");
+    return createGoogleBackend({ auth: serviceAccountKey(env.GOOGLE_SERVICE_ACCOUNT_KEY) });
+  }
+  if (kind !== "emulator") throw new Error(`BACKEND must be "emulator" or "google", not ${JSON.stringify(kind)}`);
+  const delay = env.EMULATOR_TERMINATE_DELAY_MS === undefined ? undefined : Number(env.EMULATOR_TERMINATE_DELAY_MS);
+  const jobRuns = env.EMULATOR_JOB_RUNS === undefined ? undefined : JSON.parse(env.EMULATOR_JOB_RUNS);
+  return createEmulatorBackend({
+    ...(jobRuns === undefined ? {} : { jobRuns }),
+    ...(delay === undefined ? {} : { terminateDelayMs: delay }),
+  });
+}
+
+function authOf(env: WorkerEnv): AuthOptions {
+  const jwtVars = [env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_JWKS_URL];
+  const hasJwt = jwtVars.every(Boolean);
+  if (!hasJwt && jwtVars.some(Boolean)) throw new Error("JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL go together");
+  if (!env.CALLER_KEYS && !hasJwt) {
+    if (env.INSECURE_NO_AUTH === "true") return "none";
+    throw new Error("no caller auth: set the CALLER_KEYS secret or the JWT_* vars (or INSECURE_NO_AUTH=true)");
+  }
+  return {
+    ...(env.CALLER_KEYS ? { keys: createKeyStore(parseKeyFile(env.CALLER_KEYS)) } : {}),
+    ...(hasJwt
+      ? { jwt: createJwtVerifier({ issuer: env.JWT_ISSUER!, audience: env.JWT_AUDIENCE!, jwks: env.JWT_JWKS_URL! }) }
+      : {}),
+  };
+}
+
+function rateLimitOf(env: WorkerEnv) {
+  if (env.RATE_LIMITER !== undefined) return { rateLimit: workersRateLimiter(env.RATE_LIMITER) };
+  const perMinute = Number(env.RATE_LIMIT_PER_MINUTE ?? "600");
+  return perMinute > 0 ? { rateLimit: memoryRateLimiter({ requestsPerMinute: perMinute }) } : {};
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv): Promise<Response> {
+    if (built === undefined) {
+      try {
+        built = build(env);
+      } catch (error) {
+        // The message names the setting, never its value.
+        console.error(JSON.stringify({ level: "error", msg: "proxy misconfigured", reason: (error as Error).message }));
+        return errorResponse(new ApiError("INTERNAL", "the proxy is misconfigured; its logs say how"));
+      }
+    }
+    return built(request);
+  },
+};

@@ -45,7 +45,8 @@ export async function installedClosure(name: string): Promise<{ packages: number
       dependencies?: Record<string, string>;
       optionalDependencies?: Record<string, string>;
     };
-    for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) await visit(dep, dir);
+    for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }))
+      await visit(dep, dir);
   };
   await visit(name, packageRoot);
   return { packages: seen.size, bytes };

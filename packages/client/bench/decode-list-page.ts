@@ -17,7 +17,8 @@ export function listPageText(count = 1000): string {
       deployJobRun: {
         build: `projects/123/locations/us-central1/builds/${id}`,
         failureCause: i % 4 === 1 ? "EXECUTION_FAILED" : undefined,
-        failureMessage: i % 4 === 1 ? "kubectl apply failed: deployment exceeded its progress deadline" : undefined,
+        failureMessage:
+          i % 4 === 1 ? "kubectl apply failed: deployment exceeded its progress deadline" : undefined,
         metadata: {
           cloudRun: {
             service: "projects/demo/locations/us-central1/services/web",
@@ -46,7 +47,12 @@ function timeIt(work: () => unknown, minMs = 1500): number {
 }
 
 /** Decoding a page with the client vs JSON.parse of the same bytes, measured in the same run. */
-export function decodeVersusJsonParse(): { bytes: number; jsonParseMs: number; decodeMs: number; ratio: number } {
+export function decodeVersusJsonParse(): {
+  bytes: number;
+  jsonParseMs: number;
+  decodeMs: number;
+  ratio: number;
+} {
   const text = listPageText();
   const check = decodeResponse(ListJobRunsResponseSchema, text, "bench");
   if (check.jobRuns.length !== 1000) throw new Error("the bench page did not decode to 1000 runs");
@@ -54,8 +60,14 @@ export function decodeVersusJsonParse(): { bytes: number; jsonParseMs: number; d
   let jsonParseMs = Number.POSITIVE_INFINITY;
   let decodeMs = Number.POSITIVE_INFINITY;
   for (let round = 0; round < 3; round += 1) {
-    jsonParseMs = Math.min(jsonParseMs, timeIt(() => JSON.parse(text)));
-    decodeMs = Math.min(decodeMs, timeIt(() => decodeResponse(ListJobRunsResponseSchema, text, "bench")));
+    jsonParseMs = Math.min(
+      jsonParseMs,
+      timeIt(() => JSON.parse(text)),
+    );
+    decodeMs = Math.min(
+      decodeMs,
+      timeIt(() => decodeResponse(ListJobRunsResponseSchema, text, "bench")),
+    );
   }
   return { bytes: text.length, jsonParseMs, decodeMs, ratio: decodeMs / jsonParseMs };
 }

@@ -12,19 +12,29 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const bundle = await edgeBundleSize();
 const google = await installedClosure("@google-cloud/deploy");
 console.log("Edge bundle (src/index.ts + @jobrun/core + protobuf-es + jose, esbuild --minify, gzip -9)");
-console.log(`  @jobrun/client          ${kb(bundle.minified)} minified, ${kb(bundle.gzip)} gzip   (budget ${kb(BUNDLE_BUDGET_GZIP)})`);
+console.log(
+  `  @jobrun/client          ${kb(bundle.minified)} minified, ${kb(bundle.gzip)} gzip   (budget ${kb(BUNDLE_BUDGET_GZIP)})`,
+);
 console.log(`  @google-cloud/deploy@4  ${mb(google.bytes)} installed, ${google.packages} packages`);
-console.log(`  ratio                   ${Math.round(google.bytes / bundle.gzip)}x smaller (installed bytes / gzip bytes)`);
+console.log(
+  `  ratio                   ${Math.round(google.bytes / bundle.gzip)}x smaller (installed bytes / gzip bytes)`,
+);
 
 const decode = decodeVersusJsonParse();
 console.log(`\nDecoding a 1 000-run ListJobRunsResponse (${kb(decode.bytes)} of JSON)`);
 console.log(`  JSON.parse              ${decode.jsonParseMs.toFixed(2)} ms`);
-console.log(`  @jobrun/client decode   ${decode.decodeMs.toFixed(2)} ms   (JSON.parse + protobuf-es messages)`);
-console.log(`  ratio                   ${decode.ratio.toFixed(2)}x JSON.parse   (budget ${DECODE_BUDGET_RATIO}x)`);
+console.log(
+  `  @jobrun/client decode   ${decode.decodeMs.toFixed(2)} ms   (JSON.parse + protobuf-es messages)`,
+);
+console.log(
+  `  ratio                   ${decode.ratio.toFixed(2)}x JSON.parse   (budget ${DECODE_BUDGET_RATIO}x)`,
+);
 
 const failures = [
   bundle.gzip > BUNDLE_BUDGET_GZIP ? `bundle ${kb(bundle.gzip)} gzip is over ${kb(BUNDLE_BUDGET_GZIP)}` : "",
-  decode.ratio > DECODE_BUDGET_RATIO ? `decode ratio ${decode.ratio.toFixed(2)} is over ${DECODE_BUDGET_RATIO}` : "",
+  decode.ratio > DECODE_BUDGET_RATIO
+    ? `decode ratio ${decode.ratio.toFixed(2)} is over ${DECODE_BUDGET_RATIO}`
+    : "",
 ].filter(Boolean);
 if (failures.length > 0) {
   console.error(`\nOVER BUDGET: ${failures.join("; ")}`);

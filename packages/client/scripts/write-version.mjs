@@ -4,5 +4,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 const root = new URL("../", import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
 const file = new URL("src/version.ts", root);
-const text = readFileSync(file, "utf8").replace(/CLIENT_VERSION = "[^"]*"/, `CLIENT_VERSION = ${JSON.stringify(version)}`);
+const text = readFileSync(file, "utf8").replace(
+  /CLIENT_VERSION = "[^"]*"/,
+  `CLIENT_VERSION = ${JSON.stringify(version)}`,
+);
 writeFileSync(file, text);

@@ -13,8 +13,8 @@ import {
   type ListJobRunsResponse,
   ListJobRunsResponseSchema,
   listAllJobRuns,
-  routingHeader,
   type RpcName,
+  routingHeader,
   type TerminateJobRunRequestInit,
   type TerminateJobRunResponse,
   TerminateJobRunResponseSchema,
@@ -124,7 +124,11 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
     } catch (error) {
       // A 401 usually means the cached token was revoked or expired early: refresh once and resend.
       // Safe even for terminate: the server refused the request before acting on it.
-      if (!(error instanceof ApiError) || error.code !== "UNAUTHENTICATED" || options.auth.invalidate === undefined) {
+      if (
+        !(error instanceof ApiError) ||
+        error.code !== "UNAUTHENTICATED" ||
+        options.auth.invalidate === undefined
+      ) {
         throw error;
       }
       options.auth.invalidate();

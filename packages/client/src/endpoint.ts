@@ -22,7 +22,8 @@ export function normalizeEndpoint(endpoint: string): string {
   const fail = (reason: string) =>
     new ApiError("INVALID_ARGUMENT", `endpoint ${JSON.stringify(redact(url))} ${reason}`);
   if (url.protocol !== "https:" && url.protocol !== "http:") throw fail("must use http: or https:");
-  if (url.username !== "" || url.password !== "") throw fail("must not carry credentials; use the auth option");
+  if (url.username !== "" || url.password !== "")
+    throw fail("must not carry credentials; use the auth option");
   if (url.search !== "" || url.hash !== "") throw fail("must not have a query or a fragment");
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }

@@ -1,21 +1,18 @@
 // @jobrun/client: the edge-safe entry (fetch and WebCrypto only, no Node built-ins). The providers
 // that need a file system or a child process are in "@jobrun/client/node".
 
-export { type JobRunsClient, type JobRunsClientOptions, createJobRunsClient } from "./client.js";
-export { type Clock, systemClock } from "./clock.js";
-export { DEFAULT_ENDPOINT } from "./endpoint.js";
-export {
-  DEFAULT_RETRY_POLICY,
-  type RetryOptions,
-  type RetryPolicy,
-} from "./retry.js";
-export { type FetchFunction, resourceNameOf } from "./transport.js";
-export { CLIENT_VERSION } from "./version.js";
-
 // Auth.
 export { type AuthProvider, CLOUD_PLATFORM_SCOPE } from "./auth/auth-provider.js";
-export { type AuthorizedUserCredentials, type AuthorizedUserOptions, authorizedUser } from "./auth/authorized-user.js";
-export { METADATA_SERVER_ENDPOINT, type MetadataServerOptions, metadataServer } from "./auth/metadata-server.js";
+export {
+  type AuthorizedUserCredentials,
+  type AuthorizedUserOptions,
+  authorizedUser,
+} from "./auth/authorized-user.js";
+export {
+  METADATA_SERVER_ENDPOINT,
+  type MetadataServerOptions,
+  metadataServer,
+} from "./auth/metadata-server.js";
 export { GOOGLE_TOKEN_ENDPOINT } from "./auth/oauth-token-endpoint.js";
 export { type ServiceAccountOptions, serviceAccountKey } from "./auth/service-account.js";
 export { parseServiceAccountKey, type ServiceAccountKey } from "./auth/service-account-key.js";
@@ -26,3 +23,13 @@ export {
   type TokenCacheOptions,
   type TokenFetcher,
 } from "./auth/token-cache.js";
+export { createJobRunsClient, type JobRunsClient, type JobRunsClientOptions } from "./client.js";
+export { type Clock, systemClock } from "./clock.js";
+export { DEFAULT_ENDPOINT } from "./endpoint.js";
+export {
+  DEFAULT_RETRY_POLICY,
+  type RetryOptions,
+  type RetryPolicy,
+} from "./retry.js";
+export { type FetchFunction, resourceNameOf } from "./transport.js";
+export { CLIENT_VERSION } from "./version.js";

@@ -47,10 +47,14 @@ export function retryPolicyFrom(options: RetryOptions | undefined): RetryPolicy 
   if (options === false) return { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 };
   const policy = { ...DEFAULT_RETRY_POLICY, ...options };
   for (const key of ["initialDelayMs", "maxDelayMs", "attemptTimeoutMs", "totalTimeoutMs"] as const) {
-    if (!(policy[key] >= 0)) throw new ApiError("INVALID_ARGUMENT", `retry.${key} must be >= 0, got ${policy[key]}`);
+    if (!(policy[key] >= 0))
+      throw new ApiError("INVALID_ARGUMENT", `retry.${key} must be >= 0, got ${policy[key]}`);
   }
   if (!(policy.delayMultiplier >= 1)) {
-    throw new ApiError("INVALID_ARGUMENT", `retry.delayMultiplier must be >= 1, got ${policy.delayMultiplier}`);
+    throw new ApiError(
+      "INVALID_ARGUMENT",
+      `retry.delayMultiplier must be >= 1, got ${policy.delayMultiplier}`,
+    );
   }
   if (!(policy.maxAttempts >= 1)) {
     throw new ApiError("INVALID_ARGUMENT", `retry.maxAttempts must be >= 1, got ${policy.maxAttempts}`);
@@ -105,7 +109,10 @@ export interface RetryContext {
  * spent; then the last error is thrown as it came. Each attempt gets its own signal that also fires
  * after `attemptTimeoutMs` (or what is left of the total budget, if less).
  */
-export async function withRetries<T>(attempt: (signal: AbortSignal) => Promise<T>, context: RetryContext): Promise<T> {
+export async function withRetries<T>(
+  attempt: (signal: AbortSignal) => Promise<T>,
+  context: RetryContext,
+): Promise<T> {
   const { policy, clock, random, signal, idempotent } = context;
   const deadline = clock.now() + policy.totalTimeoutMs;
   let ceiling = policy.initialDelayMs;

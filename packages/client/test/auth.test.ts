@@ -1,6 +1,12 @@
 import { ApiError } from "@jobrun/core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cachedTokenProvider, createJobRunsClient, metadataServer, serviceAccountKey, staticToken } from "../src/index.js";
+import {
+  cachedTokenProvider,
+  createJobRunsClient,
+  metadataServer,
+  serviceAccountKey,
+  staticToken,
+} from "../src/index.js";
 import { fakeClock } from "./support/fake-clock.js";
 import { makeServiceAccountKey, startFakeTokenEndpoint } from "./support/fake-google-auth.js";
 import { JOB_RUN, jobRunJson } from "./support/fixtures.js";
@@ -21,7 +27,13 @@ function jobRunServer(valid: (token: string) => boolean) {
   return startTestServer((request, response) => {
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1] ?? "";
     if (!valid(token)) {
-      sendJson(response, 401, { error: { code: 401, message: "Request had invalid authentication credentials.", status: "UNAUTHENTICATED" } });
+      sendJson(response, 401, {
+        error: {
+          code: 401,
+          message: "Request had invalid authentication credentials.",
+          status: "UNAUTHENTICATED",
+        },
+      });
       return;
     }
     sendJson(response, 200, jobRunJson());
@@ -79,9 +91,12 @@ describe("token cache", () => {
   });
 
   it("a token endpoint that hangs fails the refresh after fetchTimeoutMs", async () => {
-    const provider = cachedTokenProvider((signal) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))), {
-      fetchTimeoutMs: 30,
-    });
+    const provider = cachedTokenProvider(
+      (signal) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
+      {
+        fetchTimeoutMs: 30,
+      },
+    );
     await expect(provider.getAccessToken()).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED" });
   });
 });
@@ -95,7 +110,10 @@ describe("service account (JWT-bearer flow)", () => {
   it("signs an RS256 assertion Google accepts: iss, aud, scope, iat, exp, kid", async () => {
     const tokens = await track(startFakeTokenEndpoint({ publicKey: key.publicKey }));
     const clock = fakeClock(Date.now());
-    const provider = serviceAccountKey(JSON.stringify(key.keyFile), { tokenEndpoint: `${tokens.url}/token`, clock });
+    const provider = serviceAccountKey(JSON.stringify(key.keyFile), {
+      tokenEndpoint: `${tokens.url}/token`,
+      clock,
+    });
     expect(await provider.getAccessToken()).toBe("ya29.token-1");
     const [claims] = tokens.assertions;
     expect(claims?.scope).toBe("https://www.googleapis.com/auth/cloud-platform");
@@ -143,7 +161,11 @@ describe("service account (JWT-bearer flow)", () => {
     const cases: [string, unknown, RegExp][] = [
       ["not JSON", `{"private_key": "${secret}`, /is not JSON/],
       ["not an object", "[1,2]", /not a JSON object/],
-      ["wrong type", { type: "authorized_user", private_key: secret }, /type "authorized_user", expected "service_account"/],
+      [
+        "wrong type",
+        { type: "authorized_user", private_key: secret },
+        /type "authorized_user", expected "service_account"/,
+      ],
       ["no email", { type: "service_account", private_key: secret }, /no client_email/],
       [
         "not PEM",
@@ -160,9 +182,9 @@ describe("service account (JWT-bearer flow)", () => {
       }
       expect(error).toBeInstanceOf(ApiError);
       expect((error as ApiError).message).toMatch(message);
-      expect(`${String(error)} ${JSON.stringify((error as ApiError).toJSON())} ${String((error as ApiError).cause)}`).not.toContain(
-        "SECRET",
-      );
+      expect(
+        `${String(error)} ${JSON.stringify((error as ApiError).toJSON())} ${String((error as ApiError).cause)}`,
+      ).not.toContain("SECRET");
     });
 
     it("a PEM that does not import fails on first use without quoting it", async () => {
@@ -190,10 +212,18 @@ describe("metadata server", () => {
           return;
         }
         issued += 1;
-        sendJson(response, 200, { access_token: `meta-${issued}`, expires_in: 3599, token_type: "Bearer" }, { "metadata-flavor": "Google" });
+        sendJson(
+          response,
+          200,
+          { access_token: `meta-${issued}`, expires_in: 3599, token_type: "Bearer" },
+          { "metadata-flavor": "Google" },
+        );
       }),
     );
-    const provider = metadataServer({ endpoint: fake.url, scopes: ["https://www.googleapis.com/auth/cloud-platform"] });
+    const provider = metadataServer({
+      endpoint: fake.url,
+      scopes: ["https://www.googleapis.com/auth/cloud-platform"],
+    });
     const tokens = await Promise.all(Array.from({ length: 20 }, () => provider.getAccessToken()));
     expect(new Set(tokens)).toEqual(new Set(["meta-1"]));
     const url = new URL(fake.requests[0]!.url, fake.url);
@@ -204,7 +234,9 @@ describe("metadata server", () => {
   it("an unreachable metadata server is UNAVAILABLE naming the source", async () => {
     const fake = await startTestServer(() => undefined);
     await fake.close();
-    const error = (await metadataServer({ endpoint: fake.url }).getAccessToken().catch((e: unknown) => e)) as ApiError;
+    const error = (await metadataServer({ endpoint: fake.url })
+      .getAccessToken()
+      .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe("UNAVAILABLE");
     expect(error.message).toMatch(/metadata server/);
   });

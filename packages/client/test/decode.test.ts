@@ -70,20 +70,31 @@ describe("response decoding (fast path) matches protobuf-es exactly", () => {
     ["proto field names", { ...base, phase_id: "x", job_id: "y" }],
     ["a field given by both names", { ...base, phase_id: "x", phaseId: "y" }],
     ["two members of the oneof", { ...base, verifyJobRun: { build: "b" } }],
-    ["unknown fields at every depth", { ...base, extra: 1, deployJobRun: { ...base.deployJobRun, extra: [1] } }],
+    [
+      "unknown fields at every depth",
+      { ...base, extra: 1, deployJobRun: { ...base.deployJobRun, extra: [1] } },
+    ],
     ["a map", { ...base, deployJobRun: { metadata: { custom: { values: { a: "1", b: "2" } } } } }],
     ["a map with a wrong value", { ...base, deployJobRun: { metadata: { custom: { values: { a: 1 } } } } }],
     ["a string where a list belongs", { ...base, deployJobRun: { artifact: { manifestPaths: "m.yaml" } } }],
     ["a number where a string belongs", { ...base, uid: 12 }],
     ["an array where an object belongs", []],
-    ["every kind of job", { ...base, deployJobRun: undefined, advanceChildRolloutJobRun: { rollout: "r", rolloutPhaseId: "p" } }],
-    ["predeploy failure causes", { ...base, deployJobRun: undefined, predeployJobRun: { failureCause: "CLOUD_BUILD_REQUEST_FAILED" } }],
+    [
+      "every kind of job",
+      { ...base, deployJobRun: undefined, advanceChildRolloutJobRun: { rollout: "r", rolloutPhaseId: "p" } },
+    ],
+    [
+      "predeploy failure causes",
+      { ...base, deployJobRun: undefined, predeployJobRun: { failureCause: "CLOUD_BUILD_REQUEST_FAILED" } },
+    ],
   ];
   it.each(cases)("on %s", (_, json) => expectSameAsCore(JSON.parse(JSON.stringify(json))));
 
   it("names the path of a wrong field inside a list page", () => {
     const page = listPageJson(5);
     (page.jobRuns[3] as Record<string, unknown>).state = true;
-    expect(() => decodeResponse(ListJobRunsResponseSchema, JSON.stringify(page), "ListJobRuns p")).toThrow(/jobRuns\[3\]\.state/);
+    expect(() => decodeResponse(ListJobRunsResponseSchema, JSON.stringify(page), "ListJobRuns p")).toThrow(
+      /jobRuns\[3\]\.state/,
+    );
   });
 });

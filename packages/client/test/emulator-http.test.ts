@@ -3,7 +3,7 @@ import { type ApiError, JobRun_State, JobRunSchema } from "@jobrun/core";
 import { createEmulator, createManualClock, type Emulator } from "@jobrun/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobRunsClient, type JobRunsClient } from "../src/index.js";
-import { serveJobRunService, type ServiceServer } from "./support/service-server.js";
+import { type ServiceServer, serveJobRunService } from "./support/service-server.js";
 
 let emulator: Emulator;
 let server: ServiceServer;
@@ -66,12 +66,16 @@ describe("the client against the emulator over real HTTP", () => {
     expect(running).toBeDefined();
     await client.terminateJobRun({ name: running!.name! });
     expect((await client.getJobRun({ name: running!.name! })).state).toBe(JobRun_State.TERMINATING);
-    const error = (await client.terminateJobRun({ name: finished!.name! }).catch((e: unknown) => e)) as ApiError;
+    const error = (await client
+      .terminateJobRun({ name: finished!.name! })
+      .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe("FAILED_PRECONDITION");
   });
 
   it("NOT_FOUND comes back as the emulator's ApiError", async () => {
-    const error = (await client.getJobRun({ name: `${parent}/jobRuns/does-not-exist` }).catch((e: unknown) => e)) as ApiError;
+    const error = (await client
+      .getJobRun({ name: `${parent}/jobRuns/does-not-exist` })
+      .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe("NOT_FOUND");
     expect(error.httpStatus).toBe(404);
   });

@@ -23,9 +23,13 @@ async function getWith(handler: TestHandler): Promise<ApiError> {
 
 describe("HTTP errors", () => {
   it("reads Google's error body: code, status, message, details, and names the resource", async () => {
-    const details = [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "NOT_FOUND", domain: "x" }];
+    const details = [
+      { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "NOT_FOUND", domain: "x" },
+    ];
     const error = await getWith((_, response) =>
-      sendJson(response, 404, { error: { code: 404, message: "JobRun not found", status: "NOT_FOUND", details } }),
+      sendJson(response, 404, {
+        error: { code: 404, message: "JobRun not found", status: "NOT_FOUND", details },
+      }),
     );
     expect(error.code).toBe("NOT_FOUND");
     expect(error.codeNumber).toBe(5);
@@ -39,7 +43,9 @@ describe("HTTP errors", () => {
   it("keeps a ResourceInfo the server sent", async () => {
     const info = { "@type": RESOURCE_INFO_TYPE, resourceName: "projects/x", resourceType: "t" };
     const error = await getWith((_, response) =>
-      sendJson(response, 403, { error: { code: 403, message: "denied", status: "PERMISSION_DENIED", details: [info] } }),
+      sendJson(response, 403, {
+        error: { code: 403, message: "denied", status: "PERMISSION_DENIED", details: [info] },
+      }),
     );
     expect(error.code).toBe("PERMISSION_DENIED");
     expect(error.details).toEqual([info]);
@@ -102,7 +108,11 @@ describe("bodies of a 2xx answer", () => {
 
   it("a field of the wrong type is refused with its path", async () => {
     const error = await getWith((_, response) =>
-      sendJson(response, 200, jobRunJson(JOB_RUN, { deployJobRun: { metadata: { cloudRun: { serviceUrls: [7] } } } } as never)),
+      sendJson(
+        response,
+        200,
+        jobRunJson(JOB_RUN, { deployJobRun: { metadata: { cloudRun: { serviceUrls: [7] } } } } as never),
+      ),
     );
     expect(error.code).toBe("UNKNOWN");
     expect(error.message).toMatch(/deployJobRun\.metadata\.cloudRun\.serviceUrls\[0\]/);
@@ -122,7 +132,9 @@ describe("bodies of a 2xx answer", () => {
 
 describe("network failures", () => {
   it("a reset connection is UNAVAILABLE with the cause attached", async () => {
-    const error = await getWith((_, response) => response.socket?.destroy());
+    const error = await getWith((_, response) => {
+      response.socket?.destroy();
+    });
     expect(error.code).toBe("UNAVAILABLE");
     expect(error.message).toMatch(/could not reach http:\/\/127\.0\.0\.1/);
     expect(error.cause).toBeInstanceOf(Error);

@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApiError } from "@jobrun/core";
+import type { ApiError } from "@jobrun/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fromEnvironment, gcloudCli } from "../src/node/index.js";
 import { fakeClock } from "./support/fake-clock.js";
@@ -93,17 +93,21 @@ describe("fromEnvironment (like ADC)", () => {
     const path = join(dir, "key.json");
     await writeFile(path, JSON.stringify({ ...keyFile, token_uri: `${verifying.url}/token` }));
     const provider = await fromEnvironment({ env: { GOOGLE_APPLICATION_CREDENTIALS: path, PATH: "" } });
-    expect(provider.source).toBe(`service account deployer@demo.iam.gserviceaccount.com from ${path} (GOOGLE_APPLICATION_CREDENTIALS)`);
+    expect(provider.source).toBe(
+      `service account deployer@demo.iam.gserviceaccount.com from ${path} (GOOGLE_APPLICATION_CREDENTIALS)`,
+    );
     expect(await provider.getAccessToken()).toBe("ya29.token-1");
   });
 
   it("a missing or malformed credentials file is a clear error that does not quote it", async () => {
-    await expect(fromEnvironment({ env: { GOOGLE_APPLICATION_CREDENTIALS: join(dir, "missing.json") } })).rejects.toThrow(
-      /missing\.json, which cannot be read \(ENOENT\)/,
-    );
+    await expect(
+      fromEnvironment({ env: { GOOGLE_APPLICATION_CREDENTIALS: join(dir, "missing.json") } }),
+    ).rejects.toThrow(/missing\.json, which cannot be read \(ENOENT\)/);
     const path = join(dir, "broken.json");
     await writeFile(path, '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----SECRET');
-    const error = (await fromEnvironment({ env: { GOOGLE_APPLICATION_CREDENTIALS: path } }).catch((e: unknown) => e)) as Error;
+    const error = (await fromEnvironment({ env: { GOOGLE_APPLICATION_CREDENTIALS: path } }).catch(
+      (e: unknown) => e,
+    )) as Error;
     expect(error.message).toMatch(/broken\.json .*is not JSON/);
     expect(error.message).not.toContain("SECRET");
     const external = join(dir, "external.json");
@@ -117,23 +121,33 @@ describe("fromEnvironment (like ADC)", () => {
     const config = join(dir, "gcloud-config");
     await mkdir(config, { recursive: true });
     const adc = join(config, "application_default_credentials.json");
-    await writeFile(adc, JSON.stringify({ type: "authorized_user", client_id: "cid", client_secret: "cs", refresh_token: "rt" }));
+    await writeFile(
+      adc,
+      JSON.stringify({ type: "authorized_user", client_id: "cid", client_secret: "cs", refresh_token: "rt" }),
+    );
     const provider = await fromEnvironment({ env: { CLOUDSDK_CONFIG: config, PATH: "" } });
     expect(provider.source).toBe(`user credentials from ${adc}`);
   });
 
   it("3. uses the gcloud CLI found on PATH", async () => {
-    const folder = await fakeGcloud("on-path", `process.stdout.write(JSON.stringify({ token: "ya29.path" }));`);
+    const folder = await fakeGcloud(
+      "on-path",
+      `process.stdout.write(JSON.stringify({ token: "ya29.path" }));`,
+    );
     const provider = await fromEnvironment({ env: { PATH: folder, CLOUDSDK_CONFIG: join(dir, "empty") } });
     expect(provider.source).toBe(`gcloud CLI at ${join(folder, "gcloud")}`);
     expect(await provider.getAccessToken()).toBe("ya29.path");
   });
 
   it("4. falls back to the metadata server at GCE_METADATA_HOST", async () => {
-    const metadata = await startTestServer((_, response) => sendJson(response, 200, { access_token: "meta", expires_in: 100 }));
+    const metadata = await startTestServer((_, response) =>
+      sendJson(response, 200, { access_token: "meta", expires_in: 100 }),
+    );
     servers.push(metadata);
     const host = new URL(metadata.url).host;
-    const provider = await fromEnvironment({ env: { PATH: "", CLOUDSDK_CONFIG: join(dir, "empty"), GCE_METADATA_HOST: host } });
+    const provider = await fromEnvironment({
+      env: { PATH: "", CLOUDSDK_CONFIG: join(dir, "empty"), GCE_METADATA_HOST: host },
+    });
     expect(provider.source).toBe(`metadata server at http://${host}`);
     expect(await provider.getAccessToken()).toBe("meta");
   });
@@ -142,9 +156,13 @@ describe("fromEnvironment (like ADC)", () => {
     const closed = await startTestServer(() => undefined);
     const host = new URL(closed.url).host;
     await closed.close();
-    const provider = await fromEnvironment({ env: { PATH: "", CLOUDSDK_CONFIG: join(dir, "empty"), GCE_METADATA_HOST: host } });
+    const provider = await fromEnvironment({
+      env: { PATH: "", CLOUDSDK_CONFIG: join(dir, "empty"), GCE_METADATA_HOST: host },
+    });
     const error = (await provider.getAccessToken().catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe("UNAUTHENTICATED");
-    expect(error.message).toMatch(/GOOGLE_APPLICATION_CREDENTIALS is not set.*gcloud is not on PATH.*metadata server did not answer/);
+    expect(error.message).toMatch(
+      /GOOGLE_APPLICATION_CREDENTIALS is not set.*gcloud is not on PATH.*metadata server did not answer/,
+    );
   });
 });

@@ -13,7 +13,11 @@ afterEach(async () => {
 describe("requests", () => {
   it("gets a JobRun with the route table's path, the routing header and a user agent naming jobrun", async () => {
     server = await startTestServer((_, response) => sendJson(response, 200, jobRunJson()));
-    const client = createJobRunsClient({ endpoint: server.url, auth: staticToken("tok-1"), userAgent: "my-tool/2.0" });
+    const client = createJobRunsClient({
+      endpoint: server.url,
+      auth: staticToken("tok-1"),
+      userAgent: "my-tool/2.0",
+    });
     const run = await client.getJobRun({ name: JOB_RUN });
     expect(run.name).toBe(JOB_RUN);
     expect(run.state).toBe(JobRun_State.IN_PROGRESS);
@@ -30,13 +34,24 @@ describe("requests", () => {
   it("lists with paging parameters in the query and the parent in the routing header", async () => {
     server = await startTestServer((_, response) => sendJson(response, 200, listPageJson(2, "next")));
     const client = createJobRunsClient({ endpoint: server.url });
-    const page = await client.listJobRuns({ parent: ROLLOUT, pageSize: 2, filter: 'state="FAILED"', orderBy: "createTime desc" });
+    const page = await client.listJobRuns({
+      parent: ROLLOUT,
+      pageSize: 2,
+      filter: 'state="FAILED"',
+      orderBy: "createTime desc",
+    });
     expect(page.jobRuns).toHaveLength(2);
     expect(page.nextPageToken).toBe("next");
     const url = new URL(server.requests[0]!.url, server.url);
     expect(url.pathname).toBe(`/v1/${ROLLOUT}/jobRuns`);
-    expect(Object.fromEntries(url.searchParams)).toEqual({ pageSize: "2", filter: 'state="FAILED"', orderBy: "createTime desc" });
-    expect(server.requests[0]!.headers["x-goog-request-params"]).toBe(`parent=${encodeURIComponent(ROLLOUT)}`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      pageSize: "2",
+      filter: 'state="FAILED"',
+      orderBy: "createTime desc",
+    });
+    expect(server.requests[0]!.headers["x-goog-request-params"]).toBe(
+      `parent=${encodeURIComponent(ROLLOUT)}`,
+    );
     expect(server.requests[0]!.headers.authorization).toBeUndefined();
   });
 
@@ -58,7 +73,9 @@ describe("requests", () => {
     const client = createJobRunsClient({ endpoint: server.url, enumEncoding: "int" });
     const run = await client.getJobRun({ name: JOB_RUN });
     expect(run.state).toBe(JobRun_State.FAILED);
-    expect(new URL(server.requests[0]!.url, server.url).searchParams.get("$alt")).toBe("json;enum-encoding=int");
+    expect(new URL(server.requests[0]!.url, server.url).searchParams.get("$alt")).toBe(
+      "json;enum-encoding=int",
+    );
   });
 
   it("keeps an endpoint's path prefix", async () => {
@@ -98,7 +115,9 @@ describe("endpoint", () => {
   });
 
   it("never echoes credentials found in an endpoint", () => {
-    expect(() => createJobRunsClient({ endpoint: "https://user:hunter2@example.com" })).not.toThrow(/hunter2/);
+    expect(() => createJobRunsClient({ endpoint: "https://user:hunter2@example.com" })).not.toThrow(
+      /hunter2/,
+    );
   });
 
   it("defaults to Google's endpoint", () => {

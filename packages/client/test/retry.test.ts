@@ -1,9 +1,15 @@
-import { ApiError } from "@jobrun/core";
+import type { ApiError } from "@jobrun/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createJobRunsClient, type RetryOptions } from "../src/index.js";
 import { fakeClock } from "./support/fake-clock.js";
 import { JOB_RUN, jobRunJson, listPageJson, ROLLOUT } from "./support/fixtures.js";
-import { scripted, sendJson, startTestServer, type TestHandler, type TestServer } from "./support/http-server.js";
+import {
+  scripted,
+  sendJson,
+  startTestServer,
+  type TestHandler,
+  type TestServer,
+} from "./support/http-server.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -71,14 +77,21 @@ describe("retries (Google's policy for get and list)", () => {
 
   it("honours Retry-After on 503 (seconds)", async () => {
     const withRetryAfter: TestHandler = (_, response) =>
-      sendJson(response, 503, { error: { code: 503, message: "later", status: "UNAVAILABLE" } }, { "retry-after": "7" });
+      sendJson(
+        response,
+        503,
+        { error: { code: 503, message: "later", status: "UNAVAILABLE" } },
+        { "retry-after": "7" },
+      );
     const { client, clock } = await setup(scripted(withRetryAfter, ok));
     await client.getJobRun({ name: JOB_RUN });
     expect(clock.sleeps).toEqual([7000]);
   });
 
   it("retries 429 when the server says when (Retry-After as an HTTP date)", async () => {
-    server = await startTestServer(scripted(rateLimited(new Date(Date.UTC(2025, 0, 1, 0, 0, 12)).toUTCString()), ok));
+    server = await startTestServer(
+      scripted(rateLimited(new Date(Date.UTC(2025, 0, 1, 0, 0, 12)).toUTCString()), ok),
+    );
     const clock = fakeClock(Date.UTC(2025, 0, 1));
     const client = createJobRunsClient({ endpoint: server.url, clock });
     await client.getJobRun({ name: JOB_RUN });
@@ -102,11 +115,15 @@ describe("retries (Google's policy for get and list)", () => {
 
   it("does not retry 429 without a hint, nor when retryRateLimited is off", async () => {
     const first = await setup(scripted(rateLimited(), ok));
-    await expect(first.client.getJobRun({ name: JOB_RUN })).rejects.toMatchObject({ code: "RESOURCE_EXHAUSTED" });
+    await expect(first.client.getJobRun({ name: JOB_RUN })).rejects.toMatchObject({
+      code: "RESOURCE_EXHAUSTED",
+    });
     expect(first.requests).toHaveLength(1);
     await server?.close();
     const second = await setup(scripted(rateLimited("1"), ok), { retryRateLimited: false });
-    await expect(second.client.getJobRun({ name: JOB_RUN })).rejects.toMatchObject({ code: "RESOURCE_EXHAUSTED" });
+    await expect(second.client.getJobRun({ name: JOB_RUN })).rejects.toMatchObject({
+      code: "RESOURCE_EXHAUSTED",
+    });
     expect(second.requests).toHaveLength(1);
   });
 
@@ -117,7 +134,9 @@ describe("retries (Google's policy for get and list)", () => {
   });
 
   it("retries what retryCodes lists", async () => {
-    const { client, requests } = await setup(scripted(internal, ok), { retryCodes: ["UNAVAILABLE", "INTERNAL"] });
+    const { client, requests } = await setup(scripted(internal, ok), {
+      retryCodes: ["UNAVAILABLE", "INTERNAL"],
+    });
     await client.getJobRun({ name: JOB_RUN });
     expect(requests).toHaveLength(2);
   });
@@ -126,7 +145,9 @@ describe("retries (Google's policy for get and list)", () => {
     const text = JSON.stringify(jobRunJson());
     const { client, requests } = await setup(
       scripted(
-        (_, response) => response.socket?.destroy(),
+        (_, response) => {
+          response.socket?.destroy();
+        },
         (_, response) => {
           response.writeHead(200, { "content-length": String(text.length) });
           response.write(text.slice(0, 10));
@@ -140,7 +161,9 @@ describe("retries (Google's policy for get and list)", () => {
   });
 
   it("never retries terminate, whatever the policy says", async () => {
-    const { client, requests } = await setup(scripted(unavailable, ok), { retryCodes: ["UNAVAILABLE", "INTERNAL"] });
+    const { client, requests } = await setup(scripted(unavailable, ok), {
+      retryCodes: ["UNAVAILABLE", "INTERNAL"],
+    });
     await expect(client.terminateJobRun({ name: JOB_RUN })).rejects.toMatchObject({ code: "UNAVAILABLE" });
     expect(requests).toHaveLength(1);
   });
@@ -197,7 +220,9 @@ describe("abort and timeouts", () => {
   it("a call's timeoutMs gives DEADLINE_EXCEEDED when the server never answers", async () => {
     const { client } = await setup(hang);
     const started = Date.now();
-    const error = (await client.getJobRun({ name: JOB_RUN }, { timeoutMs: 100 }).catch((e: unknown) => e)) as ApiError;
+    const error = (await client
+      .getJobRun({ name: JOB_RUN }, { timeoutMs: 100 })
+      .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe("DEADLINE_EXCEEDED");
     expect(Date.now() - started).toBeLessThan(2000);
   });

@@ -5,7 +5,7 @@ import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeServiceAccountKey, startFakeTokenEndpoint } from "./support/fake-google-auth.js";
 import { startTestServer, type TestServer } from "./support/http-server.js";
-import { serveJobRunService, type ServiceServer } from "./support/service-server.js";
+import { type ServiceServer, serveJobRunService } from "./support/service-server.js";
 
 // The edge entry, bundled as a Worker ships it, run in real workerd (miniflare 3). The Worker's
 // fetches go out through workerd's own network stack to this test's loopback servers.

@@ -20,7 +20,10 @@ export interface AuthorizedUserOptions extends TokenCacheOptions {
 }
 
 /** A user's refresh token (application default credentials of a developer machine). */
-export function authorizedUser(credentials: AuthorizedUserCredentials, options: AuthorizedUserOptions = {}): AuthProvider {
+export function authorizedUser(
+  credentials: AuthorizedUserCredentials,
+  options: AuthorizedUserOptions = {},
+): AuthProvider {
   for (const name of ["client_id", "client_secret", "refresh_token"] as const) {
     if (typeof credentials[name] !== "string" || credentials[name] === "") {
       throw new ApiError("INVALID_ARGUMENT", `the authorized_user credentials have no ${name}`);

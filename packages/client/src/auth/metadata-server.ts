@@ -24,7 +24,8 @@ export function metadataServer(options: MetadataServerOptions = {}): AuthProvide
   const fetchFunction = options.fetch ?? ((input, init) => fetch(input, init));
   const base = (options.endpoint ?? METADATA_SERVER_ENDPOINT).replace(/\/+$/, "");
   const account = options.serviceAccount ?? "default";
-  const query = options.scopes === undefined ? "" : `?${new URLSearchParams({ scopes: options.scopes.join(",") })}`;
+  const query =
+    options.scopes === undefined ? "" : `?${new URLSearchParams({ scopes: options.scopes.join(",") })}`;
   const url = `${base}/computeMetadata/v1/instance/service-accounts/${encodeURIComponent(account)}/token${query}`;
   return cachedTokenProvider(
     (signal) =>

@@ -27,7 +27,11 @@ export async function requestAccessToken(request: TokenRequest, signal: AbortSig
     text = await response.text();
   } catch (cause) {
     if (signal.aborted) throw signal.reason;
-    throw new ApiError("UNAVAILABLE", `${request.source}: could not reach the token endpoint ${request.url}`, { cause });
+    throw new ApiError(
+      "UNAVAILABLE",
+      `${request.source}: could not reach the token endpoint ${request.url}`,
+      { cause },
+    );
   }
   let body: Record<string, unknown> = {};
   try {
@@ -46,7 +50,10 @@ export async function requestAccessToken(request: TokenRequest, signal: AbortSig
   }
   const { access_token: token, expires_in: expiresIn } = body;
   if (typeof token !== "string" || token === "") {
-    throw new ApiError("UNAUTHENTICATED", `${request.source}: the token endpoint's answer has no access_token`);
+    throw new ApiError(
+      "UNAUTHENTICATED",
+      `${request.source}: the token endpoint's answer has no access_token`,
+    );
   }
   const seconds = typeof expiresIn === "number" ? expiresIn : Number(expiresIn ?? 3600);
   return { token, expiresAt: request.now + (Number.isFinite(seconds) ? seconds : 3600) * 1000 };

@@ -15,13 +15,19 @@ export interface ServiceAccountKey {
  * Reads and checks a key file's content. Every error names the missing or wrong field and never
  * quotes the file: a JSON syntax error's own message would echo bytes of the private key.
  */
-export function parseServiceAccountKey(key: ServiceAccountKey | string, origin = "the service account key"): ServiceAccountKey {
+export function parseServiceAccountKey(
+  key: ServiceAccountKey | string,
+  origin = "the service account key",
+): ServiceAccountKey {
   let value: unknown = key;
   if (typeof key === "string") {
     try {
       value = JSON.parse(key);
     } catch {
-      throw new ApiError("INVALID_ARGUMENT", `${origin} is not JSON (expected the JSON key file created in IAM)`);
+      throw new ApiError(
+        "INVALID_ARGUMENT",
+        `${origin} is not JSON (expected the JSON key file created in IAM)`,
+      );
     }
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

@@ -24,7 +24,10 @@ const ASSERTION_LIFETIME_S = 3600;
  * flow (RFC 7523): an RS256 assertion signed with WebCrypto through jose, so it works on Workers,
  * Deno, Bun and browsers as well as Node. The key is checked now; it is imported on first use.
  */
-export function serviceAccountKey(key: ServiceAccountKey | string, options: ServiceAccountOptions = {}): AuthProvider {
+export function serviceAccountKey(
+  key: ServiceAccountKey | string,
+  options: ServiceAccountOptions = {},
+): AuthProvider {
   const parsed = parseServiceAccountKey(key);
   const clock = options.clock ?? systemClock;
   const fetchFunction = options.fetch ?? ((input, init) => fetch(input, init));
@@ -40,36 +43,46 @@ export function serviceAccountKey(key: ServiceAccountKey | string, options: Serv
       throw new ApiError("INVALID_ARGUMENT", `${source}: private_key is not a valid RSA PKCS#8 key`);
     });
 
-  return cachedTokenProvider(async (signal) => {
-    signingKey ??= importKey();
-    const now = clock.now();
-    const issuedAt = Math.floor(now / 1000);
-    const claims = {
-      iss: parsed.client_email,
-      scope,
-      aud: tokenEndpoint,
-      iat: issuedAt,
-      exp: issuedAt + ASSERTION_LIFETIME_S,
-    };
-    // CompactSign rather than SignJWT: the claims are fixed and simple, and the JWT helpers would
-    // add a few KB of claim validation to every edge bundle.
-    const assertion = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
-      .setProtectedHeader({ alg: "RS256", typ: "JWT", ...(parsed.private_key_id ? { kid: parsed.private_key_id } : {}) })
-      .sign(await signingKey);
-    const body = new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion });
-    return requestAccessToken(
-      {
-        fetch: fetchFunction,
-        url: tokenEndpoint,
-        init: {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-          body: body.toString(),
+  return cachedTokenProvider(
+    async (signal) => {
+      signingKey ??= importKey();
+      const now = clock.now();
+      const issuedAt = Math.floor(now / 1000);
+      const claims = {
+        iss: parsed.client_email,
+        scope,
+        aud: tokenEndpoint,
+        iat: issuedAt,
+        exp: issuedAt + ASSERTION_LIFETIME_S,
+      };
+      // CompactSign rather than SignJWT: the claims are fixed and simple, and the JWT helpers would
+      // add a few KB of claim validation to every edge bundle.
+      const assertion = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+        .setProtectedHeader({
+          alg: "RS256",
+          typ: "JWT",
+          ...(parsed.private_key_id ? { kid: parsed.private_key_id } : {}),
+        })
+        .sign(await signingKey);
+      const body = new URLSearchParams({
+        grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+        assertion,
+      });
+      return requestAccessToken(
+        {
+          fetch: fetchFunction,
+          url: tokenEndpoint,
+          init: {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+            body: body.toString(),
+          },
+          source,
+          now,
         },
-        source,
-        now,
-      },
-      signal,
-    );
-  }, { ...options, clock });
+        signal,
+      );
+    },
+    { ...options, clock },
+  );
 }

@@ -46,7 +46,8 @@ export function cachedTokenProvider(fetchToken: TokenFetcher, options: TokenCach
       const now = clock.now();
       // A token that lives less than the margin is still used, and kept for half its life.
       const lifetime = Math.max(0, fresh.expiresAt - now);
-      if (started === generation) cached = { token: fresh.token, refreshAt: now + Math.max(lifetime - margin, lifetime / 2) };
+      if (started === generation)
+        cached = { token: fresh.token, refreshAt: now + Math.max(lifetime - margin, lifetime / 2) };
       return fresh.token;
     });
     const shared = work.finally(() => {

@@ -21,7 +21,10 @@ type Reader = (json: unknown) => unknown;
 const readers = new WeakMap<DescMessage, Reader>();
 
 /** The message, or undefined when the document needs the full decoder. */
-export function readMessageFast<Desc extends DescMessage>(schema: Desc, json: unknown): MessageShape<Desc> | undefined {
+export function readMessageFast<Desc extends DescMessage>(
+  schema: Desc,
+  json: unknown,
+): MessageShape<Desc> | undefined {
   const result = messageReader(schema)(json);
   return result === GIVE_UP ? undefined : (result as MessageShape<Desc>);
 }
@@ -147,10 +150,14 @@ function scalarReader(scalar: ScalarType): Reader {
     case ScalarType.INT32:
     case ScalarType.SINT32:
     case ScalarType.SFIXED32:
-      return (json) => (Number.isInteger(json) && (json as number) >= -0x80000000 && (json as number) <= 0x7fffffff ? json : GIVE_UP);
+      return (json) =>
+        Number.isInteger(json) && (json as number) >= -0x80000000 && (json as number) <= 0x7fffffff
+          ? json
+          : GIVE_UP;
     case ScalarType.UINT32:
     case ScalarType.FIXED32:
-      return (json) => (Number.isInteger(json) && (json as number) >= 0 && (json as number) <= 0xffffffff ? json : GIVE_UP);
+      return (json) =>
+        Number.isInteger(json) && (json as number) >= 0 && (json as number) <= 0xffffffff ? json : GIVE_UP;
     default:
       // 64-bit integers, floats and bytes have JSON forms this schema does not use: decode fully.
       return () => GIVE_UP;
@@ -161,7 +168,9 @@ function enumReader(desc: DescEnum): Reader {
   const numbers = new Map(desc.values.map((value) => [value.name, value.number]));
   return (json) => {
     if (typeof json === "string") return numbers.get(json) ?? GIVE_UP;
-    return Number.isInteger(json) && (json as number) >= -0x80000000 && (json as number) <= 0x7fffffff ? json : GIVE_UP;
+    return Number.isInteger(json) && (json as number) >= -0x80000000 && (json as number) <= 0x7fffffff
+      ? json
+      : GIVE_UP;
   };
 }
 
@@ -183,7 +192,8 @@ function readTimestamp(json: unknown): unknown {
   // digits() is -1 for a non-digit. Years below 100 are left out too: Date.UTC maps 0-99 to 1900-1999.
   if (year < 100 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return GIVE_UP;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return GIVE_UP;
-  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return GIVE_UP;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))
+    return GIVE_UP;
   let nanos = 0;
   let end = 19;
   if (s[19] === ".") {

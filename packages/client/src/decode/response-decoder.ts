@@ -7,9 +7,16 @@ import { readMessageFast } from "./fast-json-reader.js";
  * newer API adds some); a field of the wrong type is refused with its path. A body that is not
  * the message is the server's fault, not the caller's, so it is UNKNOWN rather than INVALID_ARGUMENT.
  */
-export function decodeResponse<Desc extends DescMessage>(schema: Desc, text: string, context: string): MessageShape<Desc> {
+export function decodeResponse<Desc extends DescMessage>(
+  schema: Desc,
+  text: string,
+  context: string,
+): MessageShape<Desc> {
   if (text.trim() === "") {
-    throw new ApiError("UNKNOWN", `${context}: the response body is empty (expected a ${schema.name} as JSON)`);
+    throw new ApiError(
+      "UNKNOWN",
+      `${context}: the response body is empty (expected a ${schema.name} as JSON)`,
+    );
   }
   let json: unknown;
   try {
@@ -26,14 +33,20 @@ export function decodeResponse<Desc extends DescMessage>(schema: Desc, text: str
     return decodeJson(schema, json, { ignoreUnknownFields: true });
   } catch (error) {
     if (!isApiError(error)) throw error;
-    throw new ApiError("UNKNOWN", `${context}: the response is not a valid ${schema.name}: ${error.message}`, {
-      details: error.details,
-      cause: error,
-    });
+    throw new ApiError(
+      "UNKNOWN",
+      `${context}: the response is not a valid ${schema.name}: ${error.message}`,
+      {
+        details: error.details,
+        cause: error,
+      },
+    );
   }
 }
 
 // V8 (Node, workerd, Deno, Chrome) and SpiderMonkey word a premature end differently.
 function looksTruncated(error: unknown): boolean {
-  return error instanceof Error && /end of (JSON input|data)|unterminated|unexpected eof/i.test(error.message);
+  return (
+    error instanceof Error && /end of (JSON input|data)|unterminated|unexpected eof/i.test(error.message)
+  );
 }

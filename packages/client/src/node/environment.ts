@@ -46,7 +46,10 @@ export async function fromEnvironment(options: EnvironmentOptions = {}): Promise
     const text = await readCredentialsFile(explicit, "GOOGLE_APPLICATION_CREDENTIALS");
     return credentialsFromJson(text, `${explicit} (GOOGLE_APPLICATION_CREDENTIALS)`, options, common);
   }
-  const adcFile = join(gcloudConfigDir(env, options.homeDir ?? homedir()), "application_default_credentials.json");
+  const adcFile = join(
+    gcloudConfigDir(env, options.homeDir ?? homedir()),
+    "application_default_credentials.json",
+  );
   if (await isReadable(adcFile)) {
     const text = await readCredentialsFile(adcFile, "gcloud's application default credentials");
     return credentialsFromJson(text, adcFile, options, common);
@@ -105,7 +108,10 @@ function credentialsFromJson(
     return { ...provider, source: `service account ${key.client_email} from ${origin}` };
   }
   if (type === "authorized_user") {
-    return { ...authorizedUser(value as AuthorizedUserCredentials, common), source: `user credentials from ${origin}` };
+    return {
+      ...authorizedUser(value as AuthorizedUserCredentials, common),
+      source: `user credentials from ${origin}`,
+    };
   }
   throw new ApiError(
     "INVALID_ARGUMENT",
@@ -119,7 +125,9 @@ async function readCredentialsFile(path: string, what: string): Promise<string> 
     return await readFile(path, "utf8");
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new ApiError("INVALID_ARGUMENT", `${what} names ${path}, which cannot be read (${code})`, { cause });
+    throw new ApiError("INVALID_ARGUMENT", `${what} names ${path}, which cannot be read (${code})`, {
+      cause,
+    });
   }
 }
 

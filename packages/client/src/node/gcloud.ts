@@ -36,12 +36,18 @@ export function gcloudCli(options: GcloudOptions = {}): AuthProvider {
             if (error !== null) {
               const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
               // stderr is gcloud's advice ("run gcloud auth login"); it never holds the token.
-              const detail = missing ? `${command} was not found on PATH` : firstLine(stderr) || error.message;
-              return reject(new ApiError("UNAUTHENTICATED", `gcloud auth print-access-token failed: ${detail}`));
+              const detail = missing
+                ? `${command} was not found on PATH`
+                : firstLine(stderr) || error.message;
+              return reject(
+                new ApiError("UNAUTHENTICATED", `gcloud auth print-access-token failed: ${detail}`),
+              );
             }
             const parsed = readGcloudOutput(stdout);
             if (parsed === undefined) {
-              return reject(new ApiError("UNAUTHENTICATED", "gcloud auth print-access-token printed no token"));
+              return reject(
+                new ApiError("UNAUTHENTICATED", "gcloud auth print-access-token printed no token"),
+              );
             }
             const now = clock.now();
             resolve({ token: parsed.token, expiresAt: parsed.expiresAt ?? now + assumedLifetimeMs });
@@ -68,7 +74,10 @@ function readGcloudOutput(stdout: string): { token: string; expiresAt: number | 
   const { token, access_token: accessToken, token_expiry: expiry } = value as Record<string, unknown>;
   const found = typeof token === "string" ? token : typeof accessToken === "string" ? accessToken : undefined;
   if (found === undefined || found === "") return undefined;
-  const expiresAt = typeof expiry === "string" ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(expiry) ? expiry : `${expiry}Z`) : Number.NaN;
+  const expiresAt =
+    typeof expiry === "string"
+      ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(expiry) ? expiry : `${expiry}Z`)
+      : Number.NaN;
   return { token: found, expiresAt: Number.isNaN(expiresAt) ? undefined : expiresAt };
 }
 

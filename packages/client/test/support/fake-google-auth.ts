@@ -40,11 +40,15 @@ export async function startFakeTokenEndpoint(options: {
     const form = new URLSearchParams(request.body);
     if (form.get("grant_type") === "urn:ietf:params:oauth:grant-type:jwt-bearer") {
       try {
-        const { payload, protectedHeader } = await jwtVerify(form.get("assertion") ?? "", options.publicKey!, {
-          issuer: "deployer@demo.iam.gserviceaccount.com",
-          audience: `${self.url}/token`,
-          algorithms: ["RS256"],
-        });
+        const { payload, protectedHeader } = await jwtVerify(
+          form.get("assertion") ?? "",
+          options.publicKey!,
+          {
+            issuer: "deployer@demo.iam.gserviceaccount.com",
+            audience: `${self.url}/token`,
+            algorithms: ["RS256"],
+          },
+        );
         state.assertions.push(payload);
         state.headers.push(protectedHeader);
       } catch (error) {

@@ -1,6 +1,7 @@
 import type { JobRunJson } from "@jobrun/core";
 
-export const ROLLOUT = "projects/demo/locations/us-central1/deliveryPipelines/web/releases/r-1/rollouts/r-1-to-prod-0001";
+export const ROLLOUT =
+  "projects/demo/locations/us-central1/deliveryPipelines/web/releases/r-1/rollouts/r-1-to-prod-0001";
 export const JOB_RUN = `${ROLLOUT}/jobRuns/0b6a3f1e-7d2c-4a8b-9e51-3c1f0a2d4e6f`;
 
 /** One realistic JobRun as Google's REST API writes it. */
@@ -29,7 +30,10 @@ export function jobRunJson(name = JOB_RUN, overrides: Partial<JobRunJson> = {}):
 }
 
 /** A list page of `count` runs. */
-export function listPageJson(count: number, nextPageToken = ""): { jobRuns: JobRunJson[]; nextPageToken?: string } {
+export function listPageJson(
+  count: number,
+  nextPageToken = "",
+): { jobRuns: JobRunJson[]; nextPageToken?: string } {
   const jobRuns = Array.from({ length: count }, (_, i) =>
     jobRunJson(`${ROLLOUT}/jobRuns/run-${String(i).padStart(4, "0")}`, {
       state: i % 3 === 0 ? "SUCCEEDED" : i % 3 === 1 ? "FAILED" : "IN_PROGRESS",

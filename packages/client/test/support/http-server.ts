@@ -9,7 +9,11 @@ export interface SeenRequest {
   readonly body: string;
 }
 
-export type TestHandler = (request: SeenRequest, response: ServerResponse, raw: IncomingMessage) => void | Promise<void>;
+export type TestHandler = (
+  request: SeenRequest,
+  response: ServerResponse,
+  raw: IncomingMessage,
+) => void | Promise<void>;
 
 export interface TestServer {
   /** http://127.0.0.1:port */
@@ -54,9 +58,18 @@ export async function startTestServer(handler: TestHandler): Promise<TestServer>
 }
 
 /** Answers JSON with a status. */
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const text = JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 

@@ -112,6 +112,9 @@ function readBody(request: IncomingMessage): Promise<string> {
 function send(response: ServerResponse, status: number, json: unknown) {
   if (response.destroyed) return;
   const text = JSON.stringify(json);
-  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
   response.end(text);
 }

@@ -17,13 +17,22 @@ export default {
       scenario.keyFile === undefined
         ? staticToken("worker-token")
         : serviceAccountKey(scenario.keyFile, { tokenEndpoint: scenario.tokenEndpoint! });
-    const client = createJobRunsClient({ endpoint: scenario.endpoint, auth, userAgent: "jobrun-worker-test" });
+    const client = createJobRunsClient({
+      endpoint: scenario.endpoint,
+      auth,
+      userAgent: "jobrun-worker-test",
+    });
     const names: string[] = [];
-    for await (const run of client.listAllJobRuns({ parent: scenario.parent, pageSize: 2 })) names.push(run.name);
+    for await (const run of client.listAllJobRuns({ parent: scenario.parent, pageSize: 2 }))
+      names.push(run.name);
     const first = await client.getJobRun({ name: names[0]! });
     const missing = await client.getJobRun({ name: `${scenario.parent}/jobRuns/nope` }).then(
       () => undefined,
-      (error: { code: string; httpStatus: number; name: string }) => ({ code: error.code, httpStatus: error.httpStatus, name: error.name }),
+      (error: { code: string; httpStatus: number; name: string }) => ({
+        code: error.code,
+        httpStatus: error.httpStatus,
+        name: error.name,
+      }),
     );
     const aborted = await client.getJobRun({ name: names[0]! }, { signal: AbortSignal.abort() }).then(
       () => undefined,

@@ -113,26 +113,26 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
   }
 
   async function attempt(httpCall: HttpCall, signal: AbortSignal): Promise<string> {
-    if (options.auth === undefined) return sendHttpCall(fetchFunction, httpCall, signal, clock.now);
-    const send = async () => {
-      const token = await options.auth!.getAccessToken({ signal });
-      const headers = { ...httpCall.headers, authorization: `Bearer ${token}` };
-      return sendHttpCall(fetchFunction, { ...httpCall, headers }, signal, clock.now);
-    };
+    const now = () => clock.now();
+    const auth = options.auth;
+    if (auth === undefined) return sendHttpCall(fetchFunction, httpCall, signal, now);
+    const sendWith = (token: string) =>
+      sendHttpCall(
+        fetchFunction,
+        { ...httpCall, headers: { ...httpCall.headers, authorization: `Bearer ${token}` } },
+        signal,
+        now,
+      );
+    const token = await auth.getAccessToken({ signal });
     try {
-      return await send();
+      return await sendWith(token);
     } catch (error) {
-      // A 401 usually means the cached token was revoked or expired early: refresh once and resend.
-      // Safe even for terminate: the server refused the request before acting on it.
-      if (
-        !(error instanceof ApiError) ||
-        error.code !== "UNAUTHENTICATED" ||
-        options.auth.invalidate === undefined
-      ) {
+      // The server refused a token the cache still trusted (revoked, or expired early): refresh once
+      // and resend. Safe even for terminate: a 401 means the request was not acted on.
+      if (!(error instanceof ApiError) || error.httpStatus !== 401 || auth.invalidate === undefined)
         throw error;
-      }
-      options.auth.invalidate();
-      return send();
+      auth.invalidate();
+      return sendWith(await auth.getAccessToken({ signal }));
     }
   }
 

@@ -146,6 +146,20 @@ describe("service account (JWT-bearer flow)", () => {
     expect(api.requests).toHaveLength(2);
   });
 
+  it("resends a refused terminate once too (a 401 was not acted on), but never more", async () => {
+    const tokens = await track(startFakeTokenEndpoint({ publicKey: key.publicKey }));
+    const api = await track(jobRunServer(() => false));
+    const client = createJobRunsClient({
+      endpoint: api.url,
+      auth: serviceAccountKey(key.keyFile, { tokenEndpoint: `${tokens.url}/token` }),
+    });
+    await expect(client.terminateJobRun({ name: JOB_RUN })).rejects.toMatchObject({
+      code: "UNAUTHENTICATED",
+    });
+    expect(api.requests).toHaveLength(2);
+    expect(tokens.tokensIssued).toBe(2);
+  });
+
   it("a rejected grant is UNAUTHENTICATED with the endpoint's reason, never the assertion", async () => {
     const other = await makeServiceAccountKey("unused");
     const tokens = await track(startFakeTokenEndpoint({ publicKey: other.publicKey }));
@@ -243,6 +257,15 @@ describe("metadata server", () => {
 });
 
 describe("static token", () => {
+  it("a refused static token is UNAUTHENTICATED after one request (there is nothing to refresh)", async () => {
+    const api = await track(jobRunServer(() => false));
+    const client = createJobRunsClient({ endpoint: api.url, auth: staticToken("expired") });
+    const error = (await client.getJobRun({ name: JOB_RUN }).catch((e: unknown) => e)) as ApiError;
+    expect(error.code).toBe("UNAUTHENTICATED");
+    expect(error.message).not.toContain("expired");
+    expect(api.requests).toHaveLength(1);
+  });
+
   it("is sent as it is, and an empty one is refused", async () => {
     expect(await staticToken("abc").getAccessToken()).toBe("abc");
     expect(() => staticToken("  ")).toThrow(/non-empty/);

@@ -1,0 +1,18 @@
+// @jobrun/tui: the `jobrun` terminal UI. The binary is the product; these exports let other tools
+// embed the UI or drive it in tests. Explicit exports only.
+
+export { type Command, type CommandResult, parseCommand } from "./commands.js";
+export { ExitCode, explainError } from "./errors.js";
+export { type Binding, bindingFor, type Intent, type KeyContext, keymap, keyLabel } from "./keymap.js";
+export { type MainIo, main } from "./main.js";
+export { type Options, type ParsedCommandLine, parseCommandLine } from "./options/parse-options.js";
+export { type Backend, demoBackend, openBackend } from "./source/backend.js";
+export { createSession, type Session, type SessionOptions } from "./session.js";
+export type { Action } from "./state/actions.js";
+export { reduce } from "./state/reducer.js";
+export type { SortField, SortOrder } from "./state/sort.js";
+export { initialState, type State, type TerminalSize } from "./state/state.js";
+export { createStore, type Store } from "./state/store.js";
+export { type Clipboard, osc52 } from "./terminal/clipboard.js";
+export { createTheme, type Theme } from "./theme.js";
+export { App, type AppProps } from "./views/App.js";

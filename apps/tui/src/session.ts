@@ -1,0 +1,326 @@
+// The session connects keys, the store and the backend: it turns a key press into state changes
+// (through the reducer) and into the calls they need (list, terminate, copy), and keeps the list
+// fresh on a timer. Time comes from the injected clock only.
+import { encodeJson, isActive, type JobRunService, JobRunSchema } from "@jobrun/core";
+import type { Clock } from "@jobrun/emulator";
+import type { Key } from "ink";
+import { parseCommand } from "./commands.js";
+import { explainError } from "./errors.js";
+import { bindingFor, type Intent, type KeyContext } from "./keymap.js";
+import { shortJobRunId } from "./format/run-fields.js";
+import { listFirst, listNext, type ListingQuery, PAGE_SIZE } from "./source/listing.js";
+import { nextRefreshDelayMs } from "./source/refresh-policy.js";
+import { listBodyHeight, pageBodyHeight } from "./state/layout.js";
+import { selectedRun } from "./state/reducer.js";
+import { orderByOf, toggledSort } from "./state/sort.js";
+import type { State } from "./state/state.js";
+import type { Store } from "./state/store.js";
+import type { Clipboard } from "./terminal/clipboard.js";
+import { consoleUrlOf } from "./terminal/console-url.js";
+import { detailLines } from "./views/detail-lines.js";
+import { helpLines } from "./views/help-lines.js";
+
+/** How often the spinner moves. */
+export const SPINNER_INTERVAL_MS = 120;
+/** How soon after a terminate the list is re-read, to follow the run to TERMINATED. */
+const AFTER_TERMINATE_REFRESH_MS = 500;
+
+export interface SessionOptions {
+  readonly service: JobRunService;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly clipboard: Clipboard;
+  /** Seconds between refreshes while runs move; 0 refreshes only on `r`. */
+  readonly refreshSeconds: number;
+  /** The remote endpoint, for error messages; undefined for the embedded emulator. */
+  readonly endpoint?: string | undefined;
+  /** Called once when the user quits. */
+  readonly onQuit: () => void;
+}
+
+export interface Session {
+  /** Loads the first page and starts the refresh and spinner timers. */
+  start(): void;
+  /** Stops every timer and ignores answers still under way. */
+  stop(): void;
+  /** Reloads now (what `r` does). */
+  refresh(): Promise<void>;
+  /** Handles one key press as Ink reports it. */
+  handleKey(input: string, key: Key): void;
+  /** Resolves when no load or terminate is under way (tests and the bench wait on it). */
+  idle(): Promise<void>;
+}
+
+export function createSession(options: SessionOptions): Session {
+  const { service, store, clock, clipboard } = options;
+  let generation = 0;
+  let stopped = false;
+  let refreshTimer: unknown;
+  let spinnerTimer: unknown;
+  const pending = new Set<Promise<unknown>>();
+
+  const state = () => store.getState();
+  const dispatch = store.dispatch;
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    pending.add(promise);
+    void promise.finally(() => pending.delete(promise)).catch(() => {});
+    return promise;
+  }
+
+  function queryOf(s: State): ListingQuery {
+    return { parent: s.parent, filter: s.serverFilter, orderBy: orderByOf(s.sort) };
+  }
+
+  function scheduleRefresh(delayMs: number | undefined): void {
+    if (refreshTimer !== undefined) clock.clearTimeout(refreshTimer);
+    refreshTimer = undefined;
+    if (stopped || delayMs === undefined) return;
+    refreshTimer = clock.setTimeout(() => {
+      refreshTimer = undefined;
+      void refresh();
+    }, delayMs);
+  }
+
+  function scheduleByActivity(): void {
+    const s = state();
+    scheduleRefresh(nextRefreshDelayMs(options.refreshSeconds, s.runs, s.terminating.size));
+  }
+
+  function refresh(): Promise<void> {
+    const mine = ++generation;
+    const s = state();
+    dispatch({ type: "loadStarted", kind: "refresh" });
+    return track(
+      listFirst(service, queryOf(s), Math.max(PAGE_SIZE, s.runs.length)).then(
+        (page) => {
+          if (stopped || mine !== generation) return;
+          dispatch({ type: "loaded", runs: page.runs, nextPageToken: page.nextPageToken, atMs: clock.now(), append: false });
+          scheduleByActivity();
+          loadMoreIfNear();
+        },
+        (error: unknown) => {
+          if (stopped || mine !== generation) return;
+          dispatch({ type: "loadFailed", message: explainError(error, "list", options.endpoint).message });
+          scheduleByActivity();
+        },
+      ),
+    );
+  }
+
+  /** Fetches the next page when the cursor is within a screen of the last loaded row. */
+  function loadMoreIfNear(): void {
+    const s = state();
+    if (s.loading !== "none" || s.nextPageToken === "" || s.view !== "list") return;
+    if (s.cursor < s.rows.length - 1 - listBodyHeight(s.size)) return;
+    const mine = generation;
+    dispatch({ type: "loadStarted", kind: "more" });
+    void track(
+      listNext(service, queryOf(s), s.nextPageToken).then(
+        (page) => {
+          if (stopped || mine !== generation) return;
+          dispatch({ type: "loaded", runs: page.runs, nextPageToken: page.nextPageToken, atMs: clock.now(), append: true });
+          loadMoreIfNear();
+        },
+        (error: unknown) => {
+          if (stopped || mine !== generation) return;
+          dispatch({ type: "loadFailed", message: explainError(error, "list", options.endpoint).message });
+        },
+      ),
+    );
+  }
+
+  function terminate(name: string): void {
+    dispatch({ type: "terminateRequested", name });
+    void track(
+      service.terminateJobRun({ name }).then(
+        () => {
+          if (stopped) return;
+          dispatch({ type: "showMessage", message: { text: `Terminating ${shortJobRunId(name)}…`, tone: "info" } });
+          scheduleRefresh(AFTER_TERMINATE_REFRESH_MS);
+        },
+        (error: unknown) => {
+          if (stopped) return;
+          dispatch({ type: "terminateFailed", name, message: explainError(error, "terminate", options.endpoint).message });
+        },
+      ),
+    );
+  }
+
+  function copy(what: string, text: string): void {
+    clipboard(text);
+    dispatch({ type: "showMessage", message: { text: `Copied ${what} to the clipboard.`, tone: "info" } });
+  }
+
+  function pageLength(s: State): number {
+    if (s.view === "help") return helpLines({ readonly: s.readonly }).length;
+    const run = selectedRun(s);
+    return run === undefined ? 0 : detailLines(run, clock.now()).length;
+  }
+
+  function scrollPage(by: number | "top" | "bottom"): void {
+    const s = state();
+    const max = pageLength(s) - pageBodyHeight(s.size);
+    const delta = by === "top" ? -s.pageScroll : by === "bottom" ? max - s.pageScroll : by;
+    dispatch({ type: "scrollPage", by: delta, max });
+  }
+
+  function applyScope(change: Parameters<Store["dispatch"]>[0] & { type: "setScope" }): void {
+    dispatch(change);
+    void refresh();
+  }
+
+  function perform(intent: Intent): void {
+    const s = state();
+    const onList = s.view === "list";
+    switch (intent) {
+      case "down":
+      case "up": {
+        const by = intent === "down" ? 1 : -1;
+        if (onList) dispatch({ type: "move", by });
+        else scrollPage(by);
+        break;
+      }
+      case "top":
+      case "bottom":
+        if (onList) dispatch({ type: "moveTo", where: intent === "top" ? "first" : "last" });
+        else scrollPage(intent);
+        break;
+      case "pageDown":
+      case "pageUp": {
+        const direction = intent === "pageDown" ? 1 : -1;
+        if (onList) dispatch({ type: "page", direction });
+        else scrollPage(direction * pageBodyHeight(s.size));
+        break;
+      }
+      case "open":
+        dispatch({ type: "openDetails" });
+        break;
+      case "back":
+        dispatch({ type: "back" });
+        break;
+      case "help":
+        dispatch({ type: "showHelp" });
+        break;
+      case "filter":
+        dispatch({ type: "startInput", mode: "filter" });
+        break;
+      case "command":
+        dispatch({ type: "startInput", mode: "command" });
+        break;
+      case "refresh":
+        void refresh();
+        break;
+      case "copyName":
+      case "copyConsoleUrl":
+      case "copyJson": {
+        const run = selectedRun(s);
+        if (run === undefined) break;
+        if (intent === "copyName") copy("the name", run.name);
+        else if (intent === "copyConsoleUrl") copy(`the Console URL (${consoleUrlOf(run.name)})`, consoleUrlOf(run.name));
+        else copy("the run as JSON", JSON.stringify(encodeJson(JobRunSchema, run), null, 2));
+        break;
+      }
+      case "terminate":
+        dispatch({ type: "askTerminate" });
+        break;
+      case "confirmYes":
+        if (s.confirmName !== undefined) terminate(s.confirmName);
+        break;
+      case "confirmNo":
+        dispatch({ type: "cancelTerminate" });
+        break;
+      case "quit":
+        options.onQuit();
+        break;
+      default: {
+        const field = intent.slice("sort:".length) as Parameters<typeof toggledSort>[1];
+        applyScope({ type: "setScope", sort: toggledSort(s.sort, field) });
+      }
+    }
+    if (onList) loadMoreIfNear();
+  }
+
+  function submitCommand(line: string): void {
+    dispatch({ type: "endInput", keep: true });
+    const result = parseCommand(line, state().parent);
+    if (!result.ok) {
+      dispatch({ type: "showMessage", message: { text: result.error, tone: "error" } });
+      return;
+    }
+    const { command } = result;
+    switch (command.kind) {
+      case "quit":
+        options.onQuit();
+        return;
+      case "filter":
+        applyScope({ type: "setScope", serverFilter: command.expression });
+        return;
+      case "sort":
+        applyScope({ type: "setScope", sort: command.order });
+        return;
+      case "rollout":
+        applyScope({ type: "setScope", parent: command.parent });
+        return;
+    }
+  }
+
+  function editLine(input: string, key: Key): void {
+    const s = state();
+    if (key.ctrl && input === "c") return options.onQuit();
+    if (key.escape) return dispatch({ type: "endInput", keep: false });
+    if (key.return) {
+      if (s.mode === "command") submitCommand(s.draft);
+      else dispatch({ type: "endInput", keep: true });
+      return;
+    }
+    if (key.backspace || key.delete) {
+      if (s.draft === "" && s.mode === "command") return dispatch({ type: "endInput", keep: false });
+      return dispatch({ type: "editDraft", text: s.draft.slice(0, -1) });
+    }
+    if (key.ctrl && input === "u") return dispatch({ type: "editDraft", text: "" });
+    if (key.ctrl || key.meta || input === "" || /[\u0000-\u001f]/.test(input)) return;
+    dispatch({ type: "editDraft", text: s.draft + input });
+  }
+
+  function tickSpinner(): void {
+    spinnerTimer = clock.setTimeout(() => {
+      if (stopped) return;
+      const s = state();
+      const visible = s.rows.slice(s.scrollTop, s.scrollTop + listBodyHeight(s.size));
+      // Ticking only while a visible run moves keeps an idle screen still (and cheap).
+      if (s.view === "list" && s.mode !== "confirm" && visible.some((run) => isActive(run.state))) {
+        dispatch({ type: "tick" });
+      }
+      tickSpinner();
+    }, SPINNER_INTERVAL_MS);
+  }
+
+  return {
+    start() {
+      stopped = false;
+      void refresh();
+      tickSpinner();
+    },
+    stop() {
+      stopped = true;
+      generation++;
+      if (refreshTimer !== undefined) clock.clearTimeout(refreshTimer);
+      if (spinnerTimer !== undefined) clock.clearTimeout(spinnerTimer);
+      refreshTimer = undefined;
+      spinnerTimer = undefined;
+    },
+    refresh,
+    handleKey(input, key) {
+      const s = state();
+      if (s.message !== undefined && s.mode === "normal") dispatch({ type: "showMessage", message: undefined });
+      if (s.mode === "filter" || s.mode === "command") return editLine(input, key);
+      const context: KeyContext = s.mode === "confirm" ? "confirm" : s.view;
+      const binding = bindingFor(context, input, key, { readonly: s.readonly });
+      if (binding !== undefined) perform(binding.intent);
+    },
+    async idle() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+}

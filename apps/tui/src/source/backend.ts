@@ -1,0 +1,57 @@
+// Where the runs come from: the embedded emulator's live demo, or a REST endpoint through
+// @jobrun/client with credentials found the way gcloud users expect.
+import { createJobRunsClient, staticToken } from "@jobrun/client";
+import { fromEnvironment } from "@jobrun/client/node";
+import type { JobRunService } from "@jobrun/core";
+import { type Clock, createEmulator } from "@jobrun/emulator";
+
+export interface Backend {
+  readonly service: JobRunService;
+  /** For the header: "demo (embedded emulator)" or the endpoint. */
+  readonly label: string;
+  /** The endpoint, for error messages; undefined for the emulator. */
+  readonly endpoint: string | undefined;
+  /** Starts whatever moves by itself (the demo world). */
+  start(): void;
+  stop(): void;
+}
+
+export interface BackendOptions {
+  readonly endpoint: string | undefined;
+  readonly accessToken: string | undefined;
+  readonly seed: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clock?: Clock;
+}
+
+/** The emulator's live demo in this process. */
+export function demoBackend(options: { readonly seed: number; readonly clock?: Clock }): Backend {
+  const emulator = createEmulator({ demo: true, seed: options.seed, ...(options.clock ? { clock: options.clock } : {}) });
+  return {
+    service: emulator,
+    label: "demo (embedded emulator)",
+    endpoint: undefined,
+    start: () => emulator.start(),
+    stop: () => emulator.stop(),
+  };
+}
+
+function isLoopback(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return host === "localhost" || host === "[::1]" || host === "::1" || /^127\./.test(host);
+}
+
+/** The backend for the flags: the demo, or a client of `endpoint`. */
+export async function openBackend(options: BackendOptions): Promise<Backend> {
+  const { endpoint } = options;
+  if (endpoint === undefined) return demoBackend(options);
+  // A local proxy (emulator mode) wants no credentials; looking for them would only slow start-up.
+  const auth =
+    options.accessToken !== undefined
+      ? staticToken(options.accessToken)
+      : isLoopback(endpoint)
+        ? undefined
+        : await fromEnvironment({ env: options.env });
+  const client = createJobRunsClient({ endpoint, userAgent: "jobrun-tui", ...(auth === undefined ? {} : { auth }) });
+  return { service: client, label: client.endpoint, endpoint: client.endpoint, start() {}, stop() {} };
+}

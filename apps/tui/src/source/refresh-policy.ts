@@ -1,0 +1,19 @@
+// How often to refresh: often while something moves, rarely once all is finished (nothing will
+// change by itself then, but someone may start a new rollout).
+import { isActive, type JobRun } from "@jobrun/core";
+
+/** Default seconds between refreshes while a run is IN_PROGRESS or TERMINATING. */
+export const DEFAULT_REFRESH_SECONDS = 3;
+/** When nothing moves, refresh this many times more slowly. */
+export const IDLE_SLOWDOWN = 5;
+
+/** Milliseconds until the next refresh, or undefined for manual refresh only (`--refresh 0`). */
+export function nextRefreshDelayMs(
+  refreshSeconds: number,
+  runs: readonly JobRun[],
+  pendingTerminations: number,
+): number | undefined {
+  if (refreshSeconds <= 0) return undefined;
+  const moving = pendingTerminations > 0 || runs.some((run) => isActive(run.state));
+  return refreshSeconds * 1000 * (moving ? 1 : IDLE_SLOWDOWN);
+}

@@ -1,0 +1,41 @@
+import type { JobRun } from "@jobrun/core";
+import type { SortOrder } from "./sort.js";
+import type { StatusMessage, TerminalSize } from "./state.js";
+
+/** Everything that can change the UI state. */
+export type Action =
+  | { readonly type: "loadStarted"; readonly kind: "refresh" | "more" }
+  | {
+      readonly type: "loaded";
+      readonly runs: readonly JobRun[];
+      readonly nextPageToken: string;
+      readonly atMs: number;
+      /** A next page (appended) rather than a refresh (replacing). */
+      readonly append: boolean;
+    }
+  | { readonly type: "loadFailed"; readonly message: string }
+  | { readonly type: "move"; readonly by: number }
+  | { readonly type: "moveTo"; readonly where: "first" | "last" }
+  | { readonly type: "page"; readonly direction: 1 | -1 }
+  /** Scroll the details or help page; `max` is its last useful first line. */
+  | { readonly type: "scrollPage"; readonly by: number; readonly max: number }
+  | { readonly type: "openDetails" }
+  | { readonly type: "showHelp" }
+  | { readonly type: "back" }
+  | { readonly type: "startInput"; readonly mode: "filter" | "command" }
+  | { readonly type: "editDraft"; readonly text: string }
+  /** Leave the filter or command line; a cancelled filter is cleared, a submitted one kept. */
+  | { readonly type: "endInput"; readonly keep: boolean }
+  | {
+      readonly type: "setScope";
+      readonly parent?: string;
+      readonly serverFilter?: string;
+      readonly sort?: SortOrder | undefined;
+    }
+  | { readonly type: "askTerminate" }
+  | { readonly type: "cancelTerminate" }
+  | { readonly type: "terminateRequested"; readonly name: string }
+  | { readonly type: "terminateFailed"; readonly name: string; readonly message: string }
+  | { readonly type: "showMessage"; readonly message: StatusMessage | undefined }
+  | { readonly type: "resize"; readonly size: TerminalSize }
+  | { readonly type: "tick" };

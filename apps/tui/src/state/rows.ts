@@ -1,0 +1,32 @@
+// The rows the list shows, derived from the loaded runs: pending terminations applied, then the live
+// text filter.
+import { type JobRun, JobRun_State, stateName } from "@jobrun/core";
+import { shortFailure, shortKind } from "../format/run-fields.js";
+
+/** `runs` with each run we asked to terminate (still IN_PROGRESS on the server) shown as TERMINATING. */
+export function withPendingTerminations(runs: readonly JobRun[], terminating: ReadonlySet<string>): readonly JobRun[] {
+  if (terminating.size === 0) return runs;
+  return runs.map((run) =>
+    terminating.has(run.name) && run.state === JobRun_State.IN_PROGRESS ? { ...run, state: JobRun_State.TERMINATING } : run,
+  );
+}
+
+/** Whether a run matches the text filter: a case-insensitive substring of its name, job, phase, kind, state or failure. */
+export function matchesText(run: JobRun, needle: string): boolean {
+  if (needle === "") return true;
+  const lower = needle.toLowerCase();
+  return (
+    run.name.toLowerCase().includes(lower) ||
+    run.jobId.toLowerCase().includes(lower) ||
+    run.phaseId.toLowerCase().includes(lower) ||
+    shortKind(run).toLowerCase().includes(lower) ||
+    stateName(run.state).toLowerCase().includes(lower) ||
+    shortFailure(run).toLowerCase().includes(lower)
+  );
+}
+
+/** The rows shown for these runs, pending terminations and text filter. */
+export function rowsOf(runs: readonly JobRun[], terminating: ReadonlySet<string>, textFilter: string): readonly JobRun[] {
+  const shown = withPendingTerminations(runs, terminating);
+  return textFilter === "" ? shown : shown.filter((run) => matchesText(run, textFilter));
+}

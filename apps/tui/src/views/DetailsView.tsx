@@ -1,0 +1,52 @@
+import type { JobRun } from "@jobrun/core";
+import { Box, Text } from "ink";
+import { pageBodyHeight } from "../state/layout.js";
+import type { State } from "../state/state.js";
+import type { Theme } from "../theme.js";
+import { detailLines } from "./detail-lines.js";
+
+const LABEL_WIDTH = 20;
+
+export interface DetailsViewProps {
+  readonly state: State;
+  readonly run: JobRun | undefined;
+  readonly theme: Theme;
+  readonly nowMs: number;
+}
+
+/** Every field of the selected run, scrollable. */
+export function DetailsView({ state, run, theme, nowMs }: DetailsViewProps) {
+  const height = pageBodyHeight(state.size);
+  if (run === undefined) {
+    return (
+      <Box height={height}>
+        <Text {...theme.accent("muted")}>The run is no longer listed. Esc goes back.</Text>
+      </Box>
+    );
+  }
+  const lines = detailLines(run, nowMs).slice(state.pageScroll, state.pageScroll + height);
+  return (
+    <Box flexDirection="column" height={height}>
+      {lines.map((line, i) => {
+        const key = `${state.pageScroll + i}`;
+        switch (line.kind) {
+          case "section":
+            return (
+              <Text key={key} bold {...theme.accent("title")} wrap="truncate">
+                {line.title}
+              </Text>
+            );
+          case "blank":
+            return <Text key={key}> </Text>;
+          case "field":
+            return (
+              <Text key={key} wrap="truncate">
+                <Text {...theme.accent("muted")}>{line.label.padEnd(LABEL_WIDTH)}</Text>
+                <Text {...(line.tone === "error" ? theme.accent("error") : {})}>{line.value}</Text>
+              </Text>
+            );
+        }
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,37 @@
+import { Box, Text } from "ink";
+import { pageBodyHeight } from "../state/layout.js";
+import type { State } from "../state/state.js";
+import type { Theme } from "../theme.js";
+import { helpLines } from "./help-lines.js";
+
+const KEYS_WIDTH = 32;
+
+/** The keys and commands, generated from the keymap. */
+export function HelpView({ state, theme }: { readonly state: State; readonly theme: Theme }) {
+  const height = pageBodyHeight(state.size);
+  const lines = helpLines({ readonly: state.readonly }).slice(state.pageScroll, state.pageScroll + height);
+  return (
+    <Box flexDirection="column" height={height}>
+      {lines.map((line, i) => {
+        const key = `${state.pageScroll + i}`;
+        switch (line.kind) {
+          case "section":
+            return (
+              <Text key={key} bold {...theme.accent("title")}>
+                {line.title}
+              </Text>
+            );
+          case "blank":
+            return <Text key={key}> </Text>;
+          case "entry":
+            return (
+              <Text key={key} wrap="truncate">
+                <Text {...theme.accent("key")}>{`  ${line.keys.padEnd(KEYS_WIDTH)}`}</Text>
+                {line.description}
+              </Text>
+            );
+        }
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,77 @@
+import type { JobRun } from "@jobrun/core";
+import { Box, Text } from "ink";
+import { memo, useMemo } from "react";
+import { COLUMN_GAP, type LaidOutColumn, layoutColumns, STATE_GLYPH_WIDTH } from "../format/columns.js";
+import { cell } from "../format/text.js";
+import { listBodyHeight } from "../state/layout.js";
+import type { State } from "../state/state.js";
+import { stateGlyph, type Theme } from "../theme.js";
+
+const gap = " ".repeat(COLUMN_GAP);
+
+interface RowProps {
+  readonly run: JobRun;
+  readonly columns: readonly LaidOutColumn[];
+  readonly selected: boolean;
+  readonly theme: Theme;
+  readonly frame: number;
+  readonly nowMs: number;
+}
+
+/** One run on one line: the state cell is coloured, the rest is plain padded text. */
+const Row = memo(function Row({ run, columns, selected, theme, frame, nowMs }: RowProps) {
+  const [first, ...rest] = columns;
+  const stateWidth = first === undefined ? 0 : first.shownWidth;
+  const restText = rest.map((c) => gap + cell(c.text(run, nowMs), c.shownWidth)).join("");
+  return (
+    <Text inverse={selected} wrap="truncate">
+      {selected ? "› " : "  "}
+      <Text {...theme.state(run.state)} bold={selected}>
+        {`${stateGlyph(run.state, frame)} ${cell(first?.text(run, nowMs) ?? "", stateWidth)}`}
+      </Text>
+      {restText}
+    </Text>
+  );
+});
+
+export interface ListViewProps {
+  readonly state: State;
+  readonly theme: Theme;
+  readonly nowMs: number;
+}
+
+/** The column titles and the visible slice of rows: never more rows than fit the screen. */
+export function ListView({ state, theme, nowMs }: ListViewProps) {
+  const columns = useMemo(() => layoutColumns(state.size.columns), [state.size.columns]);
+  const height = listBodyHeight(state.size);
+  const visible = state.rows.slice(state.scrollTop, state.scrollTop + height);
+  const titles = columns
+    .map((c, i) => cell(c.title, c.shownWidth + (i === 0 ? STATE_GLYPH_WIDTH : 0)))
+    .join(gap);
+  return (
+    <Box flexDirection="column" height={height + 1}>
+      <Text bold wrap="truncate">{`  ${titles}`}</Text>
+      {visible.length === 0 ? (
+        <Text {...theme.accent("muted")}>
+          {state.loading !== "none"
+            ? "  Loading job runs…"
+            : state.textFilter !== ""
+              ? `  No loaded run matches "${state.textFilter}" (Esc in the filter line clears it).`
+              : "  No job runs in this scope."}
+        </Text>
+      ) : (
+        visible.map((run, i) => (
+          <Row
+            key={run.name}
+            run={run}
+            columns={columns}
+            selected={state.scrollTop + i === state.cursor}
+            theme={theme}
+            frame={state.frame}
+            nowMs={nowMs}
+          />
+        ))
+      )}
+    </Box>
+  );
+}

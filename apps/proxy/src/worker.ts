@@ -3,6 +3,7 @@
 // generic 500, so a caller learns nothing about the proxy's secrets or setup.
 
 import { ApiError, type JobRunService } from "@jobrun/core";
+import { DEFAULT_TERMINATE_DELAY_MS } from "@jobrun/emulator";
 import { serviceAccountKey } from "@jobrun/client";
 import { createProxy } from "./app.js";
 import { createEmulatorBackend } from "./backends/emulator.js";
@@ -43,8 +44,15 @@ export interface WorkerEnv {
 
 type Fetch = (request: Request) => Response | Promise<Response>;
 
+/** The part of the Workers ExecutionContext the entry uses. */
+export interface WorkerContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
 // One app per isolate: the emulator backend's state, the rate limiter and the memo live in it.
 let built: Fetch | undefined;
+/** With the emulator backend: how long a terminated run stays TERMINATING (see fetch). */
+let emulatorSettleMs: number | undefined;
 
 function build(env: WorkerEnv): Fetch {
   const backend = backendOf(env);
@@ -69,6 +77,7 @@ function backendOf(env: WorkerEnv): JobRunService {
   }
   if (kind !== "emulator") throw new Error(`BACKEND must be "emulator" or "google", not ${JSON.stringify(kind)}`);
   const delay = env.EMULATOR_TERMINATE_DELAY_MS === undefined ? undefined : Number(env.EMULATOR_TERMINATE_DELAY_MS);
+  emulatorSettleMs = delay ?? DEFAULT_TERMINATE_DELAY_MS;
   const jobRuns = env.EMULATOR_JOB_RUNS === undefined ? undefined : JSON.parse(env.EMULATOR_JOB_RUNS);
   return createEmulatorBackend({
     ...(jobRuns === undefined ? {} : { jobRuns }),
@@ -99,7 +108,7 @@ function rateLimitOf(env: WorkerEnv) {
 }
 
 export default {
-  async fetch(request: Request, env: WorkerEnv): Promise<Response> {
+  async fetch(request: Request, env: WorkerEnv, ctx?: WorkerContext): Promise<Response> {
     if (built === undefined) {
       try {
         built = build(env);
@@ -109,6 +118,13 @@ export default {
         return errorResponse(new ApiError("INTERNAL", "the proxy is misconfigured; its logs say how"));
       }
     }
-    return built(request);
+    const response = await built(request);
+    // Workers drop a request's timers once its response is done, and the emulator moves a terminated
+    // run from TERMINATING to TERMINATED on a timer: keep the request alive until that has happened.
+    if (emulatorSettleMs !== undefined && request.method === "POST" && response.ok && ctx !== undefined) {
+      const settle = emulatorSettleMs + 50;
+      ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, settle)));
+    }
+    return response;
   },
 };

@@ -1,0 +1,38 @@
+// The JobRunService conformance suite through the proxy over real HTTP:
+// @jobrun/client → the proxy (on @hono/node-server) → the emulator. Once with auth off, once with
+// an API key (so the auth path is exercised by the whole suite).
+import { createJobRunsClient, staticToken } from "@jobrun/client";
+import { describeJobRunServiceConformance, OTHER_PROJECT, PROJECT } from "@jobrun/conformance";
+import { createEmulatorBackend, createProxy } from "../src/index.js";
+import { KEYS, testKeyStore } from "./support/keys.js";
+import { serveFetch } from "./support/serve.js";
+
+describeJobRunServiceConformance("client → proxy → emulator (HTTP, no auth)", async (fixture) => {
+  const emulator = createEmulatorBackend({ jobRuns: { jobRuns: fixture.jobRuns }, terminateDelayMs: fixture.terminateDelayMs });
+  const served = await serveFetch(createProxy({ backend: emulator, auth: "none", log: false }).fetch);
+  return {
+    service: createJobRunsClient({ endpoint: served.url, retry: false }),
+    close: async () => {
+      emulator.stop();
+      await served.close();
+    },
+  };
+});
+
+describeJobRunServiceConformance("client → proxy → emulator (HTTP, API key, int enums)", async (fixture) => {
+  const emulator = createEmulatorBackend({ jobRuns: { jobRuns: fixture.jobRuns }, terminateDelayMs: fixture.terminateDelayMs });
+  const keys = await testKeyStore(PROJECT, OTHER_PROJECT);
+  const served = await serveFetch(createProxy({ backend: emulator, auth: { keys }, log: false }).fetch);
+  return {
+    service: createJobRunsClient({
+      endpoint: served.url,
+      retry: false,
+      auth: staticToken(KEYS.everything),
+      enumEncoding: "int",
+    }),
+    close: async () => {
+      emulator.stop();
+      await served.close();
+    },
+  };
+});

@@ -1,0 +1,122 @@
+// The Worker build (dist/worker.bundle.js, made by the build) in real workerd through miniflare 3:
+// the conformance suite over HTTP, and the edge-only paths (config from vars/secrets, Cache API).
+import { readFileSync } from "node:fs";
+import { createJobRunsClient, staticToken } from "@jobrun/client";
+import {
+  conformanceFixture,
+  describeJobRunServiceConformance,
+  OTHER_PROJECT,
+  PROJECT,
+  rollouts,
+} from "@jobrun/conformance";
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashApiKey } from "../src/index.js";
+import { KEYS } from "./support/keys.js";
+
+const bundle = new URL("../dist/worker.bundle.js", import.meta.url).pathname;
+
+async function startWorker(bindings: Record<string, string>): Promise<{ mf: Miniflare; url: string }> {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: bundle,
+    compatibilityDate: "2024-09-23",
+    bindings,
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  return { mf, url };
+}
+
+async function keyFile(): Promise<string> {
+  return JSON.stringify({
+    keys: [
+      {
+        id: "everything",
+        hash: await hashApiKey(KEYS.everything),
+        role: "operator",
+        scopes: [`projects/${PROJECT}`, `projects/${OTHER_PROJECT}`],
+        overrideDeployPolicy: true,
+      },
+      { id: "reader", hash: await hashApiKey(KEYS.reader), role: "reader", scopes: [`projects/${PROJECT}`] },
+    ],
+  });
+}
+
+describeJobRunServiceConformance("client → Worker (workerd) → emulator", async (fixture) => {
+  const { mf, url } = await startWorker({
+    EMULATOR_JOB_RUNS: JSON.stringify({ jobRuns: fixture.jobRuns }),
+    EMULATOR_TERMINATE_DELAY_MS: String(fixture.terminateDelayMs),
+    CALLER_KEYS: await keyFile(),
+    RATE_LIMIT_PER_MINUTE: "0",
+  });
+  return {
+    service: createJobRunsClient({ endpoint: url, retry: false, auth: staticToken(KEYS.everything) }),
+    close: () => mf.dispose(),
+  };
+});
+
+describe("the Worker in workerd", () => {
+  let worker: { mf: Miniflare; url: string };
+  const fixture = conformanceFixture();
+  const finished = fixture.jobRuns.find((run) => run.state === "SUCCEEDED")!.name!;
+  beforeAll(async () => {
+    worker = await startWorker({
+      EMULATOR_JOB_RUNS: JSON.stringify({ jobRuns: fixture.jobRuns }),
+      CALLER_KEYS: await keyFile(),
+    });
+  }, 30_000);
+  afterAll(() => worker.mf.dispose());
+
+  const get = (path: string, key: string, headers: Record<string, string> = {}) =>
+    fetch(`${worker.url}${path}`, { headers: { authorization: `Bearer ${key}`, ...headers } });
+
+  it("bundles small (≤ 150 KB gzip) and without Node built-ins", async () => {
+    const text = readFileSync(bundle, "utf8");
+    expect(text).not.toMatch(/from\s*["']node:/);
+    const { gzipSync } = await import("node:zlib");
+    expect(gzipSync(text).length).toBeLessThan(150 * 1024);
+  });
+
+  it("serves finished runs from the Cache API with a strong ETag, and 304 on If-None-Match", async () => {
+    const first = await get(`/v1/${finished}`, KEYS.everything);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("etag")!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const body = await first.text();
+    const second = await get(`/v1/${finished}`, KEYS.everything);
+    expect(second.headers.get("etag")).toBe(etag);
+    expect(await second.text()).toBe(body);
+    const revalidated = await get(`/v1/${finished}`, KEYS.everything, { "if-none-match": etag });
+    expect(revalidated.status).toBe(304);
+  });
+
+  it("never serves a cached run to a caller outside its scope", async () => {
+    const other = fixture.jobRuns.find((run) => run.name!.startsWith(`projects/${OTHER_PROJECT}/`) && run.state === "SUCCEEDED");
+    const name = other?.name ?? `${rollouts.other}/jobRuns/x`;
+    await get(`/v1/${name}`, KEYS.everything);
+    const denied = await get(`/v1/${name}`, KEYS.reader);
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error.status).toBe("PERMISSION_DENIED");
+  });
+
+  it("refuses callers without a key, and lists are never cached", async () => {
+    expect((await fetch(`${worker.url}/v1/${finished}`)).status).toBe(401);
+    const list = await get(`/v1/${rollouts.webRel1}/jobRuns`, KEYS.reader);
+    expect(list.status).toBe(200);
+    expect(list.headers.get("cache-control")).toBe("no-store");
+    expect(list.headers.get("etag")).toBeNull();
+  });
+
+  it("answers 500 without details when misconfigured", async () => {
+    const broken = await startWorker({ BACKEND: "google" });
+    try {
+      const response = await fetch(`${broken.url}/healthz`);
+      expect(response.status).toBe(500);
+      expect(await response.text()).not.toMatch(/GOOGLE_SERVICE_ACCOUNT_KEY/);
+    } finally {
+      await broken.mf.dispose();
+    }
+  });
+});

@@ -57,7 +57,7 @@ export function explainError(error: unknown, operation: Operation, endpoint: str
       return {
         message:
           operation === "terminate"
-            ? `Cannot terminate: ${error.message}. Only an IN_PROGRESS run can be terminated (a deploy policy may also forbid it).`
+            ? `Cannot terminate: ${error.message}.`
             : `Refused: ${error.message}.`,
         exitCode: ExitCode.failed,
       };

@@ -141,7 +141,9 @@ export function createSession(options: SessionOptions): Session {
         },
         (error: unknown) => {
           if (stopped) return;
-          dispatch({ type: "terminateFailed", name, message: explainError(error, "terminate", options.endpoint).message });
+          // The full name is long and already on screen; the id keeps the reason within the footer.
+          const { message } = explainError(error, "terminate", options.endpoint);
+          dispatch({ type: "terminateFailed", name, message: message.replaceAll(name, shortJobRunId(name)) });
         },
       ),
     );

@@ -52,6 +52,13 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
       : isLoopback(endpoint)
         ? undefined
         : await fromEnvironment({ env: options.env });
-  const client = createJobRunsClient({ endpoint, userAgent: "jobrun-tui", ...(auth === undefined ? {} : { auth }) });
+  const client = createJobRunsClient({
+    endpoint,
+    userAgent: "jobrun-tui",
+    // A person is waiting and the list refreshes by itself: fail fast (one retry, 15 s) rather than
+    // follow Google's ten-minute retry budget.
+    retry: { maxAttempts: 2, attemptTimeoutMs: 15_000, totalTimeoutMs: 15_000 },
+    ...(auth === undefined ? {} : { auth }),
+  });
   return { service: client, label: client.endpoint, endpoint: client.endpoint, start() {}, stop() {} };
 }

@@ -4,8 +4,8 @@ import type { TerminalSize } from "./state.js";
 
 /** Header lines above the list's column titles: title/scope, then counts and refresh time. */
 export const HEADER_LINES = 2;
-/** The status or command line at the bottom. */
-export const FOOTER_LINES = 1;
+/** The status or command line at the bottom: two lines, so an error message and its fix fit. */
+export const FOOTER_LINES = 2;
 
 /** Lines of the whole frame. */
 export function frameHeight(size: TerminalSize): number {

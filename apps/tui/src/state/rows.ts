@@ -11,12 +11,23 @@ export function withPendingTerminations(runs: readonly JobRun[], terminating: Re
   );
 }
 
-/** Whether a run matches the text filter: a case-insensitive substring of its name, job, phase, kind, state or failure. */
+/** The ids in a resource name (every second segment), without the collection words such as "deliveryPipelines". */
+function nameIds(name: string): string {
+  return name
+    .split("/")
+    .filter((_, i) => i % 2 === 1)
+    .join("/");
+}
+
+/**
+ * Whether a run matches the text filter: a case-insensitive substring of the ids in its name
+ * (project, location, pipeline, release, rollout, job run), its job, phase, kind, state or failure.
+ */
 export function matchesText(run: JobRun, needle: string): boolean {
   if (needle === "") return true;
   const lower = needle.toLowerCase();
   return (
-    run.name.toLowerCase().includes(lower) ||
+    nameIds(run.name).toLowerCase().includes(lower) ||
     run.jobId.toLowerCase().includes(lower) ||
     run.phaseId.toLowerCase().includes(lower) ||
     shortKind(run).toLowerCase().includes(lower) ||

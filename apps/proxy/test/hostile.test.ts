@@ -1,0 +1,119 @@
+// Hostile paths and bodies over real HTTP: every one gets a clear 4xx google.rpc.Status (never a
+// 5xx or a stack trace) and the server keeps serving.
+import { conformanceFixture, rollouts } from "@jobrun/conformance";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmulatorBackend, createProxy } from "../src/index.js";
+import { spyOn } from "./support/backend-spy.js";
+import { rawRequest } from "./support/raw-http.js";
+import { type Served, serveFetch } from "./support/serve.js";
+
+const fixture = conformanceFixture(50);
+const emulator = createEmulatorBackend({ jobRuns: { jobRuns: fixture.jobRuns }, terminateDelayMs: 50 });
+const backend = spyOn(emulator);
+let served: Served;
+const run = fixture.jobRuns.find((r) => r.name!.startsWith(`${rollouts.webRel1}/`))!.name!;
+const running = () =>
+  emulator.exportJobRuns().jobRuns.find((r) => r.state === "IN_PROGRESS" && r.name!.startsWith(`${rollouts.terminate}/`))!
+    .name!;
+const base = `/v1/projects/conformance/locations/us-central1/deliveryPipelines/web/releases/rel-1/rollouts/rel-1-to-prod-0001`;
+
+beforeAll(async () => {
+  served = await serveFetch(createProxy({ backend, auth: "none", log: false }).fetch);
+});
+afterAll(async () => {
+  emulator.stop();
+  await served.close();
+});
+
+function expectClientError(response: { status: number; body: string }, status?: number) {
+  expect(response.status).toBeGreaterThanOrEqual(400);
+  expect(response.status).toBeLessThan(500);
+  if (status !== undefined) expect(response.status).toBe(status);
+  const body = JSON.parse(response.body) as { error: { code: number; status: string; message: string } };
+  expect(body.error.code).toBe(response.status);
+  expect(body.error.message).not.toMatch(/\n\s+at /); // no stack trace
+  return body.error;
+}
+
+async function stillServing() {
+  const health = await rawRequest(served.url, { path: "/healthz" });
+  expect(health.status).toBe(200);
+  const got = await rawRequest(served.url, { path: `/v1/${run}` });
+  expect(got.status).toBe(200);
+}
+
+describe("hostile paths", () => {
+  const cases: [string, string][] = [
+    ["an encoded slash", `${base}/jobRuns/a%2Fb`],
+    ["an encoded slash in a parent segment", `/v1/projects/conformance%2F..%2Fother/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/x`],
+    ["a dot-dot segment", `${base}/jobRuns/..`],
+    ["an encoded dot-dot segment", `${base}/jobRuns/%2e%2e`],
+    ["a traversal out of the project", `/v1/projects/conformance/../other/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/x`],
+    ["a NUL", `${base}/jobRuns/a%00b`],
+    ["malformed percent-encoding", `${base}/jobRuns/%zz`],
+    ["non-ASCII", `${base}/jobRuns/%C3%A9`],
+    ["an empty segment", `/v1/projects//locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/x`],
+    ["a wildcard job run", `${base}/jobRuns/-`],
+    ["a 63+ character segment", `${base}/jobRuns/${"a".repeat(100)}`],
+    ["an unknown query parameter", `${base}/jobRuns?evil=1`],
+    ["a repeated query parameter", `${base}/jobRuns?pageSize=1&pageSize=2`],
+    ["a non-numeric page size", `${base}/jobRuns?pageSize=lots`],
+    ["a bad filter", `${base}/jobRuns?filter=${encodeURIComponent('state=="')}`],
+  ];
+  for (const [label, path] of cases) {
+    it(`refuses ${label} with a 4xx before the backend`, async () => {
+      const before = backend.calls;
+      const error = expectClientError(await rawRequest(served.url, { path }));
+      if (!label.includes("filter")) expect(backend.calls).toBe(before);
+      expect(error.message.length).toBeLessThan(600);
+    });
+  }
+
+  it("keeps serving", stillServing);
+});
+
+describe("hostile bodies", () => {
+  const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
+    rawRequest(served.url, {
+      method: "POST",
+      path: `/v1/${running()}:terminate`,
+      headers: { "content-type": "application/json", ...headers },
+      chunks: [body],
+    });
+
+  it("refuses a 5 MB body with a Content-Length: 413", async () => {
+    const body = new Uint8Array(5 * 1024 * 1024).fill(0x20);
+    const response = await post(body, { "content-length": String(body.length) });
+    expectClientError(response, 413);
+  });
+
+  it("refuses a 5 MB chunked body: 413, read no further than the limit", async () => {
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    const response = await rawRequest(served.url, {
+      method: "POST",
+      path: `/v1/${running()}:terminate`,
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+      chunks: Array.from({ length: 80 }, () => chunk),
+    });
+    expectClientError(response, 413);
+  });
+
+  it("refuses invalid JSON, invalid UTF-8, unknown fields and wrong types with 400, naming the problem", async () => {
+    expect(expectClientError(await post("{"), 400).message).toMatch(/not JSON/);
+    expect(expectClientError(await post(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])), 400).message).toMatch(/UTF-8/);
+    expect(expectClientError(await post('{"overrideDeployPolicy":[],"force":true}'), 400).message).toMatch(/force/);
+    expect(expectClientError(await post('{"overrideDeployPolicy":"x"}'), 400).message).toMatch(/overrideDeployPolicy/);
+    expect(expectClientError(await post("[]"), 400).status).toBe("INVALID_ARGUMENT");
+    expect(expectClientError(await post('{"name":"projects/x/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/j"}'), 400).message).toMatch(/differs/);
+    expect(expectClientError(await post("overrideDeployPolicy=x", { "content-type": "application/x-www-form-urlencoded" }), 400).message).toMatch(
+      /application\/json/,
+    );
+  });
+
+  it("keeps serving, and a good terminate still works", async () => {
+    await stillServing();
+    const ok = await post("{}");
+    expect(ok.status).toBe(200);
+    expect(ok.body).toBe("{}");
+  });
+});

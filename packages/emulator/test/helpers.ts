@@ -1,4 +1,4 @@
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { ApiError, encodeJson, type JobRun, JobRun_State, type JobRunJson, JobRunSchema } from "@jobrun/core";
 import { expect } from "vitest";
@@ -17,7 +17,7 @@ export function run(
     state: JobRun_State.SUCCEEDED,
     createTime: timestampFromMs(Date.UTC(2025, 0, 1)),
     ...init,
-  });
+  } as MessageInitShape<typeof JobRunSchema>);
 }
 
 export function doc(...runs: JobRun[]): { jobRuns: JobRunJson[] } {

@@ -174,7 +174,7 @@ function cmpText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function build(entries: [string, fc.infer<typeof arbRun>][]): JobRun[] {
+function build(entries: [string, typeof arbRun extends fc.Arbitrary<infer T> ? T : never][]): JobRun[] {
   return entries.map(([id, e]) =>
     run(
       id,

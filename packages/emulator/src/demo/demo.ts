@@ -181,6 +181,12 @@ export function createDemo(host: DemoHost, options: DemoOptions & { seed: number
       }
       if (t < rollout.endsAtMs) continue;
       const job = rollout.plan[rollout.index]!;
+      // Now and then someone terminates a job by hand, as people do.
+      if (random.chance(0.03)) {
+        host.write(withOutcome(run, JobRun_State.TERMINATED, t));
+        retire(rollout);
+        continue;
+      }
       if (random.chance(failureRate)) {
         host.write(withOutcome(run, JobRun_State.FAILED, t, drawFailure(random, job.kind)));
         retire(rollout);

@@ -74,9 +74,6 @@ async function serveProxy(config: ServeConfig): Promise<void> {
     ...(auth === "none" && isLoopback(config.host) ? { allowedHosts: ["127.0.0.1", "localhost", "[::1]"] } : {}),
   });
   const server = await listen(app.fetch, config);
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  console.log(`listening on http://${shownHost}:${address.port}`);
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -91,6 +88,10 @@ async function serveProxy(config: ServeConfig): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  // Printed only once the handlers are in place: whoever waits for this line may signal at once.
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  console.log(`listening on http://${shownHost}:${address.port}`);
 }
 
 function listen(fetch: (request: Request, env: unknown) => Response | Promise<Response>, config: ServeConfig) {

@@ -1,0 +1,136 @@
+// The real bin (dist/cli.js, built by the global setup), spawned as a user would run it.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { conformanceFixture, rollouts } from "@jobrun/conformance";
+import { afterAll, describe, expect, it } from "vitest";
+import { rawRequest } from "./support/raw-http.js";
+
+const bin = new URL("../dist/cli.js", import.meta.url).pathname;
+const repoRoot = new URL("../../..", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "jobrun-proxy-cli-"));
+const fixture = conformanceFixture();
+const dataFile = join(dir, "runs.json");
+writeFileSync(dataFile, JSON.stringify({ jobRuns: fixture.jobRuns }));
+const finished = fixture.jobRuns.find((r) => r.state === "SUCCEEDED" && r.name!.startsWith(`${rollouts.webRel1}/`))!.name!;
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+/** Starts the bin and resolves with its URL once it prints `listening on …`. */
+function start(args: string[]): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
+  const child = spawn(process.execPath, [bin, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    child.stderr!.on("data", (chunk) => {
+      err += chunk;
+    });
+    child.stdout!.on("data", (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve({ child, url: match[1]!, exit });
+    });
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+}
+
+async function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd, timeout: 10_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("jobrun-proxy", () => {
+  it("serves imported data, answers /healthz, and exits 0 on SIGTERM", async () => {
+    const { child, url, exit } = await start(["--import", dataFile]);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const got = await fetch(`${url}/v1/${finished}`);
+    expect(got.status).toBe(200);
+    expect(((await got.json()) as { name: string }).name).toBe(finished);
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+  });
+
+  it("seeds the live demo without --import and exits 0 on SIGINT, even with a keep-alive client", async () => {
+    const { child, url, exit } = await start([]);
+    expect((await fetch(`${url}/healthz`, { keepalive: true })).status).toBe(200);
+    child.kill("SIGINT");
+    expect(await exit).toBe(0);
+  });
+
+  it("requires a key when given --keys, and refuses a foreign Host when open on loopback", async () => {
+    const created = await run(["new-key", "--id", "ci", "--role", "reader", "--scope", "projects/conformance"]);
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^jrp_[A-Za-z0-9_-]{43}$/);
+    const record = JSON.parse(created.stderr.slice(created.stderr.indexOf("{")));
+    expect(JSON.stringify(record)).not.toContain(key);
+    const keysFile = join(dir, "keys.json");
+    writeFileSync(keysFile, JSON.stringify({ keys: [record] }));
+    const { child, url, exit } = await start(["--import", dataFile, "--keys", keysFile]);
+    expect((await fetch(`${url}/v1/${finished}`)).status).toBe(401);
+    expect((await fetch(`${url}/v1/${finished}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+
+    const open = await start(["--import", dataFile]);
+    // fetch cannot set Host; a DNS-rebinding page's requests carry the attacker's name in it.
+    const rebound = await rawRequest(open.url, { path: `/v1/${finished}`, headers: { host: "attacker.example" } });
+    expect(rebound.status).toBe(403);
+    open.child.kill("SIGTERM");
+    await open.exit;
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ["an unknown flag", ["--bogus"], /bogus/],
+    ["a bad backend", ["--backend", "aws"], /--backend/],
+    ["a bad port", ["--port", "eighty"], /--port/],
+    ["a missing import file", ["--import", join(dir, "nope.json")], /does not exist/],
+    ["an import file that is not JSON", ["--import", __filename], /not JSON/],
+    ["a bad keys file", ["--keys", dataFile], /keys/],
+    ["a missing keys file", ["--keys", join(dir, "nope.json")], /no such file/],
+    ["a public address without auth", ["--host", "0.0.0.0"], /without auth/],
+    ["a bad CORS origin", ["--cors-origin", "https://x.example/path"], /--cors-origin/],
+    ["half the JWT flags", ["--jwt-issuer", "https://i"], /go together/],
+  ];
+  for (const [label, args, message] of bad) {
+    it(`exits 2 with a clear message for ${label}`, async () => {
+      const result = await run(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it("writes an import file whose runs are invalid off with exit 2 naming the field", async () => {
+    const badData = join(dir, "bad-runs.json");
+    writeFileSync(badData, JSON.stringify({ jobRuns: [{ name: "nope", state: "SLEEPING" }] }));
+    const result = await run(["--import", badData]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/jobRuns\[0\]/);
+  });
+
+  it("starts on 0.0.0.0 with --insecure-no-auth", async () => {
+    const { child, exit, url } = await start(["--host", "0.0.0.0", "--insecure-no-auth", "--import", dataFile]);
+    expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+  });
+
+  it("runs as `pnpm exec jobrun-proxy` from the repository root", async () => {
+    const { stdout } = await promisify(execFile)("pnpm", ["exec", "jobrun-proxy", "--help"], { cwd: repoRoot });
+    expect(stdout).toMatch(/usage: jobrun-proxy/);
+  });
+});

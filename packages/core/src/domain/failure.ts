@@ -5,7 +5,7 @@ import {
   PredeployJobRun_FailureCause,
   VerifyJobRun_FailureCause,
 } from "../gen/google/cloud/deploy/v1/jobrun_pb.js";
-import type { JobKind } from "./job-kind.js";
+import { type JobKind, jobKindOf } from "./job-kind.js";
 
 /** Why a run failed, as its job kind reports it. The four FailureCause enums differ (trap: value 4/5). */
 export interface Failure {
@@ -63,39 +63,25 @@ const postdeploy: Readonly<Record<PostdeployJobRun_FailureCause, string>> = {
   [PostdeployJobRun_FailureCause.CLOUD_BUILD_REQUEST_FAILED]: requestFailed,
 };
 
-interface Explained {
-  readonly cause: string;
-  readonly explanation: string;
+/** What each job kind that reports failures needs: its FailureCause enum and one line per value. */
+interface CauseTable {
+  /** The TS enum object: number → name and name → number. */
+  readonly names: Readonly<Record<number, string>>;
+  readonly explanations: Readonly<Record<number, string>>;
 }
 
-/** Looks a cause up by number in its kind's table; numbers from a newer API get a generic line. */
-function explain(
-  table: Readonly<Record<number, string>>,
-  names: Readonly<Record<number, string>>,
-  cause: number,
-): Explained {
-  const name: string | undefined = names[cause];
-  const explanation: string | undefined = table[cause];
-  return {
-    cause: name ?? String(cause),
-    explanation: explanation ?? `An unknown failure cause (${cause}) was reported.`,
-  };
-}
+const tables: Readonly<Partial<Record<JobKind, CauseTable>>> = {
+  deploy: { names: DeployJobRun_FailureCause, explanations: deploy },
+  verify: { names: VerifyJobRun_FailureCause, explanations: verify },
+  predeploy: { names: PredeployJobRun_FailureCause, explanations: predeploy },
+  postdeploy: { names: PostdeployJobRun_FailureCause, explanations: postdeploy },
+};
 
 /** The one-line explanation of a failure cause of a job kind. Unknown numbers get a generic line. */
 export function explainFailureCause(kind: JobKind, cause: number): string {
-  switch (kind) {
-    case "deploy":
-      return explain(deploy, DeployJobRun_FailureCause, cause).explanation;
-    case "verify":
-      return explain(verify, VerifyJobRun_FailureCause, cause).explanation;
-    case "predeploy":
-      return explain(predeploy, PredeployJobRun_FailureCause, cause).explanation;
-    case "postdeploy":
-      return explain(postdeploy, PostdeployJobRun_FailureCause, cause).explanation;
-    default:
-      return "Child-rollout jobs report no failure cause; see the child rollout.";
-  }
+  const table = tables[kind];
+  if (table === undefined) return "Child-rollout jobs report no failure cause; see the child rollout.";
+  return table.explanations[cause] ?? `An unknown failure cause (${cause}) was reported.`;
 }
 
 /**
@@ -103,58 +89,21 @@ export function explainFailureCause(kind: JobKind, cause: number): string {
  * (still running, succeeded, or a child-rollout job).
  */
 export function failureOf(run: Pick<JobRun, "jobRun">): Failure | undefined {
-  const { jobRun } = run;
-  switch (jobRun.case) {
-    case "deployJobRun":
-      return failure(
-        "deploy",
-        explain(deploy, DeployJobRun_FailureCause, jobRun.value.failureCause),
-        jobRun.value,
-      );
-    case "verifyJobRun":
-      return failure(
-        "verify",
-        explain(verify, VerifyJobRun_FailureCause, jobRun.value.failureCause),
-        jobRun.value,
-      );
-    case "predeployJobRun":
-      return failure(
-        "predeploy",
-        explain(predeploy, PredeployJobRun_FailureCause, jobRun.value.failureCause),
-        jobRun.value,
-      );
-    case "postdeployJobRun":
-      return failure(
-        "postdeploy",
-        explain(postdeploy, PostdeployJobRun_FailureCause, jobRun.value.failureCause),
-        jobRun.value,
-      );
-    default:
-      return undefined;
-  }
-}
-
-function failure(
-  kind: JobKind,
-  explained: Explained,
-  value: { failureCause: number; failureMessage: string },
-): Failure | undefined {
-  if (value.failureCause === 0 && value.failureMessage === "") return undefined;
-  return { kind, ...explained, message: value.failureMessage };
+  const kind = jobKindOf(run);
+  const value = run.jobRun.value;
+  if (kind === undefined || value === undefined || !("failureCause" in value)) return undefined;
+  const { failureCause, failureMessage } = value;
+  if (failureCause === 0 && failureMessage === "") return undefined;
+  return {
+    kind,
+    cause: tables[kind]?.names[failureCause] ?? String(failureCause),
+    explanation: explainFailureCause(kind, failureCause),
+    message: failureMessage,
+  };
 }
 
 /** The FailureCause value names of a job kind, in number order (for filters, pickers and tests). */
 export function failureCauseNames(kind: JobKind): readonly string[] {
-  const e =
-    kind === "deploy"
-      ? DeployJobRun_FailureCause
-      : kind === "verify"
-        ? VerifyJobRun_FailureCause
-        : kind === "predeploy"
-          ? PredeployJobRun_FailureCause
-          : kind === "postdeploy"
-            ? PostdeployJobRun_FailureCause
-            : undefined;
-  if (e === undefined) return [];
-  return Object.values(e).filter((v): v is string => typeof v === "string");
+  const names = tables[kind]?.names;
+  return names === undefined ? [] : Object.values(names).filter((v): v is string => typeof v === "string");
 }

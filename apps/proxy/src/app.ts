@@ -26,8 +26,16 @@ export interface ProxyOptions {
   readonly cache?: ResponseCache;
   /** Structured request logs; `false` for none. Default JSON lines on stdout. */
   readonly log?: LogSink | false;
-  /** How long one backend call may take (retries included). Default 30 s. */
+  /**
+   * How long one backend call may take. Default none here: the google backend has its own budget
+   * (retries included), and an in-memory backend answers at once.
+   */
   readonly timeoutMs?: number;
+  /**
+   * Abandon the backend call when the caller disconnects. Default true; an in-memory backend answers
+   * synchronously, so the CLI and Worker turn it off for the emulator (it costs a listener per call).
+   */
+  readonly cancelOnDisconnect?: boolean;
   /** Largest request body in bytes. Default 64 KiB. */
   readonly maxBodyBytes?: number;
   /**
@@ -39,7 +47,10 @@ export interface ProxyOptions {
 
 /** A path the route table does not know and no method of it serves. */
 const notFound = (path: string) =>
-  new ApiError("NOT_FOUND", `no such REST method: ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)}`);
+  new ApiError(
+    "NOT_FOUND",
+    `no such REST method: ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)}`,
+  );
 
 /**
  * The proxy: Cloud Deploy's JobRun REST surface over any JobRunService, behind auth, scopes, limits
@@ -51,7 +62,8 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     backend: options.backend,
     cache: options.cache,
     memo: new EncodedRunMemo(),
-    timeoutMs: options.timeoutMs ?? 30_000,
+    timeoutMs: options.timeoutMs,
+    cancelOnDisconnect: options.cancelOnDisconnect ?? true,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
   };
   const openapi = JSON.stringify(openApiDocument());
@@ -62,15 +74,17 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     const hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
     app.use(async (c, next) => {
       if (!hosts.has(new URL(c.req.url).hostname.toLowerCase())) {
-        return errorResponse(new ApiError("PERMISSION_DENIED", "this proxy does not answer to that Host"));
+        const error = new ApiError("PERMISSION_DENIED", "this proxy does not answer to that Host");
+        return errorResponse(error, c.get("responseHeaders"));
       }
       return next();
     });
   }
   app.use(cors(options.cors ?? { origins: [] }));
 
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/openapi.json", (c) => c.body(openapi, 200, { "content-type": "application/json; charset=utf-8" }));
+  const json = { "content-type": "application/json; charset=utf-8" };
+  app.get("/healthz", (c) => c.body('{"status":"ok"}', 200, { ...c.get("responseHeaders"), ...json }));
+  app.get("/openapi.json", (c) => c.body(openapi, 200, { ...c.get("responseHeaders"), ...json }));
 
   app.use(authenticate(options.auth));
   if (options.rateLimit !== undefined) app.use(rateLimit(options.rateLimit));
@@ -80,24 +94,29 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     const match = matchRoute(c.req.method, path);
     if (match.kind === "not-found") throw notFound(path);
     if (match.kind === "method-not-allowed") {
-      const error = new ApiError("UNIMPLEMENTED", `method ${c.req.method} is not allowed here; use ${match.allow.join(", ")}`, {
-        httpStatus: 405,
-      });
-      return errorResponse(error, { allow: match.allow.join(", ") });
+      const error = new ApiError(
+        "UNIMPLEMENTED",
+        `method ${c.req.method} is not allowed here; use ${match.allow.join(", ")}`,
+        {
+          httpStatus: 405,
+        },
+      );
+      return errorResponse(error, { ...c.get("responseHeaders"), allow: match.allow.join(", ") });
     }
     return handleRpc(c, match, rpc);
   });
 
-  app.notFound((c) => errorResponse(notFound(c.req.path)));
+  app.notFound((c) => errorResponse(notFound(c.req.path), c.get("responseHeaders")));
   app.onError((error, c) => {
     const apiError = toApiError(error);
     const fields = c.get("logFields");
     if (fields !== undefined) {
       fields.error = apiError.code;
       // Our own faults are logged with their cause's message (never the stack to the caller).
-      if (apiError.code === "INTERNAL" && apiError.cause instanceof Error) fields.cause = apiError.cause.message;
+      if (apiError.code === "INTERNAL" && apiError.cause instanceof Error)
+        fields.cause = apiError.cause.message;
     }
-    return errorResponse(apiError);
+    return errorResponse(apiError, c.get("responseHeaders"));
   });
   return app;
 }

@@ -59,7 +59,10 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliConfig {
+export function parseCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliConfig {
   if (argv[0] === "new-key") return parseNewKey(argv.slice(1));
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
@@ -91,7 +94,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     throw new UsageError(`--backend must be "emulator" or "google", not ${JSON.stringify(backend)}`);
   }
   const host = (values.host as string | undefined) ?? "127.0.0.1";
-  if (host === "" || /[\s/]/.test(host)) throw new UsageError(`--host ${JSON.stringify(host)} is not a host name or address`);
+  if (host === "" || /[\s/]/.test(host))
+    throw new UsageError(`--host ${JSON.stringify(host)} is not a host name or address`);
   const portText = (values.port as string | undefined) ?? env.PORT ?? "8787";
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) {
@@ -108,11 +112,18 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       const url = new URL(origin);
       ok = (url.protocol === "https:" || url.protocol === "http:") && url.origin === origin;
     } catch {}
-    if (!ok) throw new UsageError(`--cors-origin ${JSON.stringify(origin)} is not an origin such as https://dash.example.com`);
+    if (!ok)
+      throw new UsageError(
+        `--cors-origin ${JSON.stringify(origin)} is not an origin such as https://dash.example.com`,
+      );
   }
   const rateText = (values["rate-limit"] as string | undefined) ?? "600";
-  if (!/^\d+$/.test(rateText)) throw new UsageError(`--rate-limit must be a whole number, not ${JSON.stringify(rateText)}`);
-  const jwtFlags = [values["jwt-issuer"], values["jwt-audience"], values["jwt-jwks"]] as (string | undefined)[];
+  if (!/^\d+$/.test(rateText))
+    throw new UsageError(`--rate-limit must be a whole number, not ${JSON.stringify(rateText)}`);
+  const jwtFlags = [values["jwt-issuer"], values["jwt-audience"], values["jwt-jwks"]] as (
+    | string
+    | undefined
+  )[];
   let jwt: ServeConfig["jwt"];
   if (jwtFlags.some((v) => v !== undefined)) {
     const [issuer, audience, jwks] = jwtFlags;
@@ -162,7 +173,15 @@ function parseNewKey(argv: readonly string[]): NewKeyConfig {
   const { id, role } = values as { id?: string; role?: string };
   const scopes = (values.scope as string[] | undefined) ?? [];
   if (id === undefined) throw new UsageError("new-key needs --id NAME");
-  if (role !== "reader" && role !== "operator") throw new UsageError(`new-key needs --role reader or --role operator`);
-  if (scopes.length === 0) throw new UsageError("new-key needs at least one --scope, e.g. --scope projects/my-project");
-  return { command: "new-key", id, role, scopes, overrideDeployPolicy: values["override-deploy-policy"] === true };
+  if (role !== "reader" && role !== "operator")
+    throw new UsageError(`new-key needs --role reader or --role operator`);
+  if (scopes.length === 0)
+    throw new UsageError("new-key needs at least one --scope, e.g. --scope projects/my-project");
+  return {
+    command: "new-key",
+    id,
+    role,
+    scopes,
+    overrideDeployPolicy: values["override-deploy-policy"] === true,
+  };
 }

@@ -13,7 +13,15 @@ import { loadJobRunsFile } from "@jobrun/emulator/node";
 import { createProxy } from "./app.js";
 import { createEmulatorBackend } from "./backends/emulator.js";
 import { createGoogleBackend } from "./backends/google.js";
-import { type CliConfig, isLoopback, type NewKeyConfig, parseCli, type ServeConfig, USAGE, UsageError } from "./cli-args.js";
+import {
+  type CliConfig,
+  isLoopback,
+  type NewKeyConfig,
+  parseCli,
+  type ServeConfig,
+  USAGE,
+  UsageError,
+} from "./cli-args.js";
 import { createJwtVerifier } from "./jwt.js";
 import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "./keys.js";
 import type { AuthOptions } from "./middleware/auth.js";
@@ -68,10 +76,15 @@ async function serveProxy(config: ServeConfig): Promise<void> {
   const { backend, stop } = await loadBackend(config);
   const app = createProxy({
     backend,
+    cancelOnDisconnect: config.backend !== "emulator",
     auth,
     cors: { origins: config.corsOrigins },
-    ...(config.rateLimit > 0 ? { rateLimit: memoryRateLimiter({ requestsPerMinute: config.rateLimit }) } : {}),
-    ...(auth === "none" && isLoopback(config.host) ? { allowedHosts: ["127.0.0.1", "localhost", "[::1]"] } : {}),
+    ...(config.rateLimit > 0
+      ? { rateLimit: memoryRateLimiter({ requestsPerMinute: config.rateLimit }) }
+      : {}),
+    ...(auth === "none" && isLoopback(config.host)
+      ? { allowedHosts: ["127.0.0.1", "localhost", "[::1]"] }
+      : {}),
   });
   const server = await listen(app.fetch, config);
 
@@ -94,11 +107,15 @@ async function serveProxy(config: ServeConfig): Promise<void> {
   console.log(`listening on http://${shownHost}:${address.port}`);
 }
 
-function listen(fetch: (request: Request, env: unknown) => Response | Promise<Response>, config: ServeConfig) {
+function listen(
+  fetch: (request: Request, env: unknown) => Response | Promise<Response>,
+  config: ServeConfig,
+) {
   return new Promise<ServerType>((resolve, reject) => {
     const server = serve({ fetch, hostname: config.host, port: config.port }, () => resolve(server));
     server.once("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EADDRINUSE") reject(new Error(`port ${config.port} on ${config.host} is already in use`));
+      if (error.code === "EADDRINUSE")
+        reject(new Error(`port ${config.port} on ${config.host} is already in use`));
       else if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
         reject(new UsageError(`--host ${config.host} is not an address of this machine`));
       } else reject(error);
@@ -115,7 +132,9 @@ async function loadAuth(config: ServeConfig): Promise<AuthOptions> {
       text = await readFile(config.keysFile, "utf8");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`--keys ${config.keysFile}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`);
+      throw new UsageError(
+        `--keys ${config.keysFile}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
+      );
     }
     try {
       keys = createKeyStore(parseKeyFile(text));

@@ -7,12 +7,16 @@ import { ApiError, isApiError } from "@jobrun/core";
  */
 export function toApiError(error: unknown): ApiError {
   if (isApiError(error)) return error;
-  return new ApiError("INTERNAL", "internal error; the request id in x-request-id identifies it in the logs", {
-    cause: error,
-  });
+  return new ApiError(
+    "INTERNAL",
+    "internal error; the request id in x-request-id identifies it in the logs",
+    {
+      cause: error,
+    },
+  );
 }
 
-/** The google.rpc.Status response of an ApiError. */
+/** The google.rpc.Status response of an ApiError (`headers` as in `respond`). */
 export function errorResponse(error: ApiError, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(error.toJSON()), {
     status: error.httpStatus,

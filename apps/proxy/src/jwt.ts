@@ -55,7 +55,10 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
 function defaultGrants(payload: JWTPayload): Omit<Caller, "id"> {
   const { role, scopes, override_deploy_policy: override } = payload as Record<string, unknown>;
   if (role !== "reader" && role !== "operator") {
-    throw new ApiError("PERMISSION_DENIED", `the token grants no role (claim "role" must be "reader" or "operator")`);
+    throw new ApiError(
+      "PERMISSION_DENIED",
+      `the token grants no role (claim "role" must be "reader" or "operator")`,
+    );
   }
   const list = typeof scopes === "string" ? scopes.split(" ").filter(Boolean) : scopes;
   if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === "string")) {

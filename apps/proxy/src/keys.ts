@@ -2,8 +2,8 @@
 // bytes, so a plain (unsalted, fast) hash is enough: there is nothing to brute-force. Lookups compare
 // against every stored hash in constant time, so timing reveals neither which key nor how much matched.
 
-import type { Caller, Role } from "./types.js";
 import { parseScopes } from "./scopes.js";
+import type { Caller, Role } from "./types.js";
 
 /** One entry of the key file. */
 export interface ApiKeyRecord {
@@ -59,7 +59,9 @@ export function parseKeyFile(document: unknown): ApiKeyRecord[] {
     const { id, hash, role, scopes, overrideDeployPolicy, ...rest } = entry as Record<string, unknown>;
     const unknown = Object.keys(rest);
     if (unknown.length > 0) {
-      const hint = unknown.includes("key") ? " (store the key's hash, never the key: jobrun-proxy hash-key)" : "";
+      const hint = unknown.includes("key")
+        ? " (store the key's hash, never the key: jobrun-proxy hash-key)"
+        : "";
       throw new Error(`${at} has unknown field "${unknown[0]}"${hint}`);
     }
     if (typeof id !== "string" || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
@@ -72,9 +74,12 @@ export function parseKeyFile(document: unknown): ApiKeyRecord[] {
     }
     if (seenHashes.has(hash)) throw new Error(`${at}.hash is the same as an earlier key's`);
     seenHashes.add(hash);
-    if (role !== "reader" && role !== "operator") throw new Error(`${at}.role must be "reader" or "operator"`);
+    if (role !== "reader" && role !== "operator")
+      throw new Error(`${at}.role must be "reader" or "operator"`);
     if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => typeof s === "string")) {
-      throw new Error(`${at}.scopes must be a non-empty array of resource-name prefixes such as "projects/p"`);
+      throw new Error(
+        `${at}.scopes must be a non-empty array of resource-name prefixes such as "projects/p"`,
+      );
     }
     try {
       parseScopes(scopes as string[]);
@@ -84,7 +89,13 @@ export function parseKeyFile(document: unknown): ApiKeyRecord[] {
     if (overrideDeployPolicy !== undefined && typeof overrideDeployPolicy !== "boolean") {
       throw new Error(`${at}.overrideDeployPolicy must be true or false`);
     }
-    return { id, hash, role, scopes: scopes as string[], overrideDeployPolicy: overrideDeployPolicy === true };
+    return {
+      id,
+      hash,
+      role,
+      scopes: scopes as string[],
+      overrideDeployPolicy: overrideDeployPolicy === true,
+    };
   });
 }
 

@@ -91,7 +91,12 @@ function queryParameters(route: Route, pathFields: Set<string>, schemas: Record<
   if (route.body === "*") return [];
   return route.input.fields
     .filter((field) => !pathFields.has(field.name))
-    .map((field) => ({ name: field.jsonName, in: "query", required: false, schema: fieldSchema(field, schemas) }));
+    .map((field) => ({
+      name: field.jsonName,
+      in: "query",
+      required: false,
+      schema: fieldSchema(field, schemas),
+    }));
 }
 
 function enumEncodingParameter() {
@@ -112,7 +117,11 @@ function refTo(message: DescMessage, schemas: Record<string, JsonSchema>): JsonS
   return { $ref: `#/components/schemas/${message.typeName}` };
 }
 
-function messageSchema(message: DescMessage, schemas: Record<string, JsonSchema>, skip: Set<string>): JsonSchema {
+function messageSchema(
+  message: DescMessage,
+  schemas: Record<string, JsonSchema>,
+  skip: Set<string>,
+): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const field of message.fields) {
     if (skip.has(field.name)) continue;

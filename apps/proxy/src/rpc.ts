@@ -31,7 +31,8 @@ export interface RpcContext {
   readonly backend: JobRunService;
   readonly cache: ResponseCache | undefined;
   readonly memo: EncodedRunMemo;
-  readonly timeoutMs: number;
+  readonly timeoutMs: number | undefined;
+  readonly cancelOnDisconnect: boolean;
   readonly maxBodyBytes: number;
 }
 
@@ -56,7 +57,11 @@ export async function handleRpc(c: Context<ProxyEnv>, match: Match, rpc: RpcCont
   const caller = c.get("caller");
   const query = new URL(c.req.url).searchParams;
   const encoding = enumEncodingFromQuery(query);
-  const options: CallOptions = { signal: c.req.raw.signal, timeoutMs: rpc.timeoutMs };
+  const options: CallOptions = {
+    ...(rpc.cancelOnDisconnect ? { signal: disconnectSignal(c) } : {}),
+    ...(rpc.timeoutMs === undefined ? {} : { timeoutMs: rpc.timeoutMs }),
+  };
+  const extra = c.get("responseHeaders");
   const fields = c.get("logFields");
   fields.rpc = match.route.rpc;
   switch (match.route.rpc) {
@@ -66,7 +71,7 @@ export async function handleRpc(c: Context<ProxyEnv>, match: Match, rpc: RpcCont
       readQuery(query, {});
       parseJobRunName(name, { field: "name" });
       authorize(caller, "name", name);
-      return getJobRun(c, rpc, name, encoding, options);
+      return getJobRun(c, rpc, name, encoding, options, extra);
     }
     case "ListJobRuns": {
       const parent = match.params.parent ?? "";
@@ -76,6 +81,7 @@ export async function handleRpc(c: Context<ProxyEnv>, match: Match, rpc: RpcCont
       authorize(caller, "parent", parent);
       const response = await rpc.backend.listJobRuns(request, options);
       return json(encodeJson(ListJobRunsResponseSchema, response, { enumEncoding: encoding }), {
+        ...extra,
         "cache-control": "no-store",
       });
     }
@@ -97,6 +103,7 @@ export async function handleRpc(c: Context<ProxyEnv>, match: Match, rpc: RpcCont
       }
       const response = await rpc.backend.terminateJobRun(request, options);
       return json(encodeJson(TerminateJobRunResponseSchema, response, { enumEncoding: encoding }), {
+        ...extra,
         "cache-control": "no-store",
       });
     }
@@ -109,6 +116,7 @@ async function getJobRun(
   name: string,
   encoding: EnumEncoding,
   options: CallOptions,
+  extra: Record<string, string>,
 ): Promise<Response> {
   const ifNoneMatch = c.req.header("if-none-match");
   const key = rpc.cache === undefined ? "" : await cacheKey(c.get("caller").id, c.req.path, encoding);
@@ -117,12 +125,15 @@ async function getJobRun(
     const etag = hit?.headers.get("etag");
     if (hit !== undefined && etag) {
       c.get("logFields").cache = "hit";
-      return finished(await hit.text(), etag, ifNoneMatch);
+      return finished(await hit.text(), etag, ifNoneMatch, extra);
     }
   }
   const run = await rpc.backend.getJobRun({ name }, options);
   if (!isTerminal(run.state)) {
-    return json(encodeJson(JobRunSchema, run, { enumEncoding: encoding }), { "cache-control": "no-store" });
+    return json(encodeJson(JobRunSchema, run, { enumEncoding: encoding }), {
+      ...extra,
+      "cache-control": "no-store",
+    });
   }
   const memoKey = run.etag === "" ? undefined : `${name}\n${encoding}\n${run.etag}`;
   let entry = memoKey === undefined ? undefined : rpc.memo.get(memoKey);
@@ -137,18 +148,44 @@ async function getJobRun(
     });
     await rpc.cache.put(key, stored);
   }
-  return finished(entry.body, entry.etag, ifNoneMatch);
+  return finished(entry.body, entry.etag, ifNoneMatch, extra);
 }
 
 /** A finished run: validated by its strong ETag; caches private to the caller may keep it. */
-function finished(body: string, etag: string, ifNoneMatch: string | undefined): Response {
-  const headers = { etag, "cache-control": "private, max-age=300", "content-type": JSON_TYPE };
+function finished(
+  body: string,
+  etag: string,
+  ifNoneMatch: string | undefined,
+  extra: Record<string, string>,
+): Response {
+  const headers = { ...extra, etag, "cache-control": "private, max-age=300", "content-type": JSON_TYPE };
   if (ifNoneMatchHits(ifNoneMatch, etag)) return new Response(null, { status: 304, headers });
   return new Response(body, { status: 200, headers });
 }
 
 function json(value: unknown, headers: Record<string, string>): Response {
-  return new Response(JSON.stringify(value), { status: 200, headers: { "content-type": JSON_TYPE, ...headers } });
+  return new Response(JSON.stringify(value), {
+    status: 200,
+    headers: { "content-type": JSON_TYPE, ...headers },
+  });
+}
+
+/**
+ * A signal that fires when the caller goes away, so the backend call is abandoned. On Node it comes
+ * from the response socket's "close" (reading `request.signal` there would build a whole second
+ * Request per call); elsewhere (Workers) the request's own signal is native and cheap.
+ */
+function disconnectSignal(c: Context<ProxyEnv>): AbortSignal {
+  const outgoing = (c.env as { outgoing?: { once?: unknown; writableFinished?: boolean } } | undefined)
+    ?.outgoing;
+  if (outgoing !== undefined && typeof outgoing.once === "function") {
+    const controller = new AbortController();
+    (outgoing.once as (event: string, listener: () => void) => void).call(outgoing, "close", () => {
+      if (outgoing.writableFinished !== true) controller.abort();
+    });
+    return controller.signal;
+  }
+  return c.req.raw.signal;
 }
 
 const scopeCache = new WeakMap<readonly string[], Scope[]>();
@@ -192,7 +229,10 @@ async function readTerminateBody(request: Request, name: string, limit: number) 
   const text = await readBodyText(request, limit);
   if (text.trim() === "") return decodeJson(TerminateJobRunRequestSchema, { name });
   if (type !== null && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw new ApiError("INVALID_ARGUMENT", `the request body must be application/json, not ${JSON.stringify(type)}`);
+    throw new ApiError(
+      "INVALID_ARGUMENT",
+      `the request body must be application/json, not ${JSON.stringify(type)}`,
+    );
   }
   const message = decodeJsonText(TerminateJobRunRequestSchema, text);
   if (message.name !== "" && message.name !== name) {

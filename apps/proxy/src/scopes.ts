@@ -6,7 +6,14 @@
 import { ApiError, parseJobRunName, WILDCARD } from "@jobrun/core";
 
 /** The collections of a JobRun name, in order. */
-const COLLECTIONS = ["projects", "locations", "deliveryPipelines", "releases", "rollouts", "jobRuns"] as const;
+const COLLECTIONS = [
+  "projects",
+  "locations",
+  "deliveryPipelines",
+  "releases",
+  "rollouts",
+  "jobRuns",
+] as const;
 
 /** A scope as segments: `["projects", "p", "locations", "l"]`. */
 export type Scope = readonly string[];

@@ -27,5 +27,10 @@ export interface ProxyEnv {
     caller: Caller;
     /** Fields the handlers add to the request's log line (rpc, resource, error code). */
     logFields: Record<string, unknown>;
+    /**
+     * Headers every response gets (request id, CORS), gathered before the handler runs and written
+     * when the response is made: touching a finished Response's headers is slow on Node.
+     */
+    responseHeaders: Record<string, string>;
   };
 }

@@ -2,9 +2,9 @@
 // built once per isolate and reused. A configuration mistake is logged in full and answered with a
 // generic 500, so a caller learns nothing about the proxy's secrets or setup.
 
+import { serviceAccountKey } from "@jobrun/client";
 import { ApiError, type JobRunService } from "@jobrun/core";
 import { DEFAULT_TERMINATE_DELAY_MS } from "@jobrun/emulator";
-import { serviceAccountKey } from "@jobrun/client";
 import { createProxy } from "./app.js";
 import { createEmulatorBackend } from "./backends/emulator.js";
 import { createGoogleBackend } from "./backends/google.js";
@@ -14,7 +14,11 @@ import { createJwtVerifier } from "./jwt.js";
 import { createKeyStore, parseKeyFile } from "./keys.js";
 import type { AuthOptions } from "./middleware/auth.js";
 import { jsonLineSink } from "./middleware/logger.js";
-import { memoryRateLimiter, type WorkersRateLimitBinding, workersRateLimiter } from "./middleware/rate-limit.js";
+import {
+  memoryRateLimiter,
+  type WorkersRateLimitBinding,
+  workersRateLimiter,
+} from "./middleware/rate-limit.js";
 
 /** The Worker's bindings: vars (plain) and secrets (wrangler secret put). */
 export interface WorkerEnv {
@@ -38,6 +42,8 @@ export interface WorkerEnv {
   /** Emulator data `{"jobRuns":[…]}` as JSON; without it the demo world is seeded. */
   readonly EMULATOR_JOB_RUNS?: string;
   readonly EMULATOR_TERMINATE_DELAY_MS?: string;
+  /** "off" turns the per-request log lines off. */
+  readonly LOG_REQUESTS?: string;
   /** "off" disables the Cache API for finished runs. */
   readonly EDGE_CACHE?: string;
 }
@@ -58,13 +64,19 @@ function build(env: WorkerEnv): Fetch {
   const backend = backendOf(env);
   const app = createProxy({
     backend,
+    cancelOnDisconnect: (env.BACKEND ?? "emulator") !== "emulator",
     auth: authOf(env),
-    cors: { origins: (env.CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean) },
+    cors: {
+      origins: (env.CORS_ORIGINS ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    },
     ...rateLimitOf(env),
     ...(env.EDGE_CACHE === "off" || typeof caches === "undefined"
       ? {}
       : { cache: cacheApiAdapter((caches as unknown as { default: Cache }).default as never) }),
-    log: jsonLineSink,
+    log: env.LOG_REQUESTS === "off" ? false : jsonLineSink,
   });
   return (request) => app.fetch(request);
 }
@@ -72,11 +84,14 @@ function build(env: WorkerEnv): Fetch {
 function backendOf(env: WorkerEnv): JobRunService {
   const kind = env.BACKEND ?? "emulator";
   if (kind === "google") {
-    if (!env.GOOGLE_SERVICE_ACCOUNT_KEY) throw new Error("BACKEND=google needs the GOOGLE_SERVICE_ACCOUNT_KEY secret");
+    if (!env.GOOGLE_SERVICE_ACCOUNT_KEY)
+      throw new Error("BACKEND=google needs the GOOGLE_SERVICE_ACCOUNT_KEY secret");
     return createGoogleBackend({ auth: serviceAccountKey(env.GOOGLE_SERVICE_ACCOUNT_KEY) });
   }
-  if (kind !== "emulator") throw new Error(`BACKEND must be "emulator" or "google", not ${JSON.stringify(kind)}`);
-  const delay = env.EMULATOR_TERMINATE_DELAY_MS === undefined ? undefined : Number(env.EMULATOR_TERMINATE_DELAY_MS);
+  if (kind !== "emulator")
+    throw new Error(`BACKEND must be "emulator" or "google", not ${JSON.stringify(kind)}`);
+  const delay =
+    env.EMULATOR_TERMINATE_DELAY_MS === undefined ? undefined : Number(env.EMULATOR_TERMINATE_DELAY_MS);
   emulatorSettleMs = delay ?? DEFAULT_TERMINATE_DELAY_MS;
   const jobRuns = env.EMULATOR_JOB_RUNS === undefined ? undefined : JSON.parse(env.EMULATOR_JOB_RUNS);
   return createEmulatorBackend({
@@ -88,15 +103,24 @@ function backendOf(env: WorkerEnv): JobRunService {
 function authOf(env: WorkerEnv): AuthOptions {
   const jwtVars = [env.JWT_ISSUER, env.JWT_AUDIENCE, env.JWT_JWKS_URL];
   const hasJwt = jwtVars.every(Boolean);
-  if (!hasJwt && jwtVars.some(Boolean)) throw new Error("JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL go together");
+  if (!hasJwt && jwtVars.some(Boolean))
+    throw new Error("JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS_URL go together");
   if (!env.CALLER_KEYS && !hasJwt) {
     if (env.INSECURE_NO_AUTH === "true") return "none";
-    throw new Error("no caller auth: set the CALLER_KEYS secret or the JWT_* vars (or INSECURE_NO_AUTH=true)");
+    throw new Error(
+      "no caller auth: set the CALLER_KEYS secret or the JWT_* vars (or INSECURE_NO_AUTH=true)",
+    );
   }
   return {
     ...(env.CALLER_KEYS ? { keys: createKeyStore(parseKeyFile(env.CALLER_KEYS)) } : {}),
     ...(hasJwt
-      ? { jwt: createJwtVerifier({ issuer: env.JWT_ISSUER!, audience: env.JWT_AUDIENCE!, jwks: env.JWT_JWKS_URL! }) }
+      ? {
+          jwt: createJwtVerifier({
+            issuer: env.JWT_ISSUER!,
+            audience: env.JWT_AUDIENCE!,
+            jwks: env.JWT_JWKS_URL!,
+          }),
+        }
       : {}),
   };
 }
@@ -114,7 +138,9 @@ export default {
         built = build(env);
       } catch (error) {
         // The message names the setting, never its value.
-        console.error(JSON.stringify({ level: "error", msg: "proxy misconfigured", reason: (error as Error).message }));
+        console.error(
+          JSON.stringify({ level: "error", msg: "proxy misconfigured", reason: (error as Error).message }),
+        );
         return errorResponse(new ApiError("INTERNAL", "the proxy is misconfigured; its logs say how"));
       }
     }

@@ -21,7 +21,9 @@ let app: ReturnType<typeof createProxy>;
 let signer: CryptoKey;
 
 const runIn = (prefix: string, state?: string) =>
-  emulator.exportJobRuns().jobRuns.find((r) => r.name!.startsWith(`${prefix}/`) && (state === undefined || r.state === state))!
+  emulator
+    .exportJobRuns()
+    .jobRuns.find((r) => r.name!.startsWith(`${prefix}/`) && (state === undefined || r.state === state))!
     .name!;
 const finished = runIn(rollouts.webRel1, "SUCCEEDED");
 const other = runIn(rollouts.other);
@@ -37,7 +39,11 @@ beforeAll(async () => {
     backend,
     auth: {
       keys: await testKeyStore(PROJECT, OTHER_PROJECT),
-      jwt: createJwtVerifier({ issuer: "https://issuer.test", audience: "jobrun-proxy", jwks: { keys: [jwk] } }),
+      jwt: createJwtVerifier({
+        issuer: "https://issuer.test",
+        audience: "jobrun-proxy",
+        jwks: { keys: [jwk] },
+      }),
     },
     cors: { origins: ["https://dash.example.com"] },
     log: (entry) => logs.push(entry),
@@ -45,8 +51,15 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.stop());
 
-function call(path: string, key?: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...(key === undefined ? {} : { authorization: `Bearer ${key}` }), ...init.headers };
+async function call(
+  path: string,
+  key?: string,
+  init: Omit<RequestInit, "headers"> & { headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
+    ...init.headers,
+  };
   return app.request(path, { ...init, headers });
 }
 
@@ -90,7 +103,10 @@ describe("authentication", () => {
   });
 
   it("takes the key from x-goog-api-key too", async () => {
-    await expectStatus(await call(`/v1/${finished}`, undefined, { headers: { "x-goog-api-key": KEYS.reader } }), 200);
+    await expectStatus(
+      await call(`/v1/${finished}`, undefined, { headers: { "x-goog-api-key": KEYS.reader } }),
+      200,
+    );
   });
 });
 
@@ -109,7 +125,11 @@ describe("roles and scopes", () => {
 
   it("refuses out-of-scope get, list and terminate before the backend", async () => {
     await refusedBeforeBackend(() => call(`/v1/${other}`, KEYS.operator), 403, "PERMISSION_DENIED");
-    await refusedBeforeBackend(() => call(`/v1/${rollouts.other}/jobRuns`, KEYS.operator), 403, "PERMISSION_DENIED");
+    await refusedBeforeBackend(
+      () => call(`/v1/${rollouts.other}/jobRuns`, KEYS.operator),
+      403,
+      "PERMISSION_DENIED",
+    );
     await refusedBeforeBackend(
       () => call(`/v1/${other}:terminate`, KEYS.operator, { method: "POST", body: "{}" }),
       403,
@@ -142,7 +162,12 @@ describe("roles and scopes", () => {
     const body = JSON.stringify({ overrideDeployPolicy: [policy] });
     const target = runIn(rollouts.terminate, "IN_PROGRESS");
     await refusedBeforeBackend(
-      () => call(`/v1/${target}:terminate`, KEYS.operator, { method: "POST", body, headers: { "content-type": "application/json" } }),
+      () =>
+        call(`/v1/${target}:terminate`, KEYS.operator, {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json" },
+        }),
       403,
       "PERMISSION_DENIED",
     );
@@ -156,7 +181,10 @@ describe("roles and scopes", () => {
 });
 
 describe("JWT callers", () => {
-  const token = (claims: Record<string, unknown>, options: { audience?: string; expiresIn?: string; issuer?: string } = {}) =>
+  const token = (
+    claims: Record<string, unknown>,
+    options: { audience?: string; expiresIn?: string; issuer?: string } = {},
+  ) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: "RS256", kid: "k1" })
       .setIssuer(options.issuer ?? "https://issuer.test")
@@ -170,7 +198,11 @@ describe("JWT callers", () => {
     const jwt = await token({ role: "reader", scopes: [`projects/${PROJECT}`] });
     await expectStatus(await call(`/v1/${finished}`, jwt), 200);
     await refusedBeforeBackend(() => call(`/v1/${other}`, jwt), 403, "PERMISSION_DENIED");
-    await refusedBeforeBackend(() => call(`/v1/${finished}:terminate`, jwt, { method: "POST" }), 403, "PERMISSION_DENIED");
+    await refusedBeforeBackend(
+      () => call(`/v1/${finished}:terminate`, jwt, { method: "POST" }),
+      403,
+      "PERMISSION_DENIED",
+    );
   });
 
   it("refuses a wrong audience, issuer, an expired token, alg none and a token without a role", async () => {
@@ -202,7 +234,8 @@ describe("rate limits", () => {
       rateLimit: memoryRateLimiter({ requestsPerMinute: 60, burst: 2 }),
       log: false,
     });
-    const get = (key: string) => limited.request(`/v1/${finished}`, { headers: { authorization: `Bearer ${key}` } });
+    const get = (key: string) =>
+      limited.request(`/v1/${finished}`, { headers: { authorization: `Bearer ${key}` } });
     expect((await get(KEYS.reader)).status).toBe(200);
     expect((await get(KEYS.reader)).status).toBe(200);
     const refused = await get(KEYS.reader);
@@ -228,9 +261,13 @@ describe("CORS", () => {
       headers: { origin: "https://evil.example", "access-control-request-method": "GET" },
     });
     expect(foreign.status).toBe(403);
-    const got = await call(`/v1/${finished}`, KEYS.reader, { headers: { origin: "https://dash.example.com" } });
+    const got = await call(`/v1/${finished}`, KEYS.reader, {
+      headers: { origin: "https://dash.example.com" },
+    });
     expect(got.headers.get("access-control-allow-origin")).toBe("https://dash.example.com");
-    const notAllowed = await call(`/v1/${finished}`, KEYS.reader, { headers: { origin: "https://evil.example" } });
+    const notAllowed = await call(`/v1/${finished}`, KEYS.reader, {
+      headers: { origin: "https://evil.example" },
+    });
     expect(notAllowed.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
@@ -283,13 +320,17 @@ describe("the surface", () => {
     expect(Object.keys(doc.paths)).toContain(
       "/v1/projects/{project}/locations/{location}/deliveryPipelines/{deliveryPipeline}/releases/{release}/rollouts/{rollout}/jobRuns/{jobRun}:terminate",
     );
-    expect(doc.components.schemas["google.cloud.deploy.v1.JobRun"]?.properties).toHaveProperty("deployJobRun");
+    expect(doc.components.schemas["google.cloud.deploy.v1.JobRun"]?.properties).toHaveProperty(
+      "deployJobRun",
+    );
   });
 
   it("echoes a safe request id and replaces an unsafe one", async () => {
     const kept = await call(`/v1/${finished}`, KEYS.reader, { headers: { "x-request-id": "trace-123" } });
     expect(kept.headers.get("x-request-id")).toBe("trace-123");
-    const replaced = await call(`/v1/${finished}`, KEYS.reader, { headers: { "x-request-id": "a\tb<script>" } });
+    const replaced = await call(`/v1/${finished}`, KEYS.reader, {
+      headers: { "x-request-id": "a\tb<script>" },
+    });
     expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -14,7 +14,9 @@ const dir = mkdtempSync(join(tmpdir(), "jobrun-proxy-cli-"));
 const fixture = conformanceFixture();
 const dataFile = join(dir, "runs.json");
 writeFileSync(dataFile, JSON.stringify({ jobRuns: fixture.jobRuns }));
-const finished = fixture.jobRuns.find((r) => r.state === "SUCCEEDED" && r.name!.startsWith(`${rollouts.webRel1}/`))!.name!;
+const finished = fixture.jobRuns.find(
+  (r) => r.state === "SUCCEEDED" && r.name!.startsWith(`${rollouts.webRel1}/`),
+)!.name!;
 const children: ChildProcess[] = [];
 
 afterAll(() => {
@@ -43,7 +45,10 @@ function start(args: string[]): Promise<{ child: ChildProcess; url: string; exit
 
 async function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd, timeout: 10_000 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
+      cwd,
+      timeout: 10_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -71,7 +76,15 @@ describe("jobrun-proxy", () => {
   });
 
   it("requires a key when given --keys, and refuses a foreign Host when open on loopback", async () => {
-    const created = await run(["new-key", "--id", "ci", "--role", "reader", "--scope", "projects/conformance"]);
+    const created = await run([
+      "new-key",
+      "--id",
+      "ci",
+      "--role",
+      "reader",
+      "--scope",
+      "projects/conformance",
+    ]);
     expect(created.code).toBe(0);
     const key = created.stdout.trim();
     expect(key).toMatch(/^jrp_[A-Za-z0-9_-]{43}$/);
@@ -81,13 +94,18 @@ describe("jobrun-proxy", () => {
     writeFileSync(keysFile, JSON.stringify({ keys: [record] }));
     const { child, url, exit } = await start(["--import", dataFile, "--keys", keysFile]);
     expect((await fetch(`${url}/v1/${finished}`)).status).toBe(401);
-    expect((await fetch(`${url}/v1/${finished}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${url}/v1/${finished}`, { headers: { authorization: `Bearer ${key}` } })).status,
+    ).toBe(200);
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
 
     const open = await start(["--import", dataFile]);
     // fetch cannot set Host; a DNS-rebinding page's requests carry the attacker's name in it.
-    const rebound = await rawRequest(open.url, { path: `/v1/${finished}`, headers: { host: "attacker.example" } });
+    const rebound = await rawRequest(open.url, {
+      path: `/v1/${finished}`,
+      headers: { host: "attacker.example" },
+    });
     expect(rebound.status).toBe(403);
     open.child.kill("SIGTERM");
     await open.exit;
@@ -123,14 +141,22 @@ describe("jobrun-proxy", () => {
   });
 
   it("starts on 0.0.0.0 with --insecure-no-auth", async () => {
-    const { child, exit, url } = await start(["--host", "0.0.0.0", "--insecure-no-auth", "--import", dataFile]);
+    const { child, exit, url } = await start([
+      "--host",
+      "0.0.0.0",
+      "--insecure-no-auth",
+      "--import",
+      dataFile,
+    ]);
     expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
   });
 
   it("runs as `pnpm exec jobrun-proxy` from the repository root", async () => {
-    const { stdout } = await promisify(execFile)("pnpm", ["exec", "jobrun-proxy", "--help"], { cwd: repoRoot });
+    const { stdout } = await promisify(execFile)("pnpm", ["exec", "jobrun-proxy", "--help"], {
+      cwd: repoRoot,
+    });
     expect(stdout).toMatch(/usage: jobrun-proxy/);
   });
 });

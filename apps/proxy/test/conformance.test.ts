@@ -8,7 +8,10 @@ import { KEYS, testKeyStore } from "./support/keys.js";
 import { serveFetch } from "./support/serve.js";
 
 describeJobRunServiceConformance("client → proxy → emulator (HTTP, no auth)", async (fixture) => {
-  const emulator = createEmulatorBackend({ jobRuns: { jobRuns: fixture.jobRuns }, terminateDelayMs: fixture.terminateDelayMs });
+  const emulator = createEmulatorBackend({
+    jobRuns: { jobRuns: fixture.jobRuns },
+    terminateDelayMs: fixture.terminateDelayMs,
+  });
   const served = await serveFetch(createProxy({ backend: emulator, auth: "none", log: false }).fetch);
   return {
     service: createJobRunsClient({ endpoint: served.url, retry: false }),
@@ -20,7 +23,10 @@ describeJobRunServiceConformance("client → proxy → emulator (HTTP, no auth)"
 });
 
 describeJobRunServiceConformance("client → proxy → emulator (HTTP, API key, int enums)", async (fixture) => {
-  const emulator = createEmulatorBackend({ jobRuns: { jobRuns: fixture.jobRuns }, terminateDelayMs: fixture.terminateDelayMs });
+  const emulator = createEmulatorBackend({
+    jobRuns: { jobRuns: fixture.jobRuns },
+    terminateDelayMs: fixture.terminateDelayMs,
+  });
   const keys = await testKeyStore(PROJECT, OTHER_PROJECT);
   const served = await serveFetch(createProxy({ backend: emulator, auth: { keys }, log: false }).fetch);
   return {

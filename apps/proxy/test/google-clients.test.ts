@@ -22,7 +22,10 @@ function oauthClient(token: string) {
 }
 
 beforeAll(async () => {
-  emulator = createEmulatorBackend({ jobRuns: { jobRuns: fixture.jobRuns }, terminateDelayMs: fixture.terminateDelayMs });
+  emulator = createEmulatorBackend({
+    jobRuns: { jobRuns: fixture.jobRuns },
+    terminateDelayMs: fixture.terminateDelayMs,
+  });
   const keys = await testKeyStore(PROJECT, OTHER_PROJECT);
   const app = createProxy({
     backend: emulator,
@@ -37,7 +40,9 @@ afterAll(async () => {
   await served.close();
 });
 
-const finished = fixture.jobRuns.find((run) => run.state === "SUCCEEDED" && run.name!.startsWith(rollouts.webRel1))!;
+const finished = fixture.jobRuns.find(
+  (run) => run.state === "SUCCEEDED" && run.name!.startsWith(rollouts.webRel1),
+)!;
 const inProgress = () =>
   emulator
     .exportJobRuns()
@@ -45,8 +50,8 @@ const inProgress = () =>
 
 describe("googleapis (clouddeploy v1 with rootUrl)", () => {
   const jobRuns = () =>
-    google.clouddeploy({ version: "v1", rootUrl: `${served.url}/`, auth: oauthClient(KEYS.operator) }).projects
-      .locations.deliveryPipelines.releases.rollouts.jobRuns;
+    google.clouddeploy({ version: "v1", rootUrl: `${served.url}/`, auth: oauthClient(KEYS.operator) })
+      .projects.locations.deliveryPipelines.releases.rollouts.jobRuns;
 
   it("gets a run", async () => {
     const { data } = await jobRuns().get({ name: finished.name! });
@@ -59,7 +64,11 @@ describe("googleapis (clouddeploy v1 with rootUrl)", () => {
     const names: string[] = [];
     let pageToken: string | undefined;
     do {
-      const { data } = await jobRuns().list({ parent: rollouts.bulk, pageSize: 300, ...(pageToken ? { pageToken } : {}) });
+      const { data } = await jobRuns().list({
+        parent: rollouts.bulk,
+        pageSize: 300,
+        ...(pageToken ? { pageToken } : {}),
+      });
       names.push(...(data.jobRuns ?? []).map((run) => run.name!));
       pageToken = data.nextPageToken ?? undefined;
     } while (pageToken);
@@ -109,8 +118,11 @@ describe("@google-cloud/deploy (REST fallback)", () => {
     const [runs] = await client.listJobRuns({ parent: rollouts.bulk });
     expect(runs).toHaveLength(BULK_SIZE);
     const viaAsync: string[] = [];
-    for await (const run of client.listJobRunsAsync({ parent: rollouts.webRel1, pageSize: 2 })) viaAsync.push(run.name!);
-    expect(viaAsync.length).toBe(fixture.jobRuns.filter((r) => r.name!.startsWith(`${rollouts.webRel1}/`)).length);
+    for await (const run of client.listJobRunsAsync({ parent: rollouts.webRel1, pageSize: 2 }))
+      viaAsync.push(run.name!);
+    expect(viaAsync.length).toBe(
+      fixture.jobRuns.filter((r) => r.name!.startsWith(`${rollouts.webRel1}/`)).length,
+    );
   });
 
   it("terminates a run", async () => {
@@ -131,7 +143,9 @@ describe("@google-cloud/deploy (REST fallback)", () => {
     } as ConstructorParameters<typeof CloudDeployClient>[0]);
     try {
       const run = inProgress()[0]!;
-      const error = (await reader.terminateJobRun({ name: run.name! }).catch((e: unknown) => e)) as { code?: number };
+      const error = (await reader.terminateJobRun({ name: run.name! }).catch((e: unknown) => e)) as {
+        code?: number;
+      };
       expect(error.code).toBe(7); // PERMISSION_DENIED
     } finally {
       await reader.close();

@@ -13,8 +13,9 @@ const backend = spyOn(emulator);
 let served: Served;
 const run = fixture.jobRuns.find((r) => r.name!.startsWith(`${rollouts.webRel1}/`))!.name!;
 const running = () =>
-  emulator.exportJobRuns().jobRuns.find((r) => r.state === "IN_PROGRESS" && r.name!.startsWith(`${rollouts.terminate}/`))!
-    .name!;
+  emulator
+    .exportJobRuns()
+    .jobRuns.find((r) => r.state === "IN_PROGRESS" && r.name!.startsWith(`${rollouts.terminate}/`))!.name!;
 const base = `/v1/projects/conformance/locations/us-central1/deliveryPipelines/web/releases/rel-1/rollouts/rel-1-to-prod-0001`;
 
 beforeAll(async () => {
@@ -45,10 +46,16 @@ async function stillServing() {
 describe("hostile paths", () => {
   const cases: [string, string][] = [
     ["an encoded slash", `${base}/jobRuns/a%2Fb`],
-    ["an encoded slash in a parent segment", `/v1/projects/conformance%2F..%2Fother/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/x`],
+    [
+      "an encoded slash in a parent segment",
+      `/v1/projects/conformance%2F..%2Fother/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/x`,
+    ],
     ["a dot-dot segment", `${base}/jobRuns/..`],
     ["an encoded dot-dot segment", `${base}/jobRuns/%2e%2e`],
-    ["a traversal out of the project", `/v1/projects/conformance/../other/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/x`],
+    [
+      "a traversal out of the project",
+      `/v1/projects/conformance/../other/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/x`,
+    ],
     ["a NUL", `${base}/jobRuns/a%00b`],
     ["malformed percent-encoding", `${base}/jobRuns/%zz`],
     ["non-ASCII", `${base}/jobRuns/%C3%A9`],
@@ -100,14 +107,28 @@ describe("hostile bodies", () => {
 
   it("refuses invalid JSON, invalid UTF-8, unknown fields and wrong types with 400, naming the problem", async () => {
     expect(expectClientError(await post("{"), 400).message).toMatch(/not JSON/);
-    expect(expectClientError(await post(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])), 400).message).toMatch(/UTF-8/);
-    expect(expectClientError(await post('{"overrideDeployPolicy":[],"force":true}'), 400).message).toMatch(/force/);
-    expect(expectClientError(await post('{"overrideDeployPolicy":"x"}'), 400).message).toMatch(/overrideDeployPolicy/);
-    expect(expectClientError(await post("[]"), 400).status).toBe("INVALID_ARGUMENT");
-    expect(expectClientError(await post('{"name":"projects/x/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/j"}'), 400).message).toMatch(/differs/);
-    expect(expectClientError(await post("overrideDeployPolicy=x", { "content-type": "application/x-www-form-urlencoded" }), 400).message).toMatch(
-      /application\/json/,
+    expect(expectClientError(await post(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])), 400).message).toMatch(
+      /UTF-8/,
     );
+    expect(expectClientError(await post('{"overrideDeployPolicy":[],"force":true}'), 400).message).toMatch(
+      /force/,
+    );
+    expect(expectClientError(await post('{"overrideDeployPolicy":"x"}'), 400).message).toMatch(
+      /overrideDeployPolicy/,
+    );
+    expect(expectClientError(await post("[]"), 400).status).toBe("INVALID_ARGUMENT");
+    expect(
+      expectClientError(
+        await post('{"name":"projects/x/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/j"}'),
+        400,
+      ).message,
+    ).toMatch(/differs/);
+    expect(
+      expectClientError(
+        await post("overrideDeployPolicy=x", { "content-type": "application/x-www-form-urlencoded" }),
+        400,
+      ).message,
+    ).toMatch(/application\/json/);
   });
 
   it("keeps serving, and a good terminate still works", async () => {

@@ -4,17 +4,26 @@
 import { staticToken } from "@jobrun/client";
 import { conformanceFixture, rollouts } from "@jobrun/conformance";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createEmulatorBackend, createGoogleBackend, createProxy, GOOGLE_UPSTREAM, type LogEntry } from "../src/index.js";
+import {
+  createEmulatorBackend,
+  createGoogleBackend,
+  createProxy,
+  GOOGLE_UPSTREAM,
+  type LogEntry,
+} from "../src/index.js";
 import { type Served, serveFetch } from "./support/serve.js";
 
 const UPSTREAM_TOKEN = "ya29.proxy-own-upstream-secret";
 const fixture = conformanceFixture(50);
 const emulator = createEmulatorBackend({ jobRuns: { jobRuns: fixture.jobRuns }, terminateDelayMs: 50 });
 const real = createProxy({ backend: emulator, auth: "none", log: false });
-const finished = fixture.jobRuns.find((r) => r.state === "SUCCEEDED" && r.name!.startsWith(`${rollouts.webRel1}/`))!.name!;
+const finished = fixture.jobRuns.find(
+  (r) => r.state === "SUCCEEDED" && r.name!.startsWith(`${rollouts.webRel1}/`),
+)!.name!;
 const running = () =>
-  emulator.exportJobRuns().jobRuns.find((r) => r.state === "IN_PROGRESS" && r.name!.startsWith(`${rollouts.terminate}/`))!
-    .name!;
+  emulator
+    .exportJobRuns()
+    .jobRuns.find((r) => r.state === "IN_PROGRESS" && r.name!.startsWith(`${rollouts.terminate}/`))!.name!;
 
 type Fault = "none" | "503-once" | "503-always" | "hang" | "html" | "reset";
 let fault: Fault = "none";
@@ -29,10 +38,14 @@ beforeAll(async () => {
     upstreamCalls.push({ url: request.url, headers: request.headers });
     if (fault === "503-always" || (fault === "503-once" && !failedOnce)) {
       failedOnce = true;
-      return Response.json({ error: { code: 503, message: "backend overloaded", status: "UNAVAILABLE" } }, { status: 503 });
+      return Response.json(
+        { error: { code: 503, message: "backend overloaded", status: "UNAVAILABLE" } },
+        { status: 503 },
+      );
     }
     if (fault === "hang") return new Promise<Response>(() => {});
-    if (fault === "html") return new Response("<html>oops</html>", { status: 502, headers: { "content-type": "text/html" } });
+    if (fault === "html")
+      return new Response("<html>oops</html>", { status: 502, headers: { "content-type": "text/html" } });
     if (fault === "reset") {
       (env as { incoming: { socket: { destroy(): void } } }).incoming.socket.destroy();
       return new Promise<Response>(() => {});

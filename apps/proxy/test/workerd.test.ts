@@ -21,7 +21,7 @@ async function startWorker(bindings: Record<string, string>): Promise<{ mf: Mini
     modules: true,
     scriptPath: bundle,
     compatibilityDate: "2024-09-23",
-    bindings,
+    bindings: { LOG_REQUESTS: "off", ...bindings },
     host: "127.0.0.1",
     port: 0,
   });
@@ -93,7 +93,9 @@ describe("the Worker in workerd", () => {
   });
 
   it("never serves a cached run to a caller outside its scope", async () => {
-    const other = fixture.jobRuns.find((run) => run.name!.startsWith(`projects/${OTHER_PROJECT}/`) && run.state === "SUCCEEDED");
+    const other = fixture.jobRuns.find(
+      (run) => run.name!.startsWith(`projects/${OTHER_PROJECT}/`) && run.state === "SUCCEEDED",
+    );
     const name = other?.name ?? `${rollouts.other}/jobRuns/x`;
     await get(`/v1/${name}`, KEYS.everything);
     const denied = await get(`/v1/${name}`, KEYS.reader);

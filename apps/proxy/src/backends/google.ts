@@ -1,5 +1,10 @@
+import {
+  type AuthProvider,
+  createJobRunsClient,
+  type FetchFunction,
+  type RetryOptions,
+} from "@jobrun/client";
 import type { JobRunService } from "@jobrun/core";
-import { type AuthProvider, createJobRunsClient, type FetchFunction, type RetryOptions } from "@jobrun/client";
 
 /**
  * Google's Cloud Deploy endpoint. A constant on purpose: no configuration, header or request can
@@ -31,7 +36,12 @@ export function createGoogleBackend(options: GoogleBackendOptions): JobRunServic
     endpoint: GOOGLE_UPSTREAM,
     auth: options.auth,
     timeoutMs: options.timeoutMs ?? 30_000,
-    retry: options.retry ?? { attemptTimeoutMs: 10_000, initialDelayMs: 200, maxDelayMs: 2_000, maxAttempts: 4 },
+    retry: options.retry ?? {
+      attemptTimeoutMs: 10_000,
+      initialDelayMs: 200,
+      maxDelayMs: 2_000,
+      maxAttempts: 4,
+    },
     userAgent: "jobrun-proxy",
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });

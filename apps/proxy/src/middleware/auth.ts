@@ -47,7 +47,11 @@ export function authenticate(options: AuthOptions): MiddlewareHandler<ProxyEnv> 
     } catch (error) {
       const apiError = toApiError(error);
       c.get("logFields").error = apiError.code;
-      return errorResponse(apiError, apiError.code === "UNAUTHENTICATED" ? { "www-authenticate": "Bearer" } : {});
+      const headers = c.get("responseHeaders");
+      return errorResponse(
+        apiError,
+        apiError.code === "UNAUTHENTICATED" ? { ...headers, "www-authenticate": "Bearer" } : headers,
+      );
     }
     c.set("caller", caller);
     return next();

@@ -21,20 +21,20 @@ export function cors(options: CorsOptions): MiddlewareHandler<ProxyEnv> {
     const ok = origin !== undefined && allowed.has(origin);
     if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method") !== undefined) {
       // A preflight: answered here, before auth (browsers send no credentials on it).
-      if (!ok) return c.body(null, 403, { vary: "Origin" });
+      if (!ok) return c.body(null, 403, c.get("responseHeaders"));
       return c.body(null, 204, {
         "access-control-allow-origin": origin,
         "access-control-allow-methods": "GET, POST",
         "access-control-allow-headers": ALLOW_HEADERS,
         "access-control-max-age": "600",
-        vary: "Origin",
+        ...c.get("responseHeaders"),
       });
     }
-    await next();
     if (ok) {
-      c.res.headers.set("access-control-allow-origin", origin);
-      c.res.headers.set("access-control-expose-headers", EXPOSE_HEADERS);
+      const headers = c.get("responseHeaders");
+      headers["access-control-allow-origin"] = origin;
+      headers["access-control-expose-headers"] = EXPOSE_HEADERS;
     }
-    c.res.headers.append("vary", "Origin");
+    await next();
   };
 }

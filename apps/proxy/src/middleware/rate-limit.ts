@@ -79,7 +79,10 @@ export function rateLimit(limiter: RateLimiter): MiddlewareHandler<ProxyEnv> {
       const error = new ApiError("RESOURCE_EXHAUSTED", "rate limit exceeded for this caller; retry later", {
         details: [retryInfo(verdict.retryAfterS * 1000)],
       });
-      return errorResponse(error, { "retry-after": String(verdict.retryAfterS) });
+      return errorResponse(error, {
+        ...c.get("responseHeaders"),
+        "retry-after": String(verdict.retryAfterS),
+      });
     }
     await next();
   };

@@ -14,7 +14,7 @@ export function requestId(): MiddlewareHandler<ProxyEnv> {
     const id = offered !== undefined && SAFE_ID.test(offered) ? offered : crypto.randomUUID();
     c.set("requestId", id);
     c.set("logFields", {});
+    c.set("responseHeaders", { "x-request-id": id, vary: "Origin" });
     await next();
-    c.res.headers.set("x-request-id", id);
   };
 }

@@ -12,7 +12,12 @@ export const KEYS = {
 export async function testKeyStore(project: string, otherProject: string): Promise<KeyStore> {
   return createKeyStore([
     { id: "reader", hash: await hashApiKey(KEYS.reader), role: "reader", scopes: [`projects/${project}`] },
-    { id: "operator", hash: await hashApiKey(KEYS.operator), role: "operator", scopes: [`projects/${project}`] },
+    {
+      id: "operator",
+      hash: await hashApiKey(KEYS.operator),
+      role: "operator",
+      scopes: [`projects/${project}`],
+    },
     {
       id: "overrider",
       hash: await hashApiKey(KEYS.overrider),

@@ -13,11 +13,22 @@ export interface RawResponse {
  */
 export function rawRequest(
   url: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; chunks?: readonly (string | Uint8Array)[] },
+  options: {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    chunks?: readonly (string | Uint8Array)[];
+  },
 ): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, method: options.method ?? "GET", path: options.path, headers: options.headers ?? {} });
+    const req = request({
+      hostname,
+      port,
+      method: options.method ?? "GET",
+      path: options.path,
+      headers: options.headers ?? {},
+    });
     req.on("response", (res) => {
       let body = "";
       res.setEncoding("utf8");

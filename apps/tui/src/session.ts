@@ -25,6 +25,14 @@ export const SPINNER_INTERVAL_MS = 120;
 /** How soon after a terminate the list is re-read, to follow the run to TERMINATED. */
 const AFTER_TERMINATE_REFRESH_MS = 500;
 
+/** One character of a multi-key read as Ink would have reported it alone. */
+function singleKey(char: string, key: Key): [string, Key] {
+  const isReturn = char === "\r" || char === "\n";
+  const isBackspace = char === "\u007f" || char === "\b";
+  const named = { ...key, return: isReturn, backspace: isBackspace, shift: /[A-Z]/.test(char) };
+  return [isReturn || isBackspace ? "" : char, named];
+}
+
 export interface SessionOptions {
   readonly service: JobRunService;
   readonly store: Store;
@@ -268,6 +276,19 @@ export function createSession(options: SessionOptions): Session {
   }
 
   function editLine(input: string, key: Key): void {
+    // Text and an Enter typed in one go ("verify\r") arrive as one read: take them in order.
+    if (input.length > 1 && /[\r\n\u007f\b]/.test(input)) {
+      const chars = Array.from(input);
+      for (const [i, char] of chars.entries()) {
+        if (state().mode !== "filter" && state().mode !== "command") {
+          // The line was submitted: what follows are key presses again.
+          session.handleKey(chars.slice(i).join(""), key);
+          return;
+        }
+        editLine(...singleKey(char, key));
+      }
+      return;
+    }
     const s = state();
     if (key.ctrl && input === "c") return options.onQuit();
     if (key.escape) return dispatch({ type: "endInput", keep: false });
@@ -298,7 +319,7 @@ export function createSession(options: SessionOptions): Session {
     }, SPINNER_INTERVAL_MS);
   }
 
-  return {
+  const session: Session = {
     start() {
       stopped = false;
       void refresh();
@@ -315,6 +336,12 @@ export function createSession(options: SessionOptions): Session {
     refresh,
     handleKey(input, key) {
       const s = state();
+      // A terminal delivers keys typed quickly, or held down, in one read ("jjj"): in command
+      // modes each character is its own key press. Text lines take the whole string (a paste).
+      if (input.length > 1 && !key.ctrl && !key.meta && (s.mode === "normal" || s.mode === "confirm")) {
+        for (const char of Array.from(input)) session.handleKey(...singleKey(char, key));
+        return;
+      }
       if (s.message !== undefined && s.mode === "normal") dispatch({ type: "showMessage", message: undefined });
       if (s.mode === "filter" || s.mode === "command") return editLine(input, key);
       const context: KeyContext = s.mode === "confirm" ? "confirm" : s.view;
@@ -325,4 +352,5 @@ export function createSession(options: SessionOptions): Session {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
   };
+  return session;
 }

@@ -319,3 +319,56 @@ describe("colour", () => {
     for (const word of ["IN_PROGRESS", "FAILED", "✗", "✓", "■"]) expect(plain).toContain(word);
   });
 });
+
+describe("keys typed faster than the screen reads them", () => {
+  it("handles each character of a multi-key read in order", async () => {
+    app = await startApp({ runs: manyRuns(30) });
+    await app.press("jjj");
+    expect(selectedLine(app.frame())).toContain("job-00003");
+    await app.press("kG");
+    expect(selectedLine(app.frame())).toContain("job-00029");
+  });
+
+  it("takes a multi-character read as text in the filter line", async () => {
+    app = await startApp({ runs: sampleRuns() });
+    await app.press("/", "verify");
+    expect(app.state().textFilter).toBe("verify");
+  });
+
+  it("runs a whole command line typed in one read", async () => {
+    app = await startApp({ runs: sampleRuns() });
+    await app.press(':filter state="FAILED"\r');
+    expect(app.state().serverFilter).toBe('state="FAILED"');
+    expect(app.state().runs).toHaveLength(1);
+  });
+
+  it("takes keys after the Enter as key presses again", async () => {
+    app = await startApp({ runs: sampleRuns() });
+    await app.press("/", "ver\r?");
+    expect(app.state().textFilter).toBe("ver");
+    expect(app.state().view).toBe("help");
+  });
+});
+
+describe("a filter typed and submitted in one read", () => {
+  it("applies the text, then the Enter", async () => {
+    app = await startApp({ runs: sampleRuns() });
+    await app.press("/", "verify\r");
+    expect(app.state().mode).toBe("normal");
+    expect(app.state().textFilter).toBe("verify");
+  });
+
+  it("runs a whole command line typed in one read", async () => {
+    app = await startApp({ runs: sampleRuns() });
+    await app.press(':filter state="FAILED"\r');
+    expect(app.state().serverFilter).toBe('state="FAILED"');
+    expect(app.state().runs).toHaveLength(1);
+  });
+
+  it("takes keys after the Enter as key presses again", async () => {
+    app = await startApp({ runs: sampleRuns() });
+    await app.press("/", "ver\r?");
+    expect(app.state().textFilter).toBe("ver");
+    expect(app.state().view).toBe("help");
+  });
+});

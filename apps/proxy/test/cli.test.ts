@@ -1,4 +1,4 @@
-// The real bin (dist/cli.js, built by the global setup), spawned as a user would run it.
+// The real bin (bin/jobrun-proxy.js launching dist/cli.js, built by the global setup), spawned as a user would run it.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +8,7 @@ import { conformanceFixture, rollouts } from "@jobrun/conformance";
 import { afterAll, describe, expect, it } from "vitest";
 import { rawRequest } from "./support/raw-http.js";
 
-const bin = new URL("../dist/cli.js", import.meta.url).pathname;
+const bin = new URL("../bin/jobrun-proxy.js", import.meta.url).pathname;
 const repoRoot = new URL("../../..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "jobrun-proxy-cli-"));
 const fixture = conformanceFixture();

@@ -3,7 +3,7 @@
 // A token is `base64url(payload) "." base64url(mac)`, where the payload is JSON holding the cursor (the
 // sort key of the last run returned) and a digest of parent + filter + orderBy, and the MAC is
 // HMAC-SHA256 under the emulator's key, truncated to 128 bits. Editing any byte, or reusing a token
-// with other parameters, gives INVALID_ARGUMENT. The HMAC is computed synchronously (our own SHA-256;
+// with other parameters, gives INVALID_ARGUMENT. The HMAC is computed synchronously (@noble/hashes;
 // see hash/sha256.ts) because WebCrypto only signs asynchronously.
 
 import { ApiError, badRequest } from "@jobrun/core";

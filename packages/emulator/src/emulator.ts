@@ -1,6 +1,10 @@
 // The in-memory JobRunService. Every method does its work synchronously inside one call (no await
 // between reading and writing a run), so concurrent calls are serialised by the event loop: of two
 // concurrent terminates, the first moves the run to TERMINATING and the second sees that state.
+//
+// Time-based transitions (a termination completing, the demo moving) are events on a timeline, and
+// every entry point first catches up to the clock (time/driver.ts): the state is a function of the
+// clock, not of timers having fired, so it is right in Workers too, where timers die with the request.
 
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
@@ -30,13 +34,16 @@ import {
   TerminateJobRunResponseSchema,
 } from "@jobrun/core";
 import { type Clock, systemClock } from "./clock.js";
-import { createDemo, type Demo, type DemoOptions } from "./demo/demo.js";
+import { createDemo, type DemoOptions } from "./demo/demo.js";
+import { DemoTicker } from "./demo/ticker.js";
 import { etagFor, uidFromName } from "./etag.js";
 import { compileFilter } from "./filter/evaluate.js";
 import { decodeImportDocument } from "./import/import-document.js";
 import { parseOrderBy } from "./order-by.js";
 import { PageTokenCodec, randomTokenSecret } from "./page-token.js";
 import { JobRunStore } from "./store/job-run-store.js";
+import { TimeDriver } from "./time/driver.js";
+import type { TimelineEvent } from "./time/timeline.js";
 
 /** ListJobRuns page size when the request gives none (AIP-158; Cloud Deploy's documented default). */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -64,6 +71,13 @@ export interface EmulatorOptions {
    * restart; give a fixed secret to share tokens across instances or restarts.
    */
   readonly pageTokenSecret?: string | Uint8Array;
+  /**
+   * Whether to arm a clock timer for the next due transition. Default true. Either way every call first
+   * catches up to `clock.now()`, so results never depend on timers; timers only let `subscribe`
+   * listeners hear of changes without a call. Set false where timers do not outlive a request
+   * (Cloudflare Workers) or to run purely clock-driven.
+   */
+  readonly timers?: boolean;
 }
 
 /** A change to the stored runs, for persistence and live views. */
@@ -85,11 +99,14 @@ export interface Emulator extends JobRunService {
   exportJobRuns(): { jobRuns: JobRunJson[] };
   /** How many runs are stored. */
   readonly size: number;
-  /** Starts the demo's ticking (no-op without a demo, or when already started). */
+  /**
+   * Starts the demo's ticking from now (no-op without a demo, or when already started). Ticks are
+   * applied by the clock: at the next call, or by a timer when `timers` is on.
+   */
   start(): void;
   /**
    * Stops the demo's ticking and settles pending terminations at once (TERMINATED), so no timer of the
-   * emulator is left behind. The service keeps answering; a later terminate schedules a new timer.
+   * emulator is left behind. The service keeps answering; a later terminate schedules a new one.
    */
   stop(): void;
   /** Calls `listener` after every change; returns the unsubscribe function. */
@@ -107,9 +124,10 @@ class InMemoryJobRunService implements Emulator {
   private readonly terminateDelayMs: number;
   private readonly tokens: PageTokenCodec;
   private readonly listeners = new Set<EmulatorListener>();
-  /** Timers of runs in TERMINATING, by name. */
-  private readonly pendingTerminations = new Map<string, unknown>();
-  private readonly demo: Demo | undefined;
+  private readonly time: TimeDriver;
+  /** The completion events of runs in TERMINATING, by name. */
+  private readonly pendingTerminations = new Map<string, TimelineEvent>();
+  private readonly ticker: DemoTicker | undefined;
   private revision = 0;
 
   constructor(options: EmulatorOptions) {
@@ -120,21 +138,25 @@ class InMemoryJobRunService implements Emulator {
     }
     this.terminateDelayMs = delay;
     this.tokens = new PageTokenCodec(options.pageTokenSecret ?? randomTokenSecret());
+    this.time = new TimeDriver(this.clock, options.timers ?? true);
     if (options.jobRuns !== undefined) this.importJobRuns(options.jobRuns);
     const demo = options.demo ?? options.jobRuns === undefined;
     if (demo !== false) {
-      this.demo = createDemo(
+      const world = createDemo(
         {
-          clock: this.clock,
+          // The demo reads the store directly: it runs inside a catch-up and must not start another.
           get: (name) => this.store.get(name)?.message,
           write: (run) => this.write(run),
         },
         { seed: options.seed ?? 1, ...(typeof demo === "object" ? demo : {}) },
+        this.clock.now(),
       );
+      this.ticker = new DemoTicker(world, this.time);
     }
   }
 
   get size(): number {
+    this.time.catchUp();
     return this.store.size;
   }
 
@@ -189,12 +211,15 @@ class InMemoryJobRunService implements Emulator {
         );
       }
       this.write({ ...run, state: JobRun_State.TERMINATING });
-      this.scheduleTermination(name);
+      const nowMs = this.clock.now();
+      this.scheduleTermination(name, nowMs);
+      this.ticker?.noteExternalChange(nowMs);
       return create(TerminateJobRunResponseSchema, {});
     });
   }
 
   importJobRuns(document: unknown): void {
+    const nowMs = this.time.catchUp();
     const runs = decodeImportDocument(document);
     const prepared = runs.map((run) => {
       const revision = ++this.revision;
@@ -206,20 +231,25 @@ class InMemoryJobRunService implements Emulator {
     });
     for (const run of prepared) this.cancelTermination(run.name);
     this.store.putMany(prepared);
+    // An import may replace a run the demo is driving; its next tick must look.
+    this.ticker?.noteExternalChange(nowMs);
     this.emit({ type: "imported", count: prepared.length });
   }
 
   exportJobRuns(): { jobRuns: JobRunJson[] } {
+    this.time.catchUp();
     return { jobRuns: this.store.all().map((run) => encodeJson(JobRunSchema, run.message) as JobRunJson) };
   }
 
   start(): void {
-    this.demo?.start();
+    const nowMs = this.time.catchUp();
+    this.ticker?.start(nowMs);
   }
 
   stop(): void {
-    this.demo?.stop();
-    for (const name of [...this.pendingTerminations.keys()]) this.finishTermination(name);
+    const nowMs = this.time.catchUp();
+    this.ticker?.stop();
+    for (const name of [...this.pendingTerminations.keys()]) this.finishTermination(name, nowMs);
   }
 
   subscribe(listener: EmulatorListener): () => void {
@@ -238,6 +268,7 @@ class InMemoryJobRunService implements Emulator {
     const call = callSignal(options);
     try {
       if (call.signal.aborted) throw call.signal.reason;
+      this.time.catchUp();
       return work();
     } finally {
       call.dispose();
@@ -265,24 +296,27 @@ class InMemoryJobRunService implements Emulator {
     return stored.message;
   }
 
-  private scheduleTermination(name: string): void {
+  private scheduleTermination(name: string, nowMs: number): void {
     this.cancelTermination(name);
-    const handle = this.clock.setTimeout(() => this.finishTermination(name), this.terminateDelayMs);
-    this.pendingTerminations.set(name, handle);
+    const event = this.time.schedule(nowMs + this.terminateDelayMs, (atMs) =>
+      this.finishTermination(name, atMs),
+    );
+    this.pendingTerminations.set(name, event);
   }
 
   private cancelTermination(name: string): void {
-    const handle = this.pendingTerminations.get(name);
-    if (handle === undefined) return;
-    this.clock.clearTimeout(handle);
+    const event = this.pendingTerminations.get(name);
+    if (event === undefined) return;
+    this.time.cancel(event);
     this.pendingTerminations.delete(name);
   }
 
-  private finishTermination(name: string): void {
+  /** TERMINATING → TERMINATED with endTime `atMs`: when it was due, however late it is applied. */
+  private finishTermination(name: string, atMs: number): void {
     this.cancelTermination(name);
     const run = this.store.get(name)?.message;
     if (run === undefined || run.state !== JobRun_State.TERMINATING) return;
-    this.write({ ...run, state: JobRun_State.TERMINATED, endTime: timestampFromMs(this.clock.now()) });
+    this.write({ ...run, state: JobRun_State.TERMINATED, endTime: timestampFromMs(atMs) });
   }
 
   private emit(change: EmulatorChange): void {

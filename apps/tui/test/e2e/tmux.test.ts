@@ -1,12 +1,17 @@
 // The real `jobrun` binary in a real terminal (tmux): start on the demo, move, open details,
 // filter, terminate through the dialog, quit, and read the screen after each step.
 import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const appDir = fileURLToPath(new URL("../..", import.meta.url));
 const socket = `jobrun-e2e-${process.pid}`;
 const target = "e2e";
+const workDir = mkdtempSync(join(tmpdir(), "jobrun-e2e-"));
+const exitFile = join(workDir, "exit-code");
 
 function tmux(...args: string[]): string {
   return execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
@@ -30,7 +35,8 @@ async function waitForScreen(what: string, test: (text: string) => boolean, time
     if (test(text)) return text;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the screen was:\n${text}`);
+  const dead = tmux("display-message", "-p", "-t", target, "#{pane_dead} #{pane_current_command} #{pane_pid}");
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (pane: ${dead.trim()}); the screen was:\n${text}`);
 }
 
 const waitForText = (text: string | RegExp) =>
@@ -52,8 +58,8 @@ beforeAll(() => {
   // Test the binary as built from this source.
   execFileSync("pnpm", ["run", "build"], { cwd: appDir, stdio: "ignore" });
   // CI=true makes Ink print only the last frame; a user's terminal is not CI.
-  // The shell reports the exit code on the main screen once jobrun has left the alternate one.
-  const command = "env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color node dist/cli.js --refresh 1; echo jobrun exited with $?";
+  // The shell records the exit code once jobrun has gone.
+  const command = `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color node dist/cli.js --refresh 1; echo $? > ${exitFile}`;
   tmux("-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "150", "-y", "40", "-c", appDir, command);
   tmux("set-option", "-t", target, "remain-on-exit", "on");
   tmux("set-option", "-s", "escape-time", "0");
@@ -61,6 +67,7 @@ beforeAll(() => {
 
 afterAll(() => {
   spawnSync("tmux", ["-L", socket, "kill-server"]);
+  rmSync(workDir, { recursive: true, force: true });
 });
 
 describe("jobrun in a terminal", () => {
@@ -130,9 +137,9 @@ describe("jobrun in a terminal", () => {
 
   it("quits with q and gives the terminal back", async () => {
     keys("q");
-    const text = await waitForText("jobrun exited with");
-    expect(text).toContain("jobrun exited with 0");
+    await waitForScreen("jobrun to exit", () => existsSync(exitFile));
+    expect(readFileSync(exitFile, "utf8").trim()).toBe("0");
     // The alternate screen is gone: the UI is no longer on the pane.
-    expect(text).not.toContain("jobrun · demo");
+    expect(screen()).not.toContain("jobrun · demo");
   });
 });

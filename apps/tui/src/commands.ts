@@ -8,13 +8,24 @@ export type Command =
   | { readonly kind: "rollout"; readonly parent: string }
   | { readonly kind: "quit" };
 
-export type CommandResult = { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly error: string };
+export type CommandResult =
+  | { readonly ok: true; readonly command: Command }
+  | { readonly ok: false; readonly error: string };
 
 /** The commands as the help screen lists them. */
 export const commandHelp: readonly { readonly usage: string; readonly description: string }[] = [
-  { usage: ":filter <AIP-160 expression>", description: 'server-side filter, e.g. state="FAILED"; ":filter" alone clears it' },
-  { usage: ":sort <field> [desc]", description: `server-side order by ${sortFields.map((f) => f.field).join(", ")}; ":sort" alone resets` },
-  { usage: ":rollout <name|id|->", description: "show another rollout: a full name, an id in the current scope, or - for all" },
+  {
+    usage: ":filter <AIP-160 expression>",
+    description: 'server-side filter, e.g. state="FAILED"; ":filter" alone clears it',
+  },
+  {
+    usage: ":sort <field> [desc]",
+    description: `server-side order by ${sortFields.map((f) => f.field).join(", ")}; ":sort" alone resets`,
+  },
+  {
+    usage: ":rollout <name|id|->",
+    description: "show another rollout: a full name, an id in the current scope, or - for all",
+  },
   { usage: ":q", description: "quit" },
 ];
 
@@ -38,7 +49,10 @@ export function parseCommand(line: string, parent: string): CommandResult {
     case "":
       return { ok: false, error: "Empty command; try :filter, :sort, :rollout or :q." };
     default:
-      return { ok: false, error: `Unknown command ":${word}"; try :filter, :sort, :rollout or :q (? lists them).` };
+      return {
+        ok: false,
+        error: `Unknown command ":${word}"; try :filter, :sort, :rollout or :q (? lists them).`,
+      };
   }
 }
 
@@ -47,12 +61,21 @@ function parseSort(rest: string): CommandResult {
   const [fieldWord = "", direction, extra] = rest.split(/\s+/);
   const field = sortFieldNamed(fieldWord);
   if (field === undefined) {
-    return { ok: false, error: `Cannot sort by "${fieldWord}"; use one of ${sortFields.map((f) => f.field).join(", ")}.` };
+    return {
+      ok: false,
+      error: `Cannot sort by "${fieldWord}"; use one of ${sortFields.map((f) => f.field).join(", ")}.`,
+    };
   }
   if (extra !== undefined || (direction !== undefined && !/^(asc|desc)$/i.test(direction))) {
-    return { ok: false, error: `Usage: :sort <field> [desc]; "${rest}" has more than a field and a direction.` };
+    return {
+      ok: false,
+      error: `Usage: :sort <field> [desc]; "${rest}" has more than a field and a direction.`,
+    };
   }
-  return { ok: true, command: { kind: "sort", order: { field, descending: direction?.toLowerCase() === "desc" } } };
+  return {
+    ok: true,
+    command: { kind: "sort", order: { field, descending: direction?.toLowerCase() === "desc" } },
+  };
 }
 
 function parseRollout(rest: string, parent: string): CommandResult {
@@ -63,7 +86,10 @@ function parseRollout(rest: string, parent: string): CommandResult {
       return { ok: true, command: { kind: "rollout", parent: rest } };
     }
     const current = parseRolloutName(parent, { wildcards: true });
-    return { ok: true, command: { kind: "rollout", parent: rolloutName({ ...current, rollout: rest }, { wildcards: true }) } };
+    return {
+      ok: true,
+      command: { kind: "rollout", parent: rolloutName({ ...current, rollout: rest }, { wildcards: true }) },
+    };
   } catch (error) {
     return { ok: false, error: `Not a rollout: ${isApiError(error) ? error.message : String(error)}` };
   }

@@ -56,9 +56,7 @@ export function explainError(error: unknown, operation: Operation, endpoint: str
     case "FAILED_PRECONDITION":
       return {
         message:
-          operation === "terminate"
-            ? `Cannot terminate: ${error.message}.`
-            : `Refused: ${error.message}.`,
+          operation === "terminate" ? `Cannot terminate: ${error.message}.` : `Refused: ${error.message}.`,
         exitCode: ExitCode.failed,
       };
     case "NOT_FOUND":

@@ -3,11 +3,11 @@
 
 export { type Command, type CommandResult, parseCommand } from "./commands.js";
 export { ExitCode, explainError } from "./errors.js";
-export { type Binding, bindingFor, type Intent, type KeyContext, keymap, keyLabel } from "./keymap.js";
+export { type Binding, bindingFor, type Intent, type KeyContext, keyLabel, keymap } from "./keymap.js";
 export { type MainIo, main } from "./main.js";
 export { type Options, type ParsedCommandLine, parseCommandLine } from "./options/parse-options.js";
-export { type Backend, demoBackend, openBackend } from "./source/backend.js";
 export { createSession, type Session, type SessionOptions } from "./session.js";
+export { type Backend, demoBackend, openBackend } from "./source/backend.js";
 export type { Action } from "./state/actions.js";
 export { reduce } from "./state/reducer.js";
 export type { SortField, SortOrder } from "./state/sort.js";

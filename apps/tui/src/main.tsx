@@ -1,14 +1,14 @@
 // The program: flags → backend → either the interactive UI or one printed listing. Returns the
 // exit code instead of exiting, so tests can run it in-process.
 import { readFileSync } from "node:fs";
-import { listAllJobRuns, type JobRun } from "@jobrun/core";
+import { type JobRun, listAllJobRuns } from "@jobrun/core";
 import { type Clock, systemClock } from "@jobrun/emulator";
 import { render } from "ink";
 import { ExitCode, explainError } from "./errors.js";
 import { formatJson, formatTable } from "./format/print.js";
 import { type Options, parseCommandLine, USAGE } from "./options/parse-options.js";
-import { type Backend, openBackend } from "./source/backend.js";
 import { createSession } from "./session.js";
+import { type Backend, openBackend } from "./source/backend.js";
 import { orderByOf } from "./state/sort.js";
 import { initialState } from "./state/state.js";
 import { createStore } from "./state/store.js";
@@ -29,7 +29,9 @@ export interface MainIo {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -61,7 +63,9 @@ export async function main(io: MainIo): Promise<number> {
   }
   const interactive = options.output === undefined && io.stdout.isTTY === true && io.stdin.isTTY === true;
   try {
-    return interactive ? await runInteractive(io, options, backend, clock) : await printOnce(io, options, backend, clock);
+    return interactive
+      ? await runInteractive(io, options, backend, clock)
+      : await printOnce(io, options, backend, clock);
   } finally {
     backend.stop();
   }
@@ -70,7 +74,12 @@ export async function main(io: MainIo): Promise<number> {
 async function printOnce(io: MainIo, options: Options, backend: Backend, clock: Clock): Promise<number> {
   const runs: JobRun[] = [];
   try {
-    const request = { parent: options.parent, filter: options.filter, orderBy: orderByOf(options.sort), pageSize: 1000 };
+    const request = {
+      parent: options.parent,
+      filter: options.filter,
+      orderBy: orderByOf(options.sort),
+      pageSize: 1000,
+    };
     for await (const run of listAllJobRuns(backend.service, request)) {
       if (options.limit !== undefined && runs.length >= options.limit) break;
       runs.push(run);
@@ -106,7 +115,13 @@ async function runInteractive(io: MainIo, options: Options, backend: Backend, cl
     onQuit: () => quit(),
   });
   const instance = render(
-    <App store={store} session={session} theme={themeFromEnv(io.env)} now={() => clock.now()} source={backend.label} />,
+    <App
+      store={store}
+      session={session}
+      theme={themeFromEnv(io.env)}
+      now={() => clock.now()}
+      source={backend.label}
+    />,
     {
       stdout: io.stdout,
       stdin: io.stdin,

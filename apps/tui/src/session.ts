@@ -1,14 +1,14 @@
 // The session connects keys, the store and the backend: it turns a key press into state changes
 // (through the reducer) and into the calls they need (list, terminate, copy), and keeps the list
 // fresh on a timer. Time comes from the injected clock only.
-import { encodeJson, isActive, type JobRunService, JobRunSchema } from "@jobrun/core";
+import { encodeJson, isActive, JobRunSchema, type JobRunService } from "@jobrun/core";
 import type { Clock } from "@jobrun/emulator";
 import type { Key } from "ink";
 import { parseCommand } from "./commands.js";
 import { explainError } from "./errors.js";
-import { bindingFor, type Intent, type KeyContext } from "./keymap.js";
 import { shortJobRunId } from "./format/run-fields.js";
-import { listFirst, listNext, type ListingQuery, PAGE_SIZE } from "./source/listing.js";
+import { bindingFor, type Intent, type KeyContext } from "./keymap.js";
+import { type ListingQuery, listFirst, listNext, PAGE_SIZE } from "./source/listing.js";
 import { nextRefreshDelayMs } from "./source/refresh-policy.js";
 import { listBodyHeight, pageBodyHeight } from "./state/layout.js";
 import { selectedRun } from "./state/reducer.js";
@@ -24,6 +24,11 @@ import { helpLines } from "./views/help-lines.js";
 export const SPINNER_INTERVAL_MS = 120;
 /** How soon after a terminate the list is re-read, to follow the run to TERMINATED. */
 const AFTER_TERMINATE_REFRESH_MS = 500;
+
+/** Whether a read is text to type: no control characters. */
+function isPrintable(input: string): boolean {
+  return input !== "" && Array.from(input).every((char) => char >= " " && char !== "\u007f");
+}
 
 /** One character of a multi-key read as Ink would have reported it alone. */
 function singleKey(char: string, key: Key): [string, Key] {
@@ -103,7 +108,13 @@ export function createSession(options: SessionOptions): Session {
       listFirst(service, queryOf(s), Math.max(PAGE_SIZE, s.runs.length)).then(
         (page) => {
           if (stopped || mine !== generation) return;
-          dispatch({ type: "loaded", runs: page.runs, nextPageToken: page.nextPageToken, atMs: clock.now(), append: false });
+          dispatch({
+            type: "loaded",
+            runs: page.runs,
+            nextPageToken: page.nextPageToken,
+            atMs: clock.now(),
+            append: false,
+          });
           scheduleByActivity();
           loadMoreIfNear();
         },
@@ -127,7 +138,13 @@ export function createSession(options: SessionOptions): Session {
       listNext(service, queryOf(s), s.nextPageToken).then(
         (page) => {
           if (stopped || mine !== generation) return;
-          dispatch({ type: "loaded", runs: page.runs, nextPageToken: page.nextPageToken, atMs: clock.now(), append: true });
+          dispatch({
+            type: "loaded",
+            runs: page.runs,
+            nextPageToken: page.nextPageToken,
+            atMs: clock.now(),
+            append: true,
+          });
           loadMoreIfNear();
         },
         (error: unknown) => {
@@ -144,7 +161,10 @@ export function createSession(options: SessionOptions): Session {
       service.terminateJobRun({ name }).then(
         () => {
           if (stopped) return;
-          dispatch({ type: "showMessage", message: { text: `Terminating ${shortJobRunId(name)}…`, tone: "info" } });
+          dispatch({
+            type: "showMessage",
+            message: { text: `Terminating ${shortJobRunId(name)}…`, tone: "info" },
+          });
           scheduleRefresh(AFTER_TERMINATE_REFRESH_MS);
         },
         (error: unknown) => {
@@ -227,7 +247,8 @@ export function createSession(options: SessionOptions): Session {
         const run = selectedRun(s);
         if (run === undefined) break;
         if (intent === "copyName") copy("the name", run.name);
-        else if (intent === "copyConsoleUrl") copy(`the Console URL (${consoleUrlOf(run.name)})`, consoleUrlOf(run.name));
+        else if (intent === "copyConsoleUrl")
+          copy(`the Console URL (${consoleUrlOf(run.name)})`, consoleUrlOf(run.name));
         else copy("the run as JSON", JSON.stringify(encodeJson(JobRunSchema, run), null, 2));
         break;
       }
@@ -290,20 +311,22 @@ export function createSession(options: SessionOptions): Session {
       return;
     }
     const s = state();
-    if (key.ctrl && input === "c") return options.onQuit();
-    if (key.escape) return dispatch({ type: "endInput", keep: false });
-    if (key.return) {
+    if (key.ctrl && input === "c") {
+      options.onQuit();
+    } else if (key.escape) {
+      dispatch({ type: "endInput", keep: false });
+    } else if (key.return) {
       if (s.mode === "command") submitCommand(s.draft);
       else dispatch({ type: "endInput", keep: true });
-      return;
+    } else if (key.backspace || key.delete) {
+      // Backspace on an empty command line leaves it, as in vim.
+      if (s.draft === "" && s.mode === "command") dispatch({ type: "endInput", keep: false });
+      else dispatch({ type: "editDraft", text: s.draft.slice(0, -1) });
+    } else if (key.ctrl && input === "u") {
+      dispatch({ type: "editDraft", text: "" });
+    } else if (!key.ctrl && !key.meta && isPrintable(input)) {
+      dispatch({ type: "editDraft", text: s.draft + input });
     }
-    if (key.backspace || key.delete) {
-      if (s.draft === "" && s.mode === "command") return dispatch({ type: "endInput", keep: false });
-      return dispatch({ type: "editDraft", text: s.draft.slice(0, -1) });
-    }
-    if (key.ctrl && input === "u") return dispatch({ type: "editDraft", text: "" });
-    if (key.ctrl || key.meta || input === "" || /[\u0000-\u001f]/.test(input)) return;
-    dispatch({ type: "editDraft", text: s.draft + input });
   }
 
   function tickSpinner(): void {
@@ -342,7 +365,8 @@ export function createSession(options: SessionOptions): Session {
         for (const char of Array.from(input)) session.handleKey(...singleKey(char, key));
         return;
       }
-      if (s.message !== undefined && s.mode === "normal") dispatch({ type: "showMessage", message: undefined });
+      if (s.message !== undefined && s.mode === "normal")
+        dispatch({ type: "showMessage", message: undefined });
       if (s.mode === "filter" || s.mode === "command") return editLine(input, key);
       const context: KeyContext = s.mode === "confirm" ? "confirm" : s.view;
       const binding = bindingFor(context, input, key, { readonly: s.readonly });

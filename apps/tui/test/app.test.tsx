@@ -16,8 +16,12 @@ describe("list view", () => {
     app = await startApp({ runs: sampleRuns(), size: { columns: 160, rows: 20 } });
     const frame = app.frame();
     expect(frame).toContain("STATE");
-    expect(frame).toMatch(/› [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] IN_PROGRESS\s+deploy\s+deploy\s+canary-25\s+r1-to-prod-0001\s+1m 00s\s+55s/);
-    expect(frame).toMatch(/✗ FAILED\s+verify\s+verify\s+stable\s+r1-to-prod-0001\s+1h 00m\s+1m 30s\s+VERIFICATION_CONFIG_NOT_FOUND/);
+    expect(frame).toMatch(
+      /› [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] IN_PROGRESS\s+deploy\s+deploy\s+canary-25\s+r1-to-prod-0001\s+1m 00s\s+55s/,
+    );
+    expect(frame).toMatch(
+      /✗ FAILED\s+verify\s+verify\s+stable\s+r1-to-prod-0001\s+1h 00m\s+1m 30s\s+VERIFICATION_CONFIG_NOT_FOUND/,
+    );
     expect(frame).toMatch(/✓ SUCCEEDED\s+predeploy/);
     expect(frame).toMatch(/✓ SUCCEEDED\s+child-create/);
     expect(frame).toMatch(/■ TERMINATED\s+postdeploy/);
@@ -81,7 +85,9 @@ describe("list view", () => {
     await app.press("j"); // the FAILED verify
     expect(selectedLine(app.frame())).toContain("FAILED");
     // A newer run appears at the top; the selection must stay on the FAILED run, now third.
-    app.emulator.importJobRuns({ jobRuns: [{ ...manyRuns(1)[0], name: nameOf(99), createTime: new Date(app.clock.now()).toISOString() }] });
+    app.emulator.importJobRuns({
+      jobRuns: [{ ...manyRuns(1)[0], name: nameOf(99), createTime: new Date(app.clock.now()).toISOString() }],
+    });
     await app.press("r");
     expect(app.state().cursor).toBe(2);
     expect(selectedLine(app.frame())).toContain("FAILED");
@@ -197,11 +203,14 @@ describe("filtering and sorting", () => {
   });
 
   it(":rollout narrows the scope to one rollout", async () => {
-    const other = "projects/acme/locations/us-central1/deliveryPipelines/api/releases/r9/rollouts/r9-to-dev-0001";
+    const other =
+      "projects/acme/locations/us-central1/deliveryPipelines/api/releases/r9/rollouts/r9-to-dev-0001";
     app = await startApp({ runs: [...sampleRuns(), { ...manyRuns(1)[0], name: nameOf(77, other) }] });
     expect(app.state().runs).toHaveLength(6);
     await app.press(":", ..."rollout r9-to-dev-0001".split(""), keys.enter);
-    expect(app.state().parent).toBe("projects/acme/locations/-/deliveryPipelines/-/releases/-/rollouts/r9-to-dev-0001");
+    expect(app.state().parent).toBe(
+      "projects/acme/locations/-/deliveryPipelines/-/releases/-/rollouts/r9-to-dev-0001",
+    );
     expect(app.state().runs).toHaveLength(1);
   });
 });
@@ -241,7 +250,9 @@ describe("terminate", () => {
     // Someone else terminated it meanwhile: the server refuses ours.
     await app.emulator.terminateJobRun({ name: nameOf(1) });
     await app.press("y");
-    expect(app.frame().replaceAll("\n", " ")).toMatch(/Cannot terminate: job run 00000000-0000-4000-8000-000000000001 is TERMINATING; only an\s+IN_PROGRESS/);
+    expect(app.frame().replaceAll("\n", " ")).toMatch(
+      /Cannot terminate: job run 00000000-0000-4000-8000-000000000001 is TERMINATING; only an\s+IN_PROGRESS/,
+    );
     await app.press("r");
     expect(selectedLine(app.frame())).toContain("TERMINATING");
   });
@@ -270,7 +281,11 @@ describe("copy and quit", () => {
     expect(app.copied[1]).toBe(
       "https://console.cloud.google.com/deploy/delivery-pipelines/us-central1/web/releases/r1/rollouts/r1-to-prod-0001?project=acme",
     );
-    expect(JSON.parse(app.copied[2] ?? "")).toMatchObject({ name: nameOf(1), state: "IN_PROGRESS", jobId: "deploy" });
+    expect(JSON.parse(app.copied[2] ?? "")).toMatchObject({
+      name: nameOf(1),
+      state: "IN_PROGRESS",
+      jobId: "deploy",
+    });
     expect(app.frame()).toContain("Copied the run as JSON to the clipboard.");
   });
 

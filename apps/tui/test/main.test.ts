@@ -13,7 +13,16 @@ interface Captured {
 }
 
 function stream(isTTY: boolean) {
-  const sink = { text: "", isTTY, columns: 100, rows: 30, write: (chunk: string) => ((sink.text += chunk), true) };
+  const sink = {
+    text: "",
+    isTTY,
+    columns: 100,
+    rows: 30,
+    write(chunk: string) {
+      sink.text += chunk;
+      return true;
+    },
+  };
   return sink;
 }
 
@@ -46,7 +55,9 @@ describe("not a TTY: print once and exit", () => {
     const lines = stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^STATE\s+KIND\s+JOB\s+PHASE\s+ROLLOUT\s+AGE\s+DURATION\s+FAILURE\s+NAME$/);
     expect(lines).toHaveLength(6);
-    expect(lines[1]).toMatch(/^IN_PROGRESS\s+deploy\s+deploy\s+canary-25\s+r1-to-prod-0001\s+1m 00s\s+55s\s+-\s+projects\/acme\//);
+    expect(lines[1]).toMatch(
+      /^IN_PROGRESS\s+deploy\s+deploy\s+canary-25\s+r1-to-prod-0001\s+1m 00s\s+55s\s+-\s+projects\/acme\//,
+    );
     expect(lines[2]).toMatch(/^FAILED\s+verify.*VERIFICATION_CONFIG_NOT_FOUND/);
   });
 
@@ -59,7 +70,15 @@ describe("not a TTY: print once and exit", () => {
   });
 
   it("--filter and --sort-by go to the server", async () => {
-    const { stdout } = await run([...project, "-o", "json", "--filter", 'state="SUCCEEDED"', "--sort-by", "~jobId"]);
+    const { stdout } = await run([
+      ...project,
+      "-o",
+      "json",
+      "--filter",
+      'state="SUCCEEDED"',
+      "--sort-by",
+      "~jobId",
+    ]);
     const doc = JSON.parse(stdout) as { jobRuns: { jobId: string }[] };
     expect(doc.jobRuns.map((r) => r.jobId)).toEqual(["predeploy", "create-child"]);
   });
@@ -113,7 +132,11 @@ describe("remote endpoint errors", () => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     });
-    return new Promise((resolve) => server?.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server?.address() as AddressInfo).port}`)));
+    return new Promise((resolve) =>
+      server?.listen(0, "127.0.0.1", () =>
+        resolve(`http://127.0.0.1:${(server?.address() as AddressInfo | null)?.port ?? 0}`),
+      ),
+    );
   }
 
   it("an unreachable endpoint exits 4 and says to check --endpoint", async () => {
@@ -127,15 +150,23 @@ describe("remote endpoint errors", () => {
   });
 
   it("a refused token exits 3 and names the ways to sign in", async () => {
-    const endpoint = await serve(401, { error: { code: 401, status: "UNAUTHENTICATED", message: "token expired" } });
-    const { code, stderr } = await run(["--endpoint", endpoint, "--access-token", "stale", ...project], { realBackend: true });
+    const endpoint = await serve(401, {
+      error: { code: 401, status: "UNAUTHENTICATED", message: "token expired" },
+    });
+    const { code, stderr } = await run(["--endpoint", endpoint, "--access-token", "stale", ...project], {
+      realBackend: true,
+    });
     expect(code).toBe(3);
     expect(stderr).toMatch(/Not signed in: .*token expired.*gcloud auth login.*--access-token/);
   });
 
   it("lists through @jobrun/client from a REST endpoint", async () => {
-    const endpoint = await serve(200, { jobRuns: [{ name: nameOf(1), state: "SUCCEEDED", jobId: "deploy", deployJobRun: {} }] });
-    const { code, stdout } = await run(["--endpoint", endpoint, ...project, "-o", "table"], { realBackend: true });
+    const endpoint = await serve(200, {
+      jobRuns: [{ name: nameOf(1), state: "SUCCEEDED", jobId: "deploy", deployJobRun: {} }],
+    });
+    const { code, stdout } = await run(["--endpoint", endpoint, ...project, "-o", "table"], {
+      realBackend: true,
+    });
     expect(code).toBe(0);
     expect(stdout).toMatch(/SUCCEEDED\s+deploy\s+deploy/);
   });

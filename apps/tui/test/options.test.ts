@@ -13,9 +13,20 @@ describe("scope flags", () => {
   });
 
   it("take gcloud's --project --region --delivery-pipeline --release --rollout", () => {
-    expect(parentOf(["--project", "p", "--region", "us-central1", "--delivery-pipeline", "web", "--release", "r1", "--rollout", "r1-to-prod-0001"])).toBe(
-      "projects/p/locations/us-central1/deliveryPipelines/web/releases/r1/rollouts/r1-to-prod-0001",
-    );
+    expect(
+      parentOf([
+        "--project",
+        "p",
+        "--region",
+        "us-central1",
+        "--delivery-pipeline",
+        "web",
+        "--release",
+        "r1",
+        "--rollout",
+        "r1-to-prod-0001",
+      ]),
+    ).toBe("projects/p/locations/us-central1/deliveryPipelines/web/releases/r1/rollouts/r1-to-prod-0001");
   });
 
   it("accept a full rollout name, as --rollout or as the argument", () => {
@@ -25,20 +36,33 @@ describe("scope flags", () => {
   });
 
   it("refuse a flag that contradicts the full name", () => {
-    const parsed = parseCommandLine(["--region", "eu", "--rollout", "projects/p/locations/l/deliveryPipelines/d/releases/r/rollouts/x"], {});
-    expect(parsed).toEqual({ kind: "error", message: expect.stringMatching(/--region eu contradicts the full --rollout name \(which says l\)/) });
+    const parsed = parseCommandLine(
+      ["--region", "eu", "--rollout", "projects/p/locations/l/deliveryPipelines/d/releases/r/rollouts/x"],
+      {},
+    );
+    expect(parsed).toEqual({
+      kind: "error",
+      message: expect.stringMatching(/--region eu contradicts the full --rollout name \(which says l\)/),
+    });
   });
 
   it("with --endpoint, take the project and region from gcloud's environment variables", () => {
-    expect(parentOf(["--endpoint", "https://clouddeploy.googleapis.com"], { CLOUDSDK_CORE_PROJECT: "prod-1", CLOUDSDK_DEPLOY_REGION: "europe-west1" })).toBe(
-      "projects/prod-1/locations/europe-west1/deliveryPipelines/-/releases/-/rollouts/-",
-    );
+    expect(
+      parentOf(["--endpoint", "https://clouddeploy.googleapis.com"], {
+        CLOUDSDK_CORE_PROJECT: "prod-1",
+        CLOUDSDK_DEPLOY_REGION: "europe-west1",
+      }),
+    ).toBe("projects/prod-1/locations/europe-west1/deliveryPipelines/-/releases/-/rollouts/-");
   });
 });
 
 describe("other flags", () => {
   it("--refresh 0 means manual refresh; --readonly and --sort-by are kept", () => {
     const parsed = parseCommandLine(["--refresh", "0", "--readonly", "--sort-by", "~createTime"], {});
-    expect(parsed.kind === "run" && parsed.options).toMatchObject({ refreshSeconds: 0, readonly: true, sort: { field: "createTime", descending: true } });
+    expect(parsed.kind === "run" && parsed.options).toMatchObject({
+      refreshSeconds: 0,
+      readonly: true,
+      sort: { field: "createTime", descending: true },
+    });
   });
 });

@@ -35,7 +35,16 @@ export const columns: readonly Column[] = [
 ];
 
 /** The display order of columns (priority decides only what is dropped). */
-const displayOrder: readonly ColumnId[] = ["state", "kind", "job", "phase", "rollout", "age", "duration", "failure"];
+const displayOrder: readonly ColumnId[] = [
+  "state",
+  "kind",
+  "job",
+  "phase",
+  "rollout",
+  "age",
+  "duration",
+  "failure",
+];
 
 export interface LaidOutColumn extends Column {
   readonly shownWidth: number;

@@ -22,7 +22,13 @@ const tableColumns: readonly { title: string; value: (run: JobRun, nowMs: number
 
 /** A table with a title row, columns as wide as their widest cell. */
 export function formatTable(runs: readonly JobRun[], nowMs: number): string {
-  const cells = [tableColumns.map((c) => c.title), ...runs.map((run) => tableColumns.map((c) => c.value(run, nowMs) || "-"))];
+  const cells = [
+    tableColumns.map((c) => c.title),
+    ...runs.map((run) => tableColumns.map((c) => c.value(run, nowMs) || "-")),
+  ];
   const widths = tableColumns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
-  return cells.map((row) => row.map((text, i) => (i === row.length - 1 ? text : text.padEnd(widths[i] ?? 0))).join("  ")).join("\n") + "\n";
+  const lines = cells.map((row) =>
+    row.map((text, i) => (i === row.length - 1 ? text : text.padEnd(widths[i] ?? 0))).join("  "),
+  );
+  return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,6 @@
 // The short forms of a run's fields that the list, the header and the printed table share.
+
+import { timestampMs } from "@bufbuild/protobuf/wkt";
 import {
   failureOf,
   formatDuration,
@@ -8,7 +10,6 @@ import {
   parseJobRunName,
   runDurationMs,
 } from "@jobrun/core";
-import { timestampMs } from "@bufbuild/protobuf/wkt";
 
 // Narrow forms of core's labels: "Create child rollout" does not fit a list column.
 const shortKinds: Readonly<Record<JobKind, string>> = {

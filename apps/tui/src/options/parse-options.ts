@@ -1,8 +1,8 @@
 // Command-line flags. Every mistake is reported with the flag's name and what it accepts, and the
 // process exits with code 2 (usage), as shell tools do.
 import { parseArgs } from "node:util";
-import { sortFieldNamed, type SortOrder, sortFields } from "../state/sort.js";
 import { DEFAULT_REFRESH_SECONDS } from "../source/refresh-policy.js";
+import { type SortOrder, sortFieldNamed, sortFields } from "../state/sort.js";
 import { parentFromFlags, ScopeError } from "./scope.js";
 
 /** The project the embedded demo's runs live in. */
@@ -67,16 +67,27 @@ function parseSortBy(text: string): SortOrder | string {
   const descending = trimmed.startsWith("~") || /\s+desc$/i.test(trimmed);
   const name = trimmed.replace(/^~/, "").replace(/\s+(asc|desc)$/i, "");
   const field = sortFieldNamed(name);
-  if (field === undefined) return `--sort-by: cannot sort by "${name}"; use one of ${sortFields.map((f) => f.field).join(", ")} (prefix ~ for descending)`;
+  if (field === undefined)
+    return `--sort-by: cannot sort by "${name}"; use one of ${sortFields.map((f) => f.field).join(", ")} (prefix ~ for descending)`;
   return { field, descending };
 }
 
 /** Parses argv (without node and the script). `env` supplies CLOUDSDK_CORE_PROJECT. */
-export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedCommandLine {
-  let values: ReturnType<typeof parseArgs<{ options: typeof flagSpec; args: string[]; allowPositionals: true }>>["values"];
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ParsedCommandLine {
+  let values: ReturnType<
+    typeof parseArgs<{ options: typeof flagSpec; args: string[]; allowPositionals: true }>
+  >["values"];
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: [...argv], options: flagSpec, allowPositionals: true, strict: true }));
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      options: flagSpec,
+      allowPositionals: true,
+      strict: true,
+    }));
   } catch (error) {
     // node:util's messages name the flag ("Unknown option '--foo'"); drop its internal code prefix.
     // Keep the first sentence, which names the flag; node:util goes on about positionals.
@@ -85,7 +96,11 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
   }
   if (values.help === true) return { kind: "help" };
   if (values.version === true) return { kind: "version" };
-  if (positionals.length > 1) return { kind: "error", message: `expected at most one rollout name, got ${positionals.length} arguments` };
+  if (positionals.length > 1)
+    return {
+      kind: "error",
+      message: `expected at most one rollout name, got ${positionals.length} arguments`,
+    };
   const positionalRollout = positionals[0];
   if (positionalRollout !== undefined && values.rollout !== undefined) {
     return { kind: "error", message: "give the rollout either as an argument or with --rollout, not both" };
@@ -97,11 +112,17 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
       const url = new URL(endpoint);
       if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http(s)");
     } catch {
-      return { kind: "error", message: `--endpoint must be an http(s) URL such as http://localhost:8080, got "${endpoint}"` };
+      return {
+        kind: "error",
+        message: `--endpoint must be an http(s) URL such as http://localhost:8080, got "${endpoint}"`,
+      };
     }
   }
   if (values["access-token"] !== undefined && endpoint === undefined) {
-    return { kind: "error", message: "--access-token needs --endpoint (the embedded demo needs no credentials)" };
+    return {
+      kind: "error",
+      message: "--access-token needs --endpoint (the embedded demo needs no credentials)",
+    };
   }
 
   let refreshSeconds = DEFAULT_REFRESH_SECONDS;
@@ -136,7 +157,8 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
     sort = parsed;
   }
 
-  const defaultProject = endpoint === undefined ? DEMO_PROJECT : (env.CLOUDSDK_CORE_PROJECT ?? env.GOOGLE_CLOUD_PROJECT);
+  const defaultProject =
+    endpoint === undefined ? DEMO_PROJECT : (env.CLOUDSDK_CORE_PROJECT ?? env.GOOGLE_CLOUD_PROJECT);
   let parent: string;
   try {
     parent = parentFromFlags(

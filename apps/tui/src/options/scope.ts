@@ -21,7 +21,9 @@ export function parentFromFlags(flags: ScopeFlags, defaultProject: string | unde
     try {
       base = parseRolloutName(rollout, { wildcards: true });
     } catch (error) {
-      throw new ScopeError(`--rollout ${rollout} is not a rollout name: ${isApiError(error) ? error.message : String(error)}`);
+      throw new ScopeError(
+        `--rollout ${rollout} is not a rollout name: ${isApiError(error) ? error.message : String(error)}`,
+      );
     }
     for (const [flag, value, fromName] of [
       ["--project", flags.project, base.project],
@@ -30,13 +32,17 @@ export function parentFromFlags(flags: ScopeFlags, defaultProject: string | unde
       ["--release", flags.release, base.release],
     ] as const) {
       if (value !== undefined && value !== fromName) {
-        throw new ScopeError(`${flag} ${value} contradicts the full --rollout name (which says ${fromName}); give one or the other`);
+        throw new ScopeError(
+          `${flag} ${value} contradicts the full --rollout name (which says ${fromName}); give one or the other`,
+        );
       }
     }
   }
   const project = flags.project ?? base.project ?? defaultProject;
   if (project === undefined || project === "") {
-    throw new ScopeError("no project: pass --project (or a full --rollout name), or set CLOUDSDK_CORE_PROJECT");
+    throw new ScopeError(
+      "no project: pass --project (or a full --rollout name), or set CLOUDSDK_CORE_PROJECT",
+    );
   }
   const parts: RolloutNameParts = {
     project,

@@ -26,7 +26,11 @@ export interface BackendOptions {
 
 /** The emulator's live demo in this process. */
 export function demoBackend(options: { readonly seed: number; readonly clock?: Clock }): Backend {
-  const emulator = createEmulator({ demo: true, seed: options.seed, ...(options.clock ? { clock: options.clock } : {}) });
+  const emulator = createEmulator({
+    demo: true,
+    seed: options.seed,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   return {
     service: emulator,
     label: "demo (embedded emulator)",

@@ -60,7 +60,10 @@ export function reduce(state: State, action: Action): State {
       if (!canTerminate(run)) {
         return {
           ...state,
-          message: { text: `Only an IN_PROGRESS run can be terminated; this one is ${stateWord(run.state)}.`, tone: "error" },
+          message: {
+            text: `Only an IN_PROGRESS run can be terminated; this one is ${stateWord(run.state)}.`,
+            tone: "error",
+          },
         };
       }
       return { ...state, mode: "confirm", confirmName: run.name };
@@ -100,7 +103,8 @@ function applyLoaded(state: State, action: Extract<Action, { type: "loaded" }>):
   const terminating = new Set<string>();
   if (state.terminating.size > 0) {
     for (const run of runs) {
-      if (state.terminating.has(run.name) && run.state === JobRun_State.IN_PROGRESS) terminating.add(run.name);
+      if (state.terminating.has(run.name) && run.state === JobRun_State.IN_PROGRESS)
+        terminating.add(run.name);
     }
   }
   return refreshRows({
@@ -117,13 +121,18 @@ function applyLoaded(state: State, action: Extract<Action, { type: "loaded" }>):
 /** Recomputes the rows and puts the cursor back on the selected run (by name) if it is still shown. */
 function refreshRows(state: State): State {
   const rows = rowsOf(state.runs, state.terminating, state.textFilter);
-  const byName = state.selectedName === undefined ? -1 : rows.findIndex((run) => run.name === state.selectedName);
+  const byName =
+    state.selectedName === undefined ? -1 : rows.findIndex((run) => run.name === state.selectedName);
   return selectIndex({ ...state, rows }, byName >= 0 ? byName : state.cursor);
 }
 
 function selectIndex(state: State, index: number): State {
   const cursor = clamp(index, 0, Math.max(0, state.rows.length - 1));
-  return keepCursorVisible({ ...state, cursor, selectedName: state.rows[cursor]?.name ?? state.selectedName });
+  return keepCursorVisible({
+    ...state,
+    cursor,
+    selectedName: state.rows[cursor]?.name ?? state.selectedName,
+  });
 }
 
 function keepCursorVisible(state: State): State {

@@ -4,10 +4,15 @@ import { type JobRun, JobRun_State, stateName } from "@jobrun/core";
 import { shortFailure, shortKind } from "../format/run-fields.js";
 
 /** `runs` with each run we asked to terminate (still IN_PROGRESS on the server) shown as TERMINATING. */
-export function withPendingTerminations(runs: readonly JobRun[], terminating: ReadonlySet<string>): readonly JobRun[] {
+export function withPendingTerminations(
+  runs: readonly JobRun[],
+  terminating: ReadonlySet<string>,
+): readonly JobRun[] {
   if (terminating.size === 0) return runs;
   return runs.map((run) =>
-    terminating.has(run.name) && run.state === JobRun_State.IN_PROGRESS ? { ...run, state: JobRun_State.TERMINATING } : run,
+    terminating.has(run.name) && run.state === JobRun_State.IN_PROGRESS
+      ? { ...run, state: JobRun_State.TERMINATING }
+      : run,
   );
 }
 
@@ -37,7 +42,11 @@ export function matchesText(run: JobRun, needle: string): boolean {
 }
 
 /** The rows shown for these runs, pending terminations and text filter. */
-export function rowsOf(runs: readonly JobRun[], terminating: ReadonlySet<string>, textFilter: string): readonly JobRun[] {
+export function rowsOf(
+  runs: readonly JobRun[],
+  terminating: ReadonlySet<string>,
+  textFilter: string,
+): readonly JobRun[] {
   const shown = withPendingTerminations(runs, terminating);
   return textFilter === "" ? shown : shown.filter((run) => matchesText(run, textFilter));
 }

@@ -10,7 +10,10 @@ export function osc52(text: string): string {
 }
 
 /** A clipboard that writes OSC 52 to a terminal stream; inside tmux the sequence is passed through. */
-export function osc52Clipboard(stream: { write(chunk: string): unknown }, env: Readonly<Record<string, string | undefined>>): Clipboard {
+export function osc52Clipboard(
+  stream: { write(chunk: string): unknown },
+  env: Readonly<Record<string, string | undefined>>,
+): Clipboard {
   const inTmux = env.TMUX !== undefined && env.TMUX !== "";
   return (text) => {
     const sequence = osc52(text);

@@ -6,6 +6,8 @@ import { parseJobRunName } from "@jobrun/core";
  */
 export function consoleUrlOf(jobRunName: string): string {
   const p = parseJobRunName(jobRunName);
-  const path = [p.location, p.deliveryPipeline, "releases", p.release, "rollouts", p.rollout].map(encodeURIComponent).join("/");
+  const path = [p.location, p.deliveryPipeline, "releases", p.release, "rollouts", p.rollout]
+    .map(encodeURIComponent)
+    .join("/");
   return `https://console.cloud.google.com/deploy/delivery-pipelines/${path}?project=${encodeURIComponent(p.project)}`;
 }

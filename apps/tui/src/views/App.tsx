@@ -46,7 +46,11 @@ export function App({ store, session, theme, now, source, trackResize = true }: 
   const run = selectedRun(state);
   const body =
     state.mode === "confirm" ? (
-      <ConfirmDialog state={state} run={state.runs.find((r) => r.name === state.confirmName) ?? run} theme={theme} />
+      <ConfirmDialog
+        state={state}
+        run={state.runs.find((r) => r.name === state.confirmName) ?? run}
+        theme={theme}
+      />
     ) : state.view === "details" ? (
       <DetailsView state={state} run={run} theme={theme} nowMs={nowMs} />
     ) : state.view === "help" ? (

@@ -10,7 +10,15 @@ function borderOf(theme: Theme): { borderColor?: string } {
 }
 
 /** Asks before terminating. No is the default: only `y` terminates. */
-export function ConfirmDialog({ state, run, theme }: { readonly state: State; readonly run: JobRun | undefined; readonly theme: Theme }) {
+export function ConfirmDialog({
+  state,
+  run,
+  theme,
+}: {
+  readonly state: State;
+  readonly run: JobRun | undefined;
+  readonly theme: Theme;
+}) {
   const name = state.confirmName ?? "";
   return (
     <Box flexDirection="column" height={listBodyHeight(state.size) + 1}>

@@ -45,6 +45,8 @@ export function DetailsView({ state, run, theme, nowMs }: DetailsViewProps) {
                 <Text {...(line.tone === "error" ? theme.accent("error") : {})}>{line.value}</Text>
               </Text>
             );
+          default:
+            return null;
         }
       })}
     </Box>

@@ -11,7 +11,10 @@ export function Footer({ state, theme }: { readonly state: State; readonly theme
   let content: ReactNode;
   if (state.mode === "filter" || state.mode === "command") {
     const prompt = state.mode === "filter" ? "/" : ":";
-    const hint = state.mode === "filter" ? "Enter keeps the filter · Esc clears it" : "Enter runs the command · Esc cancels";
+    const hint =
+      state.mode === "filter"
+        ? "Enter keeps the filter · Esc clears it"
+        : "Enter runs the command · Esc cancels";
     content = (
       <>
         <Text wrap="truncate">{clip(`${prompt}${state.draft}█`, width)}</Text>
@@ -30,8 +33,21 @@ export function Footer({ state, theme }: { readonly state: State; readonly theme
   } else {
     const hints =
       state.view === "list"
-        ? ["? help", "↑↓ move", "Enter details", "/ filter", ": command", state.readonly ? "" : "t terminate", "q quit"]
-        : ["Esc back", "↑↓ scroll", state.view === "details" && !state.readonly ? "t terminate" : "", "q quit"];
+        ? [
+            "? help",
+            "↑↓ move",
+            "Enter details",
+            "/ filter",
+            ": command",
+            state.readonly ? "" : "t terminate",
+            "q quit",
+          ]
+        : [
+            "Esc back",
+            "↑↓ scroll",
+            state.view === "details" && !state.readonly ? "t terminate" : "",
+            "q quit",
+          ];
     content = (
       <Text {...theme.accent("muted")} wrap="truncate">
         {clip(hints.filter((h) => h !== "").join("  "), width)}

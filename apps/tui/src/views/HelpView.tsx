@@ -30,6 +30,8 @@ export function HelpView({ state, theme }: { readonly state: State; readonly the
                 {line.description}
               </Text>
             );
+          default:
+            return null;
         }
       })}
     </Box>

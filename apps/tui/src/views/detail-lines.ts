@@ -62,18 +62,24 @@ function kindLines(run: JobRun): DetailLine[] {
       lines.push(field("Artifact URI", orDash(artifact?.artifactUri ?? "")));
       const manifests = artifact?.manifestPaths ?? [];
       if (manifests.length === 0) lines.push(field("Manifest paths", "—"));
-      manifests.forEach((path, i) => lines.push(field(i === 0 ? "Manifest paths" : "", path)));
+      for (const [i, path] of manifests.entries()) lines.push(field(i === 0 ? "Manifest paths" : "", path));
       const cloudRun = metadata?.cloudRun;
       if (cloudRun !== undefined) {
         lines.push(field("Cloud Run service", orDash(cloudRun.service)));
         if (cloudRun.serviceUrls.length === 0) lines.push(field("Service URLs", "—"));
-        cloudRun.serviceUrls.forEach((url, i) => lines.push(field(i === 0 ? "Service URLs" : "", url)));
-        lines.push(field("Revision", orDash(cloudRun.revision)), field("Cloud Run job", orDash(cloudRun.job)));
+        for (const [i, url] of cloudRun.serviceUrls.entries())
+          lines.push(field(i === 0 ? "Service URLs" : "", url));
+        lines.push(
+          field("Revision", orDash(cloudRun.revision)),
+          field("Cloud Run job", orDash(cloudRun.job)),
+        );
       }
       const skip = metadata?.customTarget?.skipMessage;
       if (skip !== undefined) lines.push(field("Custom target skip", orDash(skip)));
       const custom = Object.entries(metadata?.custom?.values ?? {}).sort(([a], [b]) => a.localeCompare(b));
-      custom.forEach(([key, value], i) => lines.push(field(i === 0 ? "Custom metadata" : "", `${key}=${value}`)));
+      for (const [i, [key, value]] of custom.entries()) {
+        lines.push(field(i === 0 ? "Custom metadata" : "", `${key}=${value}`));
+      }
       return lines;
     }
     case "verifyJobRun":

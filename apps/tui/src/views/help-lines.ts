@@ -11,11 +11,13 @@ export function helpLines(options: { readonly readonly: boolean }): readonly Hel
   const lines: HelpLine[] = [];
   for (const section of helpSections(options)) {
     lines.push({ kind: "section", title: section.title });
-    for (const row of section.rows) lines.push({ kind: "entry", keys: row.keys, description: row.description });
+    for (const row of section.rows)
+      lines.push({ kind: "entry", keys: row.keys, description: row.description });
     lines.push({ kind: "blank" });
   }
   lines.push({ kind: "section", title: "Command line (:)" });
-  for (const command of commandHelp) lines.push({ kind: "entry", keys: command.usage, description: command.description });
+  for (const command of commandHelp)
+    lines.push({ kind: "entry", keys: command.usage, description: command.description });
   lines.push({ kind: "blank" });
   lines.push({ kind: "section", title: "Filter line (/)" });
   lines.push({ kind: "entry", keys: "Enter", description: "keep the filter" });

@@ -27,7 +27,11 @@ function selectedLine(text: string): string {
 }
 
 /** Polls the screen until `test` passes; fails with the last screen when it does not in time. */
-async function waitForScreen(what: string, test: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+async function waitForScreen(
+  what: string,
+  test: (text: string) => boolean,
+  timeoutMs = 10_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let text = "";
   while (Date.now() < deadline) {
@@ -35,8 +39,16 @@ async function waitForScreen(what: string, test: (text: string) => boolean, time
     if (test(text)) return text;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const dead = tmux("display-message", "-p", "-t", target, "#{pane_dead} #{pane_current_command} #{pane_pid}");
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (pane: ${dead.trim()}); the screen was:\n${text}`);
+  const dead = tmux(
+    "display-message",
+    "-p",
+    "-t",
+    target,
+    "#{pane_dead} #{pane_current_command} #{pane_pid}",
+  );
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what} (pane: ${dead.trim()}); the screen was:\n${text}`,
+  );
 }
 
 const waitForText = (text: string | RegExp) =>
@@ -53,7 +65,9 @@ function type(text: string): void {
 beforeAll(() => {
   const probe = spawnSync("tmux", ["-V"], { encoding: "utf8" });
   if (probe.error !== undefined || probe.status !== 0) {
-    throw new Error("tmux is not installed, and the end-to-end test needs it: apt-get install -y tmux (.ci/run installs it)");
+    throw new Error(
+      "tmux is not installed, and the end-to-end test needs it: apt-get install -y tmux (.ci/run installs it)",
+    );
   }
   // Test the binary as built from this source.
   execFileSync("pnpm", ["run", "build"], { cwd: appDir, stdio: "ignore" });
@@ -81,9 +95,15 @@ describe("jobrun in a terminal", () => {
   it("moves the selection with j and k", async () => {
     const before = selectedLine(screen());
     keys("j", "j");
-    await waitForScreen("the selection to move", (s) => s.split("\n").findIndex((l) => l.startsWith("›")) === 5);
+    await waitForScreen(
+      "the selection to move",
+      (s) => s.split("\n").findIndex((l) => l.startsWith("›")) === 5,
+    );
     keys("k");
-    await waitForScreen("the selection to move back", (s) => s.split("\n").findIndex((l) => l.startsWith("›")) === 4);
+    await waitForScreen(
+      "the selection to move back",
+      (s) => s.split("\n").findIndex((l) => l.startsWith("›")) === 4,
+    );
     expect(before).not.toBe("");
   });
 
@@ -111,13 +131,19 @@ describe("jobrun in a terminal", () => {
     keys(":");
     type('filter state="FAILED"');
     keys("Enter");
-    text = await waitForScreen("only FAILED rows", (s) => s.includes('filter state="FAILED"') && /^› ✗ FAILED/m.test(s));
+    text = await waitForScreen(
+      "only FAILED rows",
+      (s) => s.includes('filter state="FAILED"') && /^› ✗ FAILED/m.test(s),
+    );
     const failedRows = text.split("\n").filter((l) => /^[› ] [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏✓✗■] /.test(l));
     for (const row of failedRows) expect(row).toMatch(/✗ FAILED/);
     keys(":");
     type("filter");
     keys("Enter");
-    await waitForScreen("the server filter to clear", (s) => !s.includes("filter state=") && /IN_PROGRESS/.test(s));
+    await waitForScreen(
+      "the server filter to clear",
+      (s) => !s.includes("filter state=") && /IN_PROGRESS/.test(s),
+    );
   });
 
   it("terminates an IN_PROGRESS run through the dialog and follows it to TERMINATED", async () => {
@@ -131,7 +157,9 @@ describe("jobrun in a terminal", () => {
     expect(text).toMatch(/Name\s+projects\/demo-project\//);
     expect(text).toContain("State  IN_PROGRESS");
     keys("y");
-    text = await waitForScreen("the row to show TERMINATING or TERMINATED", (s) => /TERMINAT(ING|ED)/.test(selectedLine(s)));
+    text = await waitForScreen("the row to show TERMINATING or TERMINATED", (s) =>
+      /TERMINAT(ING|ED)/.test(selectedLine(s)),
+    );
     await waitForScreen("the row to reach TERMINATED", (s) => /■ TERMINATED/.test(selectedLine(s)), 15_000);
   });
 

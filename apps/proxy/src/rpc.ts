@@ -24,8 +24,9 @@ import type { Context } from "hono";
 import { cacheKey, EDGE_TTL_S, type ResponseCache } from "./cache.js";
 import { readBodyText } from "./middleware/body-limit.js";
 import { type EncodedRunMemo, ifNoneMatchHits, strongEtag } from "./middleware/etag.js";
+import { header, NO_QUERY_MARK, queryOf } from "./request-info.js";
 import { inScopes, outOfScope, parseScopes, type Scope } from "./scopes.js";
-import type { Caller, ProxyEnv } from "./types.js";
+import type { Caller, ProxyEnv, RequestState } from "./types.js";
 
 export interface RpcContext {
   readonly backend: JobRunService;
@@ -53,31 +54,41 @@ const LIST_PARAMS: Record<string, string> = {
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
-export async function handleRpc(c: Context<ProxyEnv>, match: Match, rpc: RpcContext): Promise<Response> {
-  const caller = c.get("caller");
-  const query = new URL(c.req.url).searchParams;
-  const encoding = enumEncodingFromQuery(query);
-  const options: CallOptions = {
-    ...(rpc.cancelOnDisconnect ? { signal: disconnectSignal(c) } : {}),
-    ...(rpc.timeoutMs === undefined ? {} : { timeoutMs: rpc.timeoutMs }),
-  };
-  const extra = c.get("responseHeaders");
-  const fields = c.get("logFields");
+/** The enum encoding of a call without a query. */
+const DEFAULT_ENCODING: EnumEncoding = enumEncodingFromQuery(new URLSearchParams());
+
+/**
+ * Serves one RPC. `validated` says the match came from the route memo, whose entries are stored only
+ * after the name in them passed validation: the same text is not parsed again.
+ */
+export async function handleRpc(
+  c: Context<ProxyEnv>,
+  state: RequestState,
+  match: Match,
+  rpc: RpcContext,
+  validated: boolean,
+): Promise<Response> {
+  const caller = state.caller as Caller;
+  const query = queryOf(c);
+  const encoding = query === NO_QUERY_MARK ? DEFAULT_ENCODING : enumEncodingFromQuery(query);
+  const options = callOptions(c, rpc);
+  const extra = state.headers;
+  const fields = state.fields;
   fields.rpc = match.route.rpc;
   switch (match.route.rpc) {
     case "GetJobRun": {
       const name = match.params.name ?? "";
       fields.resource = name;
       readQuery(query, {});
-      parseJobRunName(name, { field: "name" });
+      if (!validated) parseJobRunName(name, { field: "name" });
       authorize(caller, "name", name);
-      return getJobRun(c, rpc, name, encoding, options, extra);
+      return getJobRun(c, state, rpc, name, encoding, options);
     }
     case "ListJobRuns": {
       const parent = match.params.parent ?? "";
       fields.resource = parent;
       const request = decodeJson(ListJobRunsRequestSchema, { parent, ...readQuery(query, LIST_PARAMS) });
-      parseRolloutName(parent, { wildcards: true, field: "parent" });
+      if (!validated) parseRolloutName(parent, { wildcards: true, field: "parent" });
       authorize(caller, "parent", parent);
       const response = await rpc.backend.listJobRuns(request, options);
       return json(encodeJson(ListJobRunsResponseSchema, response, { enumEncoding: encoding }), {
@@ -89,7 +100,7 @@ export async function handleRpc(c: Context<ProxyEnv>, match: Match, rpc: RpcCont
       const name = match.params.name ?? "";
       fields.resource = name;
       readQuery(query, {});
-      parseJobRunName(name, { field: "name" });
+      if (!validated) parseJobRunName(name, { field: "name" });
       if (caller.role !== "operator") {
         throw new ApiError("PERMISSION_DENIED", `permission denied: terminating needs the operator role`);
       }
@@ -110,21 +121,43 @@ export async function handleRpc(c: Context<ProxyEnv>, match: Match, rpc: RpcCont
   }
 }
 
+/** Validates a matched route's resource name (what `handleRpc` checks unless told it was). */
+export function validateMatch(match: Match): void {
+  if (match.route.rpc === "ListJobRuns") {
+    parseRolloutName(match.params.parent ?? "", { wildcards: true, field: "parent" });
+  } else {
+    parseJobRunName(match.params.name ?? "", { field: "name" });
+  }
+}
+
+/** Shared by every call that needs neither a disconnect signal nor a timeout: nothing per request. */
+const NO_OPTIONS: CallOptions = Object.freeze({});
+
+function callOptions(c: Context<ProxyEnv>, rpc: RpcContext): CallOptions {
+  if (!rpc.cancelOnDisconnect) return rpc.timeoutMs === undefined ? NO_OPTIONS : { timeoutMs: rpc.timeoutMs };
+  return {
+    signal: disconnectSignal(c),
+    ...(rpc.timeoutMs === undefined ? {} : { timeoutMs: rpc.timeoutMs }),
+  };
+}
+
 async function getJobRun(
   c: Context<ProxyEnv>,
+  state: RequestState,
   rpc: RpcContext,
   name: string,
   encoding: EnumEncoding,
   options: CallOptions,
-  extra: Record<string, string>,
 ): Promise<Response> {
-  const ifNoneMatch = c.req.header("if-none-match");
-  const key = rpc.cache === undefined ? "" : await cacheKey(c.get("caller").id, c.req.path, encoding);
+  const extra = state.headers;
+  const ifNoneMatch = header(c, "if-none-match");
+  const key =
+    rpc.cache === undefined ? "" : await cacheKey((state.caller as Caller).id, c.req.path, encoding);
   if (rpc.cache !== undefined) {
     const hit = await rpc.cache.match(key);
     const etag = hit?.headers.get("etag");
     if (hit !== undefined && etag) {
-      c.get("logFields").cache = "hit";
+      state.fields.cache = "hit";
       return finished(await hit.text(), etag, ifNoneMatch, extra);
     }
   }
@@ -135,12 +168,11 @@ async function getJobRun(
       "cache-control": "no-store",
     });
   }
-  const memoKey = run.etag === "" ? undefined : `${name}\n${encoding}\n${run.etag}`;
-  let entry = memoKey === undefined ? undefined : rpc.memo.get(memoKey);
+  let entry = rpc.memo.get(run, encoding);
   if (entry === undefined) {
     const body = JSON.stringify(encodeJson(JobRunSchema, run, { enumEncoding: encoding }));
     entry = { body, etag: await strongEtag(body) };
-    if (memoKey !== undefined) rpc.memo.set(memoKey, entry);
+    rpc.memo.set(run, encoding, entry);
   }
   if (rpc.cache !== undefined) {
     const stored = new Response(entry.body, {
@@ -206,6 +238,7 @@ function authorize(caller: Caller, field: "name" | "parent", name: string): void
  */
 function readQuery(query: URLSearchParams, allowed: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
+  if (query === NO_QUERY_MARK) return out;
   const seen = new Set<string>();
   for (const [key, value] of query) {
     if (seen.has(key)) throw badQuery(key, `is given more than once`);

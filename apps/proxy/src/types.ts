@@ -20,17 +20,28 @@ export interface LogEntry {
 /** Where log lines go. The default writes one JSON object per line to stdout. */
 export type LogSink = (entry: LogEntry) => void;
 
-/** The Hono environment of the proxy's app. */
-export interface ProxyEnv {
-  Variables: {
-    requestId: string;
-    caller: Caller;
-    /** Fields the handlers add to the request's log line (rpc, resource, error code). */
-    logFields: Record<string, unknown>;
-    /**
-     * Headers every response gets (request id, CORS), gathered before the handler runs and written
-     * when the response is made: touching a finished Response's headers is slow on Node.
-     */
-    responseHeaders: Record<string, string>;
-  };
+/**
+ * What the proxy knows about one request while handling it. One plain object per request, passed
+ * along explicitly: cheaper than Hono's context variables, and every step's inputs are visible.
+ */
+export interface RequestState {
+  /** The request id, echoed in `x-request-id`. */
+  readonly id: string;
+  /**
+   * Headers every response gets (request id, CORS), gathered before the handler runs and written
+   * when the response is made: touching a finished Response's headers is slow on Node.
+   */
+  readonly headers: Record<string, string>;
+  /** Fields the handlers add to the request's log line (rpc, resource, error code). */
+  readonly fields: Record<string, unknown>;
+  /** Set once authenticated. */
+  caller: Caller | undefined;
 }
+
+/**
+ * The Hono environment of the proxy's app. It declares nothing: the request's state travels as a
+ * RequestState argument, and on Node the adapter's bindings (`incoming`, `outgoing`) are read where
+ * needed (request-info.ts), so any env a host passes is accepted.
+ */
+// biome-ignore lint/complexity/noBannedTypes: Hono's own blank environment is `{}`.
+export type ProxyEnv = {};

@@ -1,9 +1,9 @@
 import { ApiError } from "@jobrun/core";
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { errorResponse, toApiError } from "../errors.js";
 import type { JwtVerifier } from "../jwt.js";
 import type { KeyStore } from "../keys.js";
-import type { Caller, ProxyEnv } from "../types.js";
+import type { Caller, RequestState } from "../types.js";
 
 /**
  * Who may call. `"none"` lets everyone in as an operator over every resource: only for a proxy bound
@@ -18,19 +18,24 @@ export type AuthOptions =
       readonly jwt?: JwtVerifier;
     };
 
+/** Resolves a request's caller, or answers it (401). */
+export type Authenticator = (
+  c: Context,
+  state: RequestState,
+) => Caller | Response | Promise<Caller | Response>;
+
 const ANONYMOUS: Caller = { id: "anonymous", role: "operator", scopes: "all", overrideDeployPolicy: true };
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** Resolves the caller from its credential; 401 without a valid one. The credential goes no further. */
-export function authenticate(options: AuthOptions): MiddlewareHandler<ProxyEnv> {
-  return async (c, next) => {
-    if (options === "none") {
-      c.set("caller", ANONYMOUS);
-      return next();
-    }
+export function authenticate(options: AuthOptions): Authenticator {
+  // Without auth the answer is known up front, and given synchronously (no promise per request).
+  if (options === "none") return () => ANONYMOUS;
+  return async (c, state) => {
+    // Read through Request.headers, not Node's header object: Node keeps only the first of repeated
+    // Authorization fields, Fetch joins them (and the joined value is refused below).
     const credential = credentialOf(c.req.header("authorization"), c.req.header("x-goog-api-key"));
-    let caller: Caller | undefined;
     try {
       if (credential === undefined) {
         throw new ApiError(
@@ -38,23 +43,20 @@ export function authenticate(options: AuthOptions): MiddlewareHandler<ProxyEnv> 
           "this proxy needs credentials: an API key (Authorization: Bearer or x-goog-api-key) or a bearer JWT",
         );
       }
-      if (options.jwt !== undefined && JWT_SHAPE.test(credential)) {
-        caller = await options.jwt(credential);
-      } else {
-        caller = await options.keys?.verify(credential);
-        if (caller === undefined) throw new ApiError("UNAUTHENTICATED", "the API key or token is not valid");
-      }
+      if (options.jwt !== undefined && JWT_SHAPE.test(credential)) return await options.jwt(credential);
+      const caller = await options.keys?.verify(credential);
+      if (caller === undefined) throw new ApiError("UNAUTHENTICATED", "the API key or token is not valid");
+      return caller;
     } catch (error) {
       const apiError = toApiError(error);
-      c.get("logFields").error = apiError.code;
-      const headers = c.get("responseHeaders");
+      state.fields.error = apiError.code;
       return errorResponse(
         apiError,
-        apiError.code === "UNAUTHENTICATED" ? { ...headers, "www-authenticate": "Bearer" } : headers,
+        apiError.code === "UNAUTHENTICATED"
+          ? { ...state.headers, "www-authenticate": "Bearer" }
+          : state.headers,
       );
     }
-    c.set("caller", caller);
-    return next();
   };
 }
 

@@ -1,5 +1,6 @@
-import type { MiddlewareHandler } from "hono";
-import type { ProxyEnv } from "../types.js";
+import type { Context } from "hono";
+import { header } from "../request-info.js";
+import type { RequestState } from "../types.js";
 
 export interface CorsOptions {
   /** Exact origins allowed to call from a browser, e.g. "https://dash.example.com". No wildcards. */
@@ -13,28 +14,31 @@ const EXPOSE_HEADERS = "etag, retry-after, x-request-id";
 /**
  * A CORS allowlist. Only listed origins get CORS headers; credentials (cookies) are never allowed,
  * because callers authenticate with a key or token in a header, which a foreign page cannot read.
+ * Answers a preflight itself (before auth: browsers send no credentials on it); otherwise adds the
+ * CORS headers to the request's response headers and returns undefined.
  */
-export function cors(options: CorsOptions): MiddlewareHandler<ProxyEnv> {
+export function cors(options: CorsOptions): (c: Context, state: RequestState) => Response | undefined {
   const allowed = new Set(options.origins);
-  return async (c, next) => {
-    const origin = c.req.header("origin");
+  return (c, state) => {
+    const origin = header(c, "origin");
     const ok = origin !== undefined && allowed.has(origin);
-    if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method") !== undefined) {
-      // A preflight: answered here, before auth (browsers send no credentials on it).
-      if (!ok) return c.body(null, 403, c.get("responseHeaders"));
-      return c.body(null, 204, {
-        "access-control-allow-origin": origin,
-        "access-control-allow-methods": "GET, POST",
-        "access-control-allow-headers": ALLOW_HEADERS,
-        "access-control-max-age": "600",
-        ...c.get("responseHeaders"),
+    if (c.req.method === "OPTIONS" && header(c, "access-control-request-method") !== undefined) {
+      if (!ok) return new Response(null, { status: 403, headers: state.headers });
+      return new Response(null, {
+        status: 204,
+        headers: {
+          "access-control-allow-origin": origin,
+          "access-control-allow-methods": "GET, POST",
+          "access-control-allow-headers": ALLOW_HEADERS,
+          "access-control-max-age": "600",
+          ...state.headers,
+        },
       });
     }
     if (ok) {
-      const headers = c.get("responseHeaders");
-      headers["access-control-allow-origin"] = origin;
-      headers["access-control-expose-headers"] = EXPOSE_HEADERS;
+      state.headers["access-control-allow-origin"] = origin;
+      state.headers["access-control-expose-headers"] = EXPOSE_HEADERS;
     }
-    await next();
+    return undefined;
   };
 }

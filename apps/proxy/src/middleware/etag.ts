@@ -2,6 +2,8 @@
 // its bytes (per enum encoding) can be validated and cached; an in-progress run or a list can change
 // at any moment and is never given one.
 
+import { BoundedMemo } from "../bounded-memo.js";
+
 /** A strong ETag of a response body: the base64url SHA-256 of its bytes, quoted. */
 export async function strongEtag(body: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
@@ -17,23 +19,43 @@ export function ifNoneMatchHits(header: string | undefined, etag: string): boole
   return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
+/** A finished run's encoded body and its strong ETag. */
+export interface EncodedRun {
+  readonly body: string;
+  readonly etag: string;
+}
+
 /**
- * Encoded bodies of finished runs, keyed by name, encoding and the run's own etag: a finished run
- * re-read from the backend is then served without encoding and hashing it again. Bounded (the
- * oldest entry goes first), so memory stays flat however many runs are read.
+ * Encoded bodies of finished runs, so a finished run read again is served without encoding and
+ * hashing it again. Two keys:
+ * - the run message itself, when it is frozen: an in-memory backend (the emulator) hands out the same
+ *   immutable snapshot on every read, so its identity names its bytes. Held weakly: the entry goes
+ *   when the backend lets go of the snapshot.
+ * - name, encoding and the run's own etag, for backends that build a fresh message per read (the
+ *   google client). Bounded (the oldest entry goes first), so memory stays flat.
  */
 export class EncodedRunMemo {
-  readonly #entries = new Map<string, { body: string; etag: string }>();
-  constructor(readonly maxEntries = 2000) {}
-
-  get(key: string): { body: string; etag: string } | undefined {
-    return this.#entries.get(key);
+  readonly #bySnapshot = new WeakMap<object, Map<string, EncodedRun>>();
+  readonly #byEtag: BoundedMemo<EncodedRun>;
+  constructor(maxEntries = 2000) {
+    this.#byEtag = new BoundedMemo(maxEntries);
   }
 
-  set(key: string, value: { body: string; etag: string }): void {
-    if (this.#entries.size >= this.maxEntries) {
-      this.#entries.delete(this.#entries.keys().next().value as string);
+  get(run: { readonly name: string; readonly etag: string }, encoding: string): EncodedRun | undefined {
+    const hit = this.#bySnapshot.get(run)?.get(encoding);
+    if (hit !== undefined || run.etag === "") return hit;
+    return this.#byEtag.get(`${run.name}\n${encoding}\n${run.etag}`);
+  }
+
+  set(run: { readonly name: string; readonly etag: string }, encoding: string, entry: EncodedRun): void {
+    if (Object.isFrozen(run)) {
+      let byEncoding = this.#bySnapshot.get(run);
+      if (byEncoding === undefined) {
+        byEncoding = new Map();
+        this.#bySnapshot.set(run, byEncoding);
+      }
+      byEncoding.set(encoding, entry);
     }
-    this.#entries.set(key, value);
+    if (run.etag !== "") this.#byEtag.set(`${run.name}\n${encoding}\n${run.etag}`, entry);
   }
 }

@@ -1,7 +1,6 @@
 import { ApiError, retryInfo } from "@jobrun/core";
-import type { MiddlewareHandler } from "hono";
 import { errorResponse } from "../errors.js";
-import type { ProxyEnv } from "../types.js";
+import type { RequestState } from "../types.js";
 
 /** The verdict of a rate limiter. */
 export interface RateLimitVerdict {
@@ -71,19 +70,16 @@ export function workersRateLimiter(binding: WorkersRateLimitBinding, periodS = 6
 }
 
 /** 429 RESOURCE_EXHAUSTED with Retry-After (and RetryInfo, which Google's clients read) past the limit. */
-export function rateLimit(limiter: RateLimiter): MiddlewareHandler<ProxyEnv> {
-  return async (c, next) => {
-    const verdict = await limiter.limit(c.get("caller").id);
-    if (!verdict.allowed) {
-      c.get("logFields").error = "RESOURCE_EXHAUSTED";
-      const error = new ApiError("RESOURCE_EXHAUSTED", "rate limit exceeded for this caller; retry later", {
-        details: [retryInfo(verdict.retryAfterS * 1000)],
-      });
-      return errorResponse(error, {
-        ...c.get("responseHeaders"),
-        "retry-after": String(verdict.retryAfterS),
-      });
-    }
-    await next();
-  };
+export async function rateLimited(
+  limiter: RateLimiter,
+  state: RequestState,
+  callerId: string,
+): Promise<Response | undefined> {
+  const verdict = await limiter.limit(callerId);
+  if (verdict.allowed) return undefined;
+  state.fields.error = "RESOURCE_EXHAUSTED";
+  const error = new ApiError("RESOURCE_EXHAUSTED", "rate limit exceeded for this caller; retry later", {
+    details: [retryInfo(verdict.retryAfterS * 1000)],
+  });
+  return errorResponse(error, { ...state.headers, "retry-after": String(verdict.retryAfterS) });
 }

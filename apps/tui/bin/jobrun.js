@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The bin is this small committed launcher rather than dist/cli.js itself: pnpm links a workspace
+// package's bins at install time, before anything is built, and skips a bin whose file is missing.
+import { existsSync } from "node:fs";
+
+const cli = new URL("../dist/cli.js", import.meta.url);
+if (!existsSync(cli)) {
+  console.error(
+    "jobrun is not built yet: run `pnpm run build` (or `pnpm start`) at the repository root first.",
+  );
+  process.exit(2);
+}
+await import(cli.href);

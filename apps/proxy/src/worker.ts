@@ -4,7 +4,6 @@
 
 import { serviceAccountKey } from "@jobrun/client";
 import { ApiError, type JobRunService } from "@jobrun/core";
-import { DEFAULT_TERMINATE_DELAY_MS } from "@jobrun/emulator";
 import { createProxy } from "./app.js";
 import { createEmulatorBackend } from "./backends/emulator.js";
 import { createGoogleBackend } from "./backends/google.js";
@@ -56,9 +55,10 @@ export interface WorkerContext {
 }
 
 // One app per isolate: the emulator backend's state, the rate limiter and the memo live in it.
+// Workers drop a request's timers once its response is done; the emulator needs none of them: it
+// computes time-based transitions (a terminated run becoming TERMINATED, the demo moving) from its
+// clock on every read.
 let built: Fetch | undefined;
-/** With the emulator backend: how long a terminated run stays TERMINATING (see fetch). */
-let emulatorSettleMs: number | undefined;
 
 function build(env: WorkerEnv): Fetch {
   const backend = backendOf(env);
@@ -92,7 +92,6 @@ function backendOf(env: WorkerEnv): JobRunService {
     throw new Error(`BACKEND must be "emulator" or "google", not ${JSON.stringify(kind)}`);
   const delay =
     env.EMULATOR_TERMINATE_DELAY_MS === undefined ? undefined : Number(env.EMULATOR_TERMINATE_DELAY_MS);
-  emulatorSettleMs = delay ?? DEFAULT_TERMINATE_DELAY_MS;
   const jobRuns = env.EMULATOR_JOB_RUNS === undefined ? undefined : JSON.parse(env.EMULATOR_JOB_RUNS);
   return createEmulatorBackend({
     ...(jobRuns === undefined ? {} : { jobRuns }),
@@ -132,7 +131,7 @@ function rateLimitOf(env: WorkerEnv) {
 }
 
 export default {
-  async fetch(request: Request, env: WorkerEnv, ctx?: WorkerContext): Promise<Response> {
+  async fetch(request: Request, env: WorkerEnv, _ctx?: WorkerContext): Promise<Response> {
     if (built === undefined) {
       try {
         built = build(env);
@@ -144,13 +143,6 @@ export default {
         return errorResponse(new ApiError("INTERNAL", "the proxy is misconfigured; its logs say how"));
       }
     }
-    const response = await built(request);
-    // Workers drop a request's timers once its response is done, and the emulator moves a terminated
-    // run from TERMINATING to TERMINATED on a timer: keep the request alive until that has happened.
-    if (emulatorSettleMs !== undefined && request.method === "POST" && response.ok && ctx !== undefined) {
-      const settle = emulatorSettleMs + 50;
-      ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, settle)));
-    }
-    return response;
+    return built(request);
   },
 };

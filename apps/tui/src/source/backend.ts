@@ -1,7 +1,5 @@
 // Where the runs come from: the embedded emulator's live demo, or a REST endpoint through
 // @jobrun/client with credentials found the way gcloud users expect.
-import { createJobRunsClient, staticToken } from "@jobrun/client";
-import { fromEnvironment } from "@jobrun/client/node";
 import type { JobRunService } from "@jobrun/core";
 import { type Clock, createEmulator } from "@jobrun/emulator";
 
@@ -49,6 +47,11 @@ function isLoopback(endpoint: string): boolean {
 export async function openBackend(options: BackendOptions): Promise<Backend> {
   const { endpoint } = options;
   if (endpoint === undefined) return demoBackend(options);
+  // The client and its credential lookup load only for an endpoint: the demo starts without them.
+  const [{ createJobRunsClient, staticToken }, { fromEnvironment }] = await Promise.all([
+    import("@jobrun/client"),
+    import("@jobrun/client/node"),
+  ]);
   // A local proxy (emulator mode) wants no credentials; looking for them would only slow start-up.
   const auth =
     options.accessToken !== undefined

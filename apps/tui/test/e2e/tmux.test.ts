@@ -71,9 +71,10 @@ beforeAll(() => {
   }
   // Test the binary as built from this source.
   execFileSync("pnpm", ["run", "build"], { cwd: appDir, stdio: "ignore" });
-  // CI=true makes Ink print only the last frame; a user's terminal is not CI.
+  // CI=true on purpose: Ink alone would then draw only a last frame, and a user may have CI set in
+  // a terminal; jobrun must stay interactive whenever stdout is a terminal.
   // The shell records the exit code once jobrun has gone.
-  const command = `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color node dist/cli.js --refresh 1; echo $? > ${exitFile}`;
+  const command = `env CI=true CONTINUOUS_INTEGRATION=true TERM=xterm-256color node dist/cli.js --refresh 1; echo $? > ${exitFile}`;
   tmux("-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "150", "-y", "40", "-c", appDir, command);
   tmux("set-option", "-t", target, "remain-on-exit", "on");
   tmux("set-option", "-s", "escape-time", "0");

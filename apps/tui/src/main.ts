@@ -3,19 +3,18 @@
 import { readFileSync } from "node:fs";
 import { type JobRun, listAllJobRuns } from "@jobrun/core";
 import { type Clock, systemClock } from "@jobrun/emulator";
-import { render } from "ink";
 import { ExitCode, explainError } from "./errors.js";
 import { formatJson, formatTable } from "./format/print.js";
 import { type Options, parseCommandLine, USAGE } from "./options/parse-options.js";
 import { createSession } from "./session.js";
 import { type Backend, openBackend } from "./source/backend.js";
+import { importOutsideCi } from "./startup/ci-env.js";
 import { orderByOf } from "./state/sort.js";
 import { initialState } from "./state/state.js";
 import { createStore } from "./state/store.js";
 import { osc52Clipboard } from "./terminal/clipboard.js";
-import { enterAlternateScreen } from "./terminal/screen.js";
+import { type AlternateScreen, enterAlternateScreen } from "./terminal/screen.js";
 import { themeFromEnv } from "./theme.js";
-import { App } from "./views/App.js";
 
 export interface MainIo {
   readonly argv: readonly string[];
@@ -103,7 +102,8 @@ async function runInteractive(io: MainIo, options: Options, backend: Backend, cl
       ...(options.sort === undefined ? {} : { sort: options.sort }),
     }),
   );
-  const screen = enterAlternateScreen(io.stdout);
+  // The first page is asked for before Ink loads (the slowest part of start-up), so the first
+  // frame already shows runs instead of "Loading".
   let quit = () => {};
   const session = createSession({
     service: backend.service,
@@ -114,34 +114,28 @@ async function runInteractive(io: MainIo, options: Options, backend: Backend, cl
     endpoint: backend.endpoint,
     onQuit: () => quit(),
   });
-  const instance = render(
-    <App
-      store={store}
-      session={session}
-      theme={themeFromEnv(io.env)}
-      now={() => clock.now()}
-      source={backend.label}
-    />,
-    {
+  backend.start();
+  session.start();
+  let screen: AlternateScreen | undefined;
+  try {
+    // Ink reads CI when it is imported: here stdout is a terminal, so the UI is interactive.
+    const { showUi } = await importOutsideCi(process.env, () => import("./interactive.js"));
+    screen = enterAlternateScreen(io.stdout);
+    const ui = showUi({
+      store,
+      session,
+      theme: themeFromEnv(io.env),
+      now: () => clock.now(),
+      source: backend.label,
       stdout: io.stdout,
       stdin: io.stdin,
       stderr: io.stderr,
-      exitOnCtrlC: false,
-      patchConsole: true,
-      // At most one frame per change and 60 per second. Ink wraps each frame in synchronized-output
-      // sequences on a TTY, so the terminal swaps whole frames (no flicker). Ink 6.8's incremental
-      // mode leaves stale lines on the alternate screen, so it stays off.
-      maxFps: 60,
-    },
-  );
-  quit = () => instance.unmount();
-  backend.start();
-  session.start();
-  try {
-    await instance.waitUntilExit();
+    });
+    quit = ui.quit;
+    await ui.exited;
   } finally {
     session.stop();
-    screen.restore();
+    screen?.restore();
   }
   return ExitCode.ok;
 }

@@ -16,13 +16,14 @@ export interface CallSignal {
 export function callSignal(options: CallOptions = {}): CallSignal {
   const { signal, timeoutMs } = options;
   // Checked before any listener is attached, so a refused call leaves nothing behind.
-  if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0)) {
-    throw new ApiError(
-      "INVALID_ARGUMENT",
-      `timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`,
-    );
-  }
+  checkTimeout(timeoutMs);
   const controller = new AbortController();
+  if (timeoutMs === 0) {
+    // A zero deadline has passed before any work can start: abort now, not on a timer that a fast
+    // answer could beat.
+    controller.abort(zeroDeadlineError());
+    return { signal: controller.signal, dispose() {} };
+  }
   let timer: ReturnType<typeof setTimeout> | undefined;
   const onAbort = () => controller.abort(cancelledError(signal?.reason));
   if (signal?.aborted) {
@@ -44,6 +45,36 @@ export function callSignal(options: CallOptions = {}): CallSignal {
       signal?.removeEventListener("abort", onAbort);
     },
   };
+}
+
+/**
+ * The error a call must fail with before doing any work, or `undefined` to go ahead: CANCELLED when
+ * its signal has already aborted, DEADLINE_EXCEEDED for a zero deadline, INVALID_ARGUMENT for a
+ * timeout that is not a duration. A backend whose work is synchronous (the emulator) needs nothing
+ * more than this check, and so no AbortController per call.
+ */
+export function callOptionsError(options: CallOptions): ApiError | undefined {
+  try {
+    checkTimeout(options.timeoutMs);
+  } catch (error) {
+    return error as ApiError;
+  }
+  if (options.signal?.aborted) return cancelledError(options.signal.reason);
+  if (options.timeoutMs === 0) return zeroDeadlineError();
+  return undefined;
+}
+
+function checkTimeout(timeoutMs: number | undefined): void {
+  if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0)) {
+    throw new ApiError(
+      "INVALID_ARGUMENT",
+      `timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`,
+    );
+  }
+}
+
+function zeroDeadlineError(): ApiError {
+  return new ApiError("DEADLINE_EXCEEDED", "the call did not finish within 0 ms");
 }
 
 function cancelledError(reason: unknown): ApiError {

@@ -1,7 +1,7 @@
 // @jobrun/core: the JobRun schema's types and everything the frontends share. Explicit exports only:
 // what is not listed here is internal.
 
-export { type CallSignal, callSignal, raceAbort } from "./call-options.js";
+export { type CallSignal, callOptionsError, callSignal, raceAbort } from "./call-options.js";
 // JSON codec.
 export {
   type DecodeOptions,

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { JobRunService, ListJobRunsRequestInit } from "../src/index.js";
 import {
   type ApiError,
+  callOptionsError,
   callSignal,
   JobRunSchema,
   ListJobRunsResponseSchema,
@@ -76,5 +77,21 @@ describe("listAllJobRuns", () => {
       if (run.uid === "4") break;
     }
     expect(requests).toHaveLength(1);
+  });
+});
+
+describe("callOptionsError and zero deadlines", () => {
+  it("a zero deadline aborts at once, before any timer could fire", () => {
+    const call = callSignal({ timeoutMs: 0 });
+    expect(call.signal.aborted).toBe(true);
+    expect((call.signal.reason as ApiError).code).toBe("DEADLINE_EXCEEDED");
+  });
+
+  it("says why a call must fail before doing any work", () => {
+    expect(callOptionsError({})).toBeUndefined();
+    expect(callOptionsError({ timeoutMs: 5 })).toBeUndefined();
+    expect(callOptionsError({ timeoutMs: 0 })?.code).toBe("DEADLINE_EXCEEDED");
+    expect(callOptionsError({ signal: AbortSignal.abort() })?.code).toBe("CANCELLED");
+    expect(callOptionsError({ timeoutMs: -3 })?.code).toBe("INVALID_ARGUMENT");
   });
 });

@@ -270,12 +270,12 @@ class InMemoryJobRunService implements Emulator {
   }
 
   private find(name: string, field: string) {
-    parseJobRunName(name, { field });
     const run = this.store.get(name);
-    if (run === undefined) {
-      throw new ApiError("NOT_FOUND", `job run ${name} not found`, { details: [resourceInfo(name)] });
-    }
-    return run;
+    // Every stored name was validated on the way in, so only a miss needs parsing: it tells a
+    // malformed name (INVALID_ARGUMENT) from an unknown one (NOT_FOUND).
+    if (run !== undefined) return run;
+    parseJobRunName(name, { field });
+    throw new ApiError("NOT_FOUND", `job run ${name} not found`, { details: [resourceInfo(name)] });
   }
 
   /** Stores a new version of a run with a fresh etag and tells the listeners. */

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The `jobrun` binary. Any error that escapes is still one line, never a stack trace
 // (JOBRUN_DEBUG=1 shows the stack, for bug reports).
+import { tuneRuntime } from "./startup/runtime.js";
 
-// React's development build (what an unset NODE_ENV selects) is several times slower per frame and
-// heavier; a user's terminal wants the production build. React loads later, with the UI.
-process.env.NODE_ENV ??= "production";
+// Before anything loads React (main loads it with the UI).
+tuneRuntime();
 const { main } = await import("./main.js");
 
 try {

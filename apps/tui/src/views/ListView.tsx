@@ -18,19 +18,29 @@ interface RowProps {
   readonly nowMs: number;
 }
 
-/** One run on one line: the state cell is coloured, the rest is plain padded text. */
+/**
+ * One run on one line: the marker and the coloured state cell, then the rest as plain padded text.
+ * They are two Texts because Ink measures every Text on every frame, and a line of printable ASCII
+ * is measured at once while one with a glyph (›, ✓, a spinner) goes through grapheme segmentation:
+ * so the glyphs stay in the short first part. An unselected row drops its trailing blanks (Ink
+ * trims them anyway) so Ink has fewer cells to parse; the selected one keeps them for its bar.
+ */
 const Row = memo(function Row({ run, columns, selected, theme, frame, nowMs }: RowProps) {
   const [first, ...rest] = columns;
   const stateWidth = first === undefined ? 0 : first.shownWidth;
   const restText = rest.map((c) => gap + cell(c.text(run, nowMs), c.shownWidth)).join("");
   return (
-    <Text inverse={selected} wrap="truncate">
-      {selected ? "› " : "  "}
-      <Text {...theme.state(run.state)} bold={selected}>
-        {`${stateGlyph(run.state, frame)} ${cell(first?.text(run, nowMs) ?? "", stateWidth)}`}
+    <Box>
+      <Text inverse={selected} wrap="truncate">
+        {selected ? "› " : "  "}
+        <Text {...theme.state(run.state)} bold={selected}>
+          {`${stateGlyph(run.state, frame)} ${cell(first?.text(run, nowMs) ?? "", stateWidth)}`}
+        </Text>
       </Text>
-      {restText}
-    </Text>
+      <Text inverse={selected} wrap="truncate">
+        {selected ? restText : restText.trimEnd()}
+      </Text>
+    </Box>
   );
 });
 

@@ -104,27 +104,7 @@ export function createSession(options: SessionOptions): Session {
     const mine = ++generation;
     const s = state();
     dispatch({ type: "loadStarted", kind: "refresh" });
-    return track(
-      listFirst(service, queryOf(s), Math.max(PAGE_SIZE, s.runs.length)).then(
-        (page) => {
-          if (stopped || mine !== generation) return;
-          dispatch({
-            type: "loaded",
-            runs: page.runs,
-            nextPageToken: page.nextPageToken,
-            atMs: clock.now(),
-            append: false,
-          });
-          scheduleByActivity();
-          loadMoreIfNear();
-        },
-        (error: unknown) => {
-          if (stopped || mine !== generation) return;
-          dispatch({ type: "loadFailed", message: explainError(error, "list", options.endpoint).message });
-          scheduleByActivity();
-        },
-      ),
-    );
+    return loadPage(mine, listFirst(service, queryOf(s), Math.max(PAGE_SIZE, s.runs.length)), false);
   }
 
   /** Fetches the next page when the cursor is within a screen of the last loaded row. */
@@ -132,24 +112,27 @@ export function createSession(options: SessionOptions): Session {
     const s = state();
     if (s.loading !== "none" || s.nextPageToken === "" || s.view !== "list") return;
     if (s.cursor < s.rows.length - 1 - listBodyHeight(s.size)) return;
-    const mine = generation;
     dispatch({ type: "loadStarted", kind: "more" });
-    void track(
-      listNext(service, queryOf(s), s.nextPageToken).then(
-        (page) => {
+    void loadPage(generation, listNext(service, queryOf(s), s.nextPageToken), true);
+  }
+
+  /**
+   * Settles one page load: a refresh replaces the rows and re-arms the refresh timer, a further page
+   * appends. An answer from an older generation (the query changed meanwhile) is dropped.
+   */
+  function loadPage(mine: number, page: ReturnType<typeof listNext>, append: boolean): Promise<void> {
+    return track(
+      page.then(
+        ({ runs, nextPageToken }) => {
           if (stopped || mine !== generation) return;
-          dispatch({
-            type: "loaded",
-            runs: page.runs,
-            nextPageToken: page.nextPageToken,
-            atMs: clock.now(),
-            append: true,
-          });
+          dispatch({ type: "loaded", runs, nextPageToken, atMs: clock.now(), append });
+          if (!append) scheduleByActivity();
           loadMoreIfNear();
         },
         (error: unknown) => {
           if (stopped || mine !== generation) return;
           dispatch({ type: "loadFailed", message: explainError(error, "list", options.endpoint).message });
+          if (!append) scheduleByActivity();
         },
       ),
     );

@@ -139,26 +139,20 @@ function fieldSchema(field: DescField, schemas: Record<string, JsonSchema>): Jso
     case "message":
       return messageRef(field.message, schemas);
     case "list":
-      return {
-        type: "array",
-        items:
-          field.listKind === "scalar"
-            ? scalarSchema(field.scalar)
-            : field.listKind === "enum"
-              ? enumSchema(field.enum)
-              : messageRef(field.message, schemas),
-      };
+      return { type: "array", items: elementSchema(field, schemas) };
     case "map":
-      return {
-        type: "object",
-        additionalProperties:
-          field.mapKind === "scalar"
-            ? scalarSchema(field.scalar)
-            : field.mapKind === "enum"
-              ? enumSchema(field.enum)
-              : messageRef(field.message, schemas),
-      };
+      return { type: "object", additionalProperties: elementSchema(field, schemas) };
   }
+}
+
+/** The schema of one item of a list, or of one value of a map. */
+function elementSchema(
+  field: DescField & { fieldKind: "list" | "map" },
+  schemas: Record<string, JsonSchema>,
+): JsonSchema {
+  if (field.scalar !== undefined) return scalarSchema(field.scalar);
+  if (field.enum !== undefined) return enumSchema(field.enum);
+  return messageRef(field.message!, schemas);
 }
 
 function messageRef(message: DescMessage, schemas: Record<string, JsonSchema>): JsonSchema {

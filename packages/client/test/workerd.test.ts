@@ -1,6 +1,5 @@
-import { fileURLToPath } from "node:url";
+import { bundleWorker } from "@jobrun/conformance/worker-bundle";
 import { createEmulator, createManualClock, type Emulator } from "@jobrun/emulator";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeServiceAccountKey, startFakeTokenEndpoint } from "./support/fake-google-auth.js";
@@ -17,16 +16,7 @@ let bundleText: string;
 const others: TestServer[] = [];
 
 beforeAll(async () => {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL("./workerd/worker.ts", import.meta.url))],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser"],
-    write: false,
-    logLevel: "silent",
-  });
-  bundleText = result.outputFiles[0]!.text;
+  bundleText = await bundleWorker(new URL("./workerd/worker.ts", import.meta.url));
   emulator = createEmulator({ clock: createManualClock(), seed: 5, demo: true });
   server = await serveJobRunService(emulator);
   miniflare = new Miniflare({

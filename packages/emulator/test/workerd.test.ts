@@ -3,9 +3,9 @@
 // a run terminated by one request is TERMINATED for a request made after terminateDelayMs, and the demo
 // has moved, with no timer and no ctx.waitUntil. (Local workerd lets timers run after a response, so
 // the Worker clears them itself at the end of each request, as production does.)
-import { fileURLToPath } from "node:url";
+
+import { bundleWorker } from "@jobrun/conformance/worker-bundle";
 import { JobRun_State } from "@jobrun/core";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -25,16 +25,7 @@ let miniflare: Miniflare;
 let bundleText: string;
 
 beforeAll(async () => {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL("./workerd/worker.ts", import.meta.url))],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser"],
-    write: false,
-    logLevel: "silent",
-  });
-  bundleText = result.outputFiles[0]!.text;
+  bundleText = await bundleWorker(new URL("./workerd/worker.ts", import.meta.url));
   miniflare = new Miniflare({ modules: true, script: bundleText, compatibilityDate: "2024-09-23" });
   await miniflare.ready;
 }, 30_000);

@@ -172,28 +172,21 @@ function fieldValue(ctx: Ctx, field: DescField): Printable[] {
       return [enumRef(ctx, field.enum), `.nullable().optional()`];
     case "message":
       return [...messageRef(ctx, field.message), `.nullable().optional()`];
-    case "list": {
-      const item =
-        field.listKind === "scalar"
-          ? scalarSchema(z, field.scalar, field.toString())
-          : field.listKind === "enum"
-            ? [enumRef(ctx, field.enum)]
-            : messageRef(ctx, field.message);
-      return [z, ".array(", ...item, ").nullable().optional()"];
-    }
-    case "map": {
+    case "list":
+      return [z, ".array(", ...elementSchema(ctx, field), ").nullable().optional()"];
+    case "map":
       if (field.mapKey !== ScalarType.STRING) {
         throw new Error(`protoc-gen-zod: ${field.toString()}: only string map keys are supported`);
       }
-      const value =
-        field.mapKind === "scalar"
-          ? scalarSchema(z, field.scalar, field.toString())
-          : field.mapKind === "enum"
-            ? [enumRef(ctx, field.enum)]
-            : messageRef(ctx, field.message);
-      return [z, ".record(", z, ".string(), ", ...value, ").nullable().optional()"];
-    }
+      return [z, ".record(", z, ".string(), ", ...elementSchema(ctx, field), ").nullable().optional()"];
   }
+}
+
+/** The schema of one item of a list, or of one value of a map. */
+function elementSchema(ctx: Ctx, field: DescField & { fieldKind: "list" | "map" }): Printable[] {
+  if (field.scalar !== undefined) return scalarSchema(ctx.z, field.scalar, field.toString());
+  if (field.enum !== undefined) return [enumRef(ctx, field.enum)];
+  return messageRef(ctx, field.message!);
 }
 
 function scalarSchema(z: Printable, scalar: ScalarType, where: string): Printable[] {

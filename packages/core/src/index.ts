@@ -33,11 +33,13 @@ export {
   ERROR_INFO_TYPE,
   type ErrorDetail,
   errorInfo,
+  errorInfoOf,
   isErrorDetail,
   RESOURCE_INFO_TYPE,
   RETRY_INFO_TYPE,
   resourceInfo,
   retryInfo,
+  SERVICE_ERROR_DOMAIN,
 } from "./errors/details.js";
 // Generated messages and enums (protobuf-es).
 export {

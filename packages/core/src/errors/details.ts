@@ -1,6 +1,8 @@
 // Typed builders for the google.rpc error details jobrun produces. On the wire a detail is the
 // proto3 JSON of a google.protobuf.Any: an object with "@type" and the message's fields.
 
+import { SERVICE_NAME } from "../constants.js";
+
 /** One google.rpc error detail in its JSON form. */
 export interface ErrorDetail {
   readonly "@type": string;
@@ -18,7 +20,7 @@ export function badRequest(field: string, description: string): ErrorDetail {
 }
 
 /** The ErrorInfo domain of errors the Cloud Deploy service itself raises (and the emulator, in its place). */
-export const SERVICE_ERROR_DOMAIN = "clouddeploy.googleapis.com";
+export const SERVICE_ERROR_DOMAIN = SERVICE_NAME;
 
 /**
  * google.rpc.ErrorInfo, which AIP-193 asks every error to carry: a machine-readable `reason`
@@ -51,7 +53,7 @@ export function errorInfoOf(details: readonly ErrorDetail[]): ErrorDetail | unde
 export function resourceInfo(resourceName: string, description = ""): ErrorDetail {
   return {
     "@type": RESOURCE_INFO_TYPE,
-    resourceType: "clouddeploy.googleapis.com/JobRun",
+    resourceType: `${SERVICE_NAME}/JobRun`,
     resourceName,
     ...(description === "" ? {} : { description }),
   };

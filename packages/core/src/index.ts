@@ -161,10 +161,14 @@ export {
 export { ENUM_ENCODING_INT_PARAM, enumEncodingFromQuery } from "./rest/enum-encoding.js";
 export { matchRoute, matchTemplate, type RouteMatch } from "./rest/match-route.js";
 export {
-  type ParseHttpRequestOptions,
-  parseHttpRequest,
-  SYSTEM_QUERY_PARAMETERS,
-} from "./rest/parse-http-request.js";
+  ALL_FIELDS,
+  checkFieldSelection,
+  type FieldSelection,
+  type FieldSelectionNode,
+  parseFieldSelection,
+  selectFields,
+} from "./rest/field-selection.js";
+export { type ParseHttpRequestOptions, parseHttpRequest } from "./rest/parse-http-request.js";
 export { type PathTemplate, parsePathTemplate, type TemplateSegment } from "./rest/path-template.js";
 export {
   type HttpMethod,
@@ -174,6 +178,15 @@ export {
   routes,
   routeTable,
 } from "./rest/route-table.js";
+export {
+  type AltFormat,
+  DEFAULT_SYSTEM_PARAMETERS,
+  readSystemParameters,
+  SYSTEM_QUERY_PARAMETERS,
+  type SystemParameterName,
+  type SystemParameters,
+  systemParameterName,
+} from "./rest/system-parameters.js";
 // The RPCs: names, types and policy, derived from the generated CloudDeploy service.
 export {
   checkResourceName,

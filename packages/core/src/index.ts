@@ -207,6 +207,12 @@ export type {
   ResponseOf,
   RpcName,
 } from "./rpc/methods.js";
+export {
+  type ForwardOptions,
+  type RawAnswer,
+  type RawForwarder,
+  rawForwarderOf,
+} from "./rpc/raw-forwarding.js";
 export { isRole, ROLES, type Role, roleAllows } from "./rpc/roles.js";
 export type {
   CallOptions,

@@ -3,16 +3,16 @@ import { type Context, Hono } from "hono";
 import { BoundedMemo } from "./bounded-memo.js";
 import type { ResponseCache } from "./cache.js";
 import { errorResponse, toApiError } from "./errors.js";
-import { type AuthOptions, authenticate } from "./middleware/auth.js";
-import { DEFAULT_MAX_BODY_BYTES } from "./middleware/body-limit.js";
-import { type CorsOptions, cors } from "./middleware/cors.js";
-import { EncodedRunMemo } from "./middleware/etag.js";
-import { jsonLineSink, logRequest } from "./middleware/logger.js";
-import { type RateLimiter, rateLimited } from "./middleware/rate-limit.js";
-import { requestIdOf } from "./middleware/request-id.js";
 import { openApiDocument } from "./openapi.js";
 import { header, rawPath } from "./request-info.js";
 import { handleRpc, type RpcContext, validateMatch } from "./rpc.js";
+import { type AuthOptions, authenticate } from "./steps/auth.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./steps/body-limit.js";
+import { type CorsOptions, cors } from "./steps/cors.js";
+import { EncodedRunMemo } from "./steps/etag.js";
+import { jsonLineSink, logRequest } from "./steps/logger.js";
+import { type RateLimiter, rateLimited } from "./steps/rate-limit.js";
+import { requestIdOf } from "./steps/request-id.js";
 import type { LogSink, ProxyEnv, RequestState } from "./types.js";
 
 export interface ProxyOptions {

@@ -24,8 +24,8 @@ import {
 } from "./cli-args.js";
 import { createJwtVerifier } from "./jwt.js";
 import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "./keys.js";
-import type { AuthOptions } from "./middleware/auth.js";
-import { memoryRateLimiter } from "./middleware/rate-limit.js";
+import type { AuthOptions } from "./steps/auth.js";
+import { memoryRateLimiter } from "./steps/rate-limit.js";
 
 async function main(): Promise<void> {
   let config: CliConfig;

@@ -16,10 +16,12 @@ export {
   type KeyStore,
   parseKeyFile,
 } from "./keys.js";
-export type { AuthOptions } from "./middleware/auth.js";
-export { DEFAULT_MAX_BODY_BYTES } from "./middleware/body-limit.js";
-export type { CorsOptions } from "./middleware/cors.js";
-export { jsonLineSink } from "./middleware/logger.js";
+export { openApiDocument } from "./openapi.js";
+export { inScopes, parseScopes, type Scope } from "./scopes.js";
+export type { AuthOptions } from "./steps/auth.js";
+export { DEFAULT_MAX_BODY_BYTES } from "./steps/body-limit.js";
+export type { CorsOptions } from "./steps/cors.js";
+export { jsonLineSink } from "./steps/logger.js";
 export {
   type MemoryRateLimitOptions,
   memoryRateLimiter,
@@ -27,7 +29,5 @@ export {
   type RateLimitVerdict,
   type WorkersRateLimitBinding,
   workersRateLimiter,
-} from "./middleware/rate-limit.js";
-export { openApiDocument } from "./openapi.js";
-export { inScopes, parseScopes, type Scope } from "./scopes.js";
+} from "./steps/rate-limit.js";
 export type { Caller, LogEntry, LogSink, ProxyEnv, Role } from "./types.js";

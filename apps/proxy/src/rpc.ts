@@ -22,10 +22,10 @@ import {
 } from "@jobrun/core";
 import type { Context } from "hono";
 import { cacheKey, EDGE_TTL_S, type ResponseCache } from "./cache.js";
-import { readBodyText } from "./middleware/body-limit.js";
-import { type EncodedRunMemo, ifNoneMatchHits, strongEtag } from "./middleware/etag.js";
 import { header, NO_QUERY_MARK, queryOf } from "./request-info.js";
 import { inScopes, outOfScope, parseScopes, type Scope } from "./scopes.js";
+import { readBodyText } from "./steps/body-limit.js";
+import { type EncodedRunMemo, ifNoneMatchHits, strongEtag } from "./steps/etag.js";
 import type { Caller, ProxyEnv, RequestState } from "./types.js";
 
 export interface RpcContext {

@@ -1,7 +1,7 @@
 /** What a caller may do: read (get, list) or also terminate. */
 export type Role = "reader" | "operator";
 
-/** An authenticated caller, as the auth middleware resolved it. Never holds the credential itself. */
+/** An authenticated caller, as the auth step resolved it. Never holds the credential itself. */
 export interface Caller {
   /** A stable, non-secret id: `key:<id>`, `jwt:<issuer>#<subject>` or `anonymous`. Used for rate limits and cache keys. */
   readonly id: string;

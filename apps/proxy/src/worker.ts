@@ -11,13 +11,9 @@ import { cacheApiAdapter } from "./cache.js";
 import { errorResponse } from "./errors.js";
 import { createJwtVerifier } from "./jwt.js";
 import { createKeyStore, parseKeyFile } from "./keys.js";
-import type { AuthOptions } from "./middleware/auth.js";
-import { jsonLineSink } from "./middleware/logger.js";
-import {
-  memoryRateLimiter,
-  type WorkersRateLimitBinding,
-  workersRateLimiter,
-} from "./middleware/rate-limit.js";
+import type { AuthOptions } from "./steps/auth.js";
+import { jsonLineSink } from "./steps/logger.js";
+import { memoryRateLimiter, type WorkersRateLimitBinding, workersRateLimiter } from "./steps/rate-limit.js";
 
 /** The Worker's bindings: vars (plain) and secrets (wrangler secret put). */
 export interface WorkerEnv {

@@ -54,12 +54,14 @@ const line = ({ passed, failed, skipped }) =>
   `${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`;
 
 const packages = packagesWithTests();
-const runs = labels.length === 0 ? [["", "test-results.json"]] : labels.map((l) => [l, `test-results.${l}.json`]);
+const runs =
+  labels.length === 0 ? [["", "test-results.json"]] : labels.map((l) => [l, `test-results.${l}.json`]);
 const grand = { passed: 0, failed: 0, skipped: 0 };
 for (const [label, file] of runs) {
   const total = sum(packages, file);
   const where = label === "" ? "" : ` on ${label}`;
-  for (const pkg of total.missing) console.log(`no test report from ${pkg}${where}: its tests did not run to the end`);
+  for (const pkg of total.missing)
+    console.log(`no test report from ${pkg}${where}: its tests did not run to the end`);
   if (label !== "") console.log(`${label}: ${line(total)}`);
   grand.passed += total.passed;
   grand.failed += total.failed;

@@ -159,7 +159,6 @@ export {
   routingHeader,
 } from "./rest/build-http-request.js";
 export { ENUM_ENCODING_INT_PARAM, enumEncodingFromQuery } from "./rest/enum-encoding.js";
-export { matchRoute, matchTemplate, type RouteMatch } from "./rest/match-route.js";
 export {
   ALL_FIELDS,
   checkFieldSelection,
@@ -168,6 +167,7 @@ export {
   parseFieldSelection,
   selectFields,
 } from "./rest/field-selection.js";
+export { matchRoute, matchTemplate, type RouteMatch } from "./rest/match-route.js";
 export { type ParseHttpRequestOptions, parseHttpRequest } from "./rest/parse-http-request.js";
 export { type PathTemplate, parsePathTemplate, type TemplateSegment } from "./rest/path-template.js";
 export {

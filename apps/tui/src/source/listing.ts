@@ -5,7 +5,7 @@ import type { CallOptions, JobRun, JobRunService } from "@jobrun/core";
 /** Runs per page when scrolling loads more. */
 export const PAGE_SIZE = 100;
 /** The server's largest page (larger requests are clamped anyway). */
-const MAX_PAGE_SIZE = 1000;
+export const MAX_PAGE_SIZE = 1000;
 
 /** What is listed: the parent and the server-side filter and order. */
 export interface ListingQuery {
@@ -43,8 +43,9 @@ export async function listNext(
   service: Pick<JobRunService, "listJobRuns">,
   query: ListingQuery,
   pageToken: string,
+  pageSize = PAGE_SIZE,
   options: CallOptions = {},
 ): Promise<LoadedPage> {
-  const page = await service.listJobRuns({ ...query, pageSize: PAGE_SIZE, pageToken }, options);
+  const page = await service.listJobRuns({ ...query, pageSize, pageToken }, options);
   return { runs: page.jobRuns, nextPageToken: page.nextPageToken };
 }

@@ -93,7 +93,11 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
     service,
     store,
     clock,
-    clipboard: (text) => copied.push(text),
+    clipboard: (text) => {
+      copied.push(text);
+      return { verb: "Copied", where: "the clipboard" };
+    },
+    browser: async () => ({ opened: false, why: "no browser in tests" }),
     refreshSeconds: options.refreshSeconds ?? 3,
     onQuit: () => {
       quits.count++;

@@ -33,7 +33,7 @@ export function systemBrowser(
     }
     const [command, args] = openerFor(platform, url);
     return new Promise((resolve) => {
-      const child = spawn(command, args, { stdio: "ignore", detached: true });
+      const child = spawn(command, args, { stdio: "ignore", detached: true, env: { ...env } });
       const timer = setTimeout(() => {
         child.unref();
         resolve({ opened: true, how: command });

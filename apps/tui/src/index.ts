@@ -1,7 +1,6 @@
 // @jobrun/tui: the `jobrun` terminal UI. The binary is the product; these exports let other tools
 // embed the UI or drive it in tests. Explicit exports only.
 
-export { type Clock, systemClock } from "./clock.js";
 export { type Command, type CommandResult, parseCommand } from "./commands.js";
 export { ExitCode, explainError } from "./errors.js";
 export {

@@ -1,8 +1,7 @@
 // The program: flags → backend → either the interactive UI or one printed listing. Returns the
 // exit code instead of exiting, so tests can run it in-process.
 import { readFileSync } from "node:fs";
-import { type JobRun, listAllJobRuns } from "@jobrun/core";
-import { type Clock, systemClock } from "./clock.js";
+import { type Clock, type JobRun, listAllJobRuns, systemClock } from "@jobrun/core";
 import { ExitCode, explainError } from "./errors.js";
 import { formatJson, formatTable } from "./format/print.js";
 import { type Options, parseCommandLine, USAGE } from "./options/parse-options.js";

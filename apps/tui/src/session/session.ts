@@ -1,9 +1,8 @@
 // The session wires the parts of a running UI together: the data source (list and get), the
 // refresh timer, the user actions the keymap calls, the key input and the spinner. Time comes from
 // the injected clock only.
-import type { JobRunService } from "@jobrun/core";
+import type { Clock, JobRunService } from "@jobrun/core";
 import type { Key } from "ink";
-import type { Clock } from "../clock.js";
 import { createDataSource } from "../source/data-source.js";
 import { createRefreshTimer } from "../source/refresh-policy.js";
 import type { StatusMessage } from "../state/state.js";

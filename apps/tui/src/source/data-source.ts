@@ -3,21 +3,14 @@
 // list, every page can be loaded on request, and one run is re-read by name (after a terminate).
 // Answers to a query that has changed meanwhile are dropped, by generation.
 import type { JobRunService } from "@jobrun/core";
-import type { Clock } from "../clock.js";
+import { type Clock, MAX_PAGE_SIZE } from "@jobrun/core";
 import { explainError } from "../errors.js";
 import type { PendingWork } from "../session/pending-work.js";
 import { listBodyHeight } from "../state/layout.js";
 import { serverOrderBy } from "../state/sort.js";
 import type { Scope } from "../state/state.js";
 import type { Store } from "../state/store.js";
-import {
-  type ListingQuery,
-  type LoadedPage,
-  listFirst,
-  listNext,
-  MAX_PAGE_SIZE,
-  PAGE_SIZE,
-} from "./listing.js";
+import { type ListingQuery, type LoadedPage, listFirst, listNext, PAGE_SIZE } from "./listing.js";
 
 export interface DataSourceOptions {
   readonly service: JobRunService;

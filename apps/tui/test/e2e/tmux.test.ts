@@ -169,11 +169,12 @@ describe("jobrun in a terminal", () => {
   });
 
   it("moves the selection with j and k", async () => {
-    // The demo adds runs at the top as it goes, so rows are told apart by their text up to AGE
-    // (which ticks), not by their place on the screen.
+    // The demo adds runs at the top as it goes, so rows are told apart by their text from PIPELINE
+    // up to AGE (state and age change as runs move), not by their place on the screen.
     const before = screen();
+    const from = titlesLine(before).indexOf("PIPELINE");
     const ageAt = titlesLine(before).indexOf("AGE");
-    const identity = (line: string) => line.slice(4, ageAt).trimEnd();
+    const identity = (line: string) => line.slice(from, ageAt).trimEnd();
     const rows = before.split("\n").filter((l) => /^[› ] \S /.test(l));
     const at = rows.findIndex((l) => l.startsWith("›"));
     const [next, afterNext] = [rows[at + 1] ?? "", rows[at + 2] ?? ""].map(identity);

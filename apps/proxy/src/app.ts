@@ -1,8 +1,8 @@
-import { ApiError, type JobRunService, matchRoute, type RouteMatch } from "@jobrun/core";
+import { type JobRunService, matchRoute, type RouteMatch, rawForwarderOf } from "@jobrun/core";
 import { type Context, Hono } from "hono";
 import { BoundedMemo } from "./bounded-memo.js";
 import type { ResponseCache } from "./cache.js";
-import { errorResponse, toApiError } from "./errors.js";
+import { errorResponse, proxyError, toApiError } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
 import { header, rawPath } from "./request-info.js";
 import { handleRpc, type RpcContext, validateMatch } from "./rpc.js";
@@ -51,8 +51,9 @@ type Match = Extract<RouteMatch, { kind: "match" }>;
 
 /** A path the route table does not know and no method of it serves. */
 const notFound = (path: string) =>
-  new ApiError(
+  proxyError(
     "NOT_FOUND",
+    "REST_METHOD_NOT_FOUND",
     `no such REST method: ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)}`,
   );
 
@@ -71,6 +72,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
   const rpc: RpcContext = {
     backend: options.backend,
+    forwarder: rawForwarderOf(options.backend),
     cache: options.cache,
     memo: new EncodedRunMemo(),
     timeoutMs: options.timeoutMs,
@@ -89,7 +91,11 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
 
   const serve = async (c: Context<ProxyEnv>, state: RequestState): Promise<Response> => {
     if (hostAllowed !== undefined && !hostAllowed(c.req.url)) {
-      const error = new ApiError("PERMISSION_DENIED", "this proxy does not answer to that Host");
+      const error = proxyError(
+        "PERMISSION_DENIED",
+        "HOST_NOT_ALLOWED",
+        "this proxy does not answer to that Host",
+      );
       return errorResponse(error, state.headers);
     }
     const preflight = corsStep(c, state);
@@ -115,12 +121,13 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     const match = matchRoute(method, path);
     if (match.kind === "not-found") throw notFound(path);
     if (match.kind === "method-not-allowed") {
-      const error = new ApiError(
+      const error = proxyError(
         "UNIMPLEMENTED",
+        "HTTP_METHOD_NOT_ALLOWED",
         `method ${method} is not allowed here; use ${match.allow.join(", ")}`,
         { httpStatus: 405 },
       );
-      return errorResponse(error, { ...state.headers, allow: match.allow.join(", ") });
+      return errorResponse(error, { ...state.headers, allow: match.allow.join(", ") }, state.prettyPrint);
     }
     validateMatch(match);
     routes.set(memoKey, match);
@@ -135,6 +142,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
       headers: { "x-request-id": id, vary: "Origin" },
       fields: {},
       caller: undefined,
+      prettyPrint: true,
     };
     let response: Response;
     try {
@@ -159,7 +167,7 @@ function failed(error: unknown, state: RequestState): Response {
   // Our own faults are logged with their cause's message (never the stack to the caller).
   if (apiError.code === "INTERNAL" && apiError.cause instanceof Error)
     state.fields.cause = apiError.cause.message;
-  return errorResponse(apiError, state.headers);
+  return errorResponse(apiError, state.headers, state.prettyPrint);
 }
 
 /**

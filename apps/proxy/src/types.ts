@@ -36,6 +36,8 @@ export interface RequestState {
   readonly fields: Record<string, unknown>;
   /** Set once authenticated. */
   caller: Caller | undefined;
+  /** Whether answers (errors too) are indented: Google's `prettyPrint`, true unless the caller says false. */
+  prettyPrint: boolean;
 }
 
 /**

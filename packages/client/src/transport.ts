@@ -20,7 +20,7 @@ export interface HttpCall {
 export interface HttpAnswer {
   readonly status: number;
   readonly headers: Headers;
-  readonly body: Uint8Array;
+  readonly body: Uint8Array<ArrayBuffer>;
 }
 
 // The answer an error was made from travels with the error (through the retry loop) to whoever
@@ -75,7 +75,7 @@ export async function exchangeHttpCall(
       { cause },
     );
   }
-  let body: Uint8Array;
+  let body: Uint8Array<ArrayBuffer>;
   try {
     body = new Uint8Array(await response.arrayBuffer());
   } catch (cause) {
@@ -94,7 +94,7 @@ export async function exchangeHttpCall(
 function errorFromResponse(
   call: HttpCall,
   response: Response,
-  body: Uint8Array,
+  body: Uint8Array<ArrayBuffer>,
   now: () => number,
 ): ApiError {
   const parsed = ApiError.fromResponseText(utf8.decode(body), response.status);

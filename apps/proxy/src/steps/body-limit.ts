@@ -1,4 +1,4 @@
-import { ApiError } from "@jobrun/core";
+import { proxyError } from "../errors.js";
 
 /** The largest request body the proxy reads: a terminate body is a few hundred bytes. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -10,7 +10,14 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
  */
 export async function readBodyText(request: Request, limit: number): Promise<string> {
   const tooLarge = () =>
-    new ApiError("INVALID_ARGUMENT", `the request body is larger than ${limit} bytes`, { httpStatus: 413 });
+    proxyError(
+      "INVALID_ARGUMENT",
+      "REQUEST_BODY_TOO_LARGE",
+      `the request body is larger than ${limit} bytes`,
+      {
+        httpStatus: 413,
+      },
+    );
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge();
   if (request.body === null) return "";
@@ -36,6 +43,6 @@ export async function readBodyText(request: Request, limit: number): Promise<str
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new ApiError("INVALID_ARGUMENT", "the request body is not valid UTF-8");
+    throw proxyError("INVALID_ARGUMENT", "REQUEST_BODY_NOT_UTF8", "the request body is not valid UTF-8");
   }
 }

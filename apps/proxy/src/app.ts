@@ -81,6 +81,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
   app.all("*", async (c) => {
     const start = sink === undefined ? 0 : performance.now();
+    // First the request id (the caller's, when harmless), echoed in every answer and the log line.
     const id = requestIdOf(header(c, "x-request-id"));
     const state: RequestState = {
       id,
@@ -95,6 +96,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     } catch (error) {
       response = failed(error, state);
     }
+    // Last the log line, whichever step answered.
     if (sink !== undefined) logRequest(sink, state, c.req.method, c.req.path, response.status, start);
     return response;
   });

@@ -24,7 +24,7 @@ export interface Explained {
 }
 
 /** What the user was doing, for the fix to point at the right thing. */
-export type Operation = "list" | "terminate";
+export type Operation = "list" | "get" | "terminate";
 
 /** One readable line for an error from a backend call, with the fix. */
 export function explainError(error: unknown, operation: Operation, endpoint: string | undefined): Explained {
@@ -61,7 +61,10 @@ export function explainError(error: unknown, operation: Operation, endpoint: str
       };
     case "NOT_FOUND":
       return {
-        message: `Not found: ${error.message}. Check --project, --region, --delivery-pipeline, --release and --rollout.`,
+        message:
+          operation === "list"
+            ? `Not found: ${error.message}. Check --project, --region, --delivery-pipeline, --release and --rollout.`
+            : `Not found: ${error.message}; it may have been deleted (r refreshes the list).`,
         exitCode: ExitCode.notFound,
       };
     case "INVALID_ARGUMENT":

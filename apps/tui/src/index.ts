@@ -1,12 +1,22 @@
 // @jobrun/tui: the `jobrun` terminal UI. The binary is the product; these exports let other tools
 // embed the UI or drive it in tests. Explicit exports only.
 
+export { type Clock, systemClock } from "./clock.js";
 export { type Command, type CommandResult, parseCommand } from "./commands.js";
 export { ExitCode, explainError } from "./errors.js";
-export { type Binding, bindingFor, type Intent, type KeyContext, keyLabel, keymap } from "./keymap.js";
+export {
+  type Binding,
+  bindingFor,
+  hintsFor,
+  type KeyContext,
+  type KeyHint,
+  keyLabel,
+  keymap,
+} from "./keymap.js";
 export { type MainIo, main } from "./main.js";
 export { type Options, type ParsedCommandLine, parseCommandLine } from "./options/parse-options.js";
-export { createSession, type Session, type SessionOptions } from "./session.js";
+export type { UserActions } from "./session/actions.js";
+export { createSession, type Session, type SessionOptions } from "./session/session.js";
 export { type Backend, demoBackend, openBackend } from "./source/backend.js";
 export type { Action } from "./state/actions.js";
 export { reduce } from "./state/reducer.js";

@@ -1,7 +1,7 @@
 // The interactive UI: Ink and React load only here, so `--output` and errors never pay for them,
 // and main imports this module with CI hidden from Ink (see startup/ci-env.ts).
 import { render } from "ink";
-import type { Session } from "./session.js";
+import type { Session } from "./session/session.js";
 import type { Store } from "./state/store.js";
 import { inkRenderOptions } from "./terminal/ink-options.js";
 import type { Theme } from "./theme.js";

@@ -1,249 +1,308 @@
-// The one keymap: the session resolves key presses with it and the `?` screen is generated from it,
-// so the help can never disagree with what the keys do.
+// The one keymap. Each binding declares its keys, what it does (its handler), its description for
+// the `?` screen and its short hint for the footer or the terminate dialog, together, as k9s's
+// KeyActions and lazygit's Binding do: the session runs keys through it, and the help, the footer
+// and the dialog are generated from it, so none of them can disagree with what the keys do.
 import type { Key } from "ink";
+import type { UserActions } from "./session/actions.js";
 import type { SortField } from "./state/sort.js";
-import type { View } from "./state/state.js";
+import type { State } from "./state/state.js";
 
-/** What a binding asks the session to do. */
-export type Intent =
-  | "down"
-  | "up"
-  | "top"
-  | "bottom"
-  | "pageDown"
+/** Where a binding applies: a view, the terminate dialog, or one of the two text lines. */
+export type KeyContext = "list" | "details" | "help" | "confirm" | "filter" | "command";
+
+type SpecialKey =
+  | "upArrow"
+  | "downArrow"
   | "pageUp"
-  | "open"
-  | "back"
-  | "help"
-  | "filter"
-  | "command"
-  | "refresh"
-  | "copyName"
-  | "copyConsoleUrl"
-  | "copyJson"
-  | "terminate"
-  | "quit"
-  | "confirmYes"
-  | "confirmNo"
-  | `sort:${SortField}`;
-
-/** Where a binding applies: a view, or the terminate dialog. */
-export type KeyContext = View | "confirm";
-
-type SpecialKey = "upArrow" | "downArrow" | "pageUp" | "pageDown" | "return" | "escape" | "home" | "end";
+  | "pageDown"
+  | "return"
+  | "escape"
+  | "home"
+  | "end"
+  | "backspace"
+  | "delete";
 
 /** One way of pressing a binding: a typed character (maybe with ctrl) or a named key. */
 export type KeySpec = { readonly input: string; readonly ctrl?: boolean } | { readonly special: SpecialKey };
 
+export type Section =
+  | "Move"
+  | "Views"
+  | "Sort (again = reverse)"
+  | "Actions"
+  | "Terminate dialog"
+  | "Filter line (/)"
+  | "Command line (:)"
+  | "Editing either line";
+
 export interface Binding {
   readonly keys: readonly KeySpec[];
+  /** What the `?` screen says the keys do. */
   readonly description: string;
-  readonly intent: Intent;
+  /** The short label in the footer (or the dialog); bindings without one appear only in help. */
+  readonly hint?: string;
   readonly contexts: readonly KeyContext[];
-  readonly section: "Move" | "Views" | "Sort (again = reverse)" | "Actions" | "Terminate dialog";
-  /** Hidden and inert with --readonly. */
+  readonly section: Section;
+  /** Changes a run: hidden and inert with --readonly. */
   readonly mutates?: boolean;
+  /** What pressing the keys does. */
+  readonly run: (actions: UserActions) => void;
 }
-
-const everywhere: readonly KeyContext[] = ["list", "details", "help"];
-const lists: readonly KeyContext[] = ["list"];
-const runViews: readonly KeyContext[] = ["list", "details"];
 
 const ch = (input: string): KeySpec => ({ input });
 const ctrl = (input: string): KeySpec => ({ input, ctrl: true });
 const special = (name: SpecialKey): KeySpec => ({ special: name });
 
+const views: readonly KeyContext[] = ["list", "details", "help"];
+const runViews: readonly KeyContext[] = ["list", "details"];
+const pages: readonly KeyContext[] = ["details", "help"];
+const lines: readonly KeyContext[] = ["filter", "command"];
+
+function sortBinding(key: string, field: SortField, what: string): Binding {
+  return {
+    keys: [ch(key)],
+    description: `sort by ${what}`,
+    contexts: ["list"],
+    section: "Sort (again = reverse)",
+    run: (a) => a.sortBy(field),
+  };
+}
+
 export const keymap: readonly Binding[] = [
+  // In the list the cursor moves over rows; the details and help pages scroll.
   {
     keys: [ch("j"), special("downArrow")],
     description: "next row (scroll down)",
-    intent: "down",
-    contexts: everywhere,
+    hint: "move",
+    contexts: views,
     section: "Move",
+    run: (a) => a.move(1),
   },
   {
     keys: [ch("k"), special("upArrow")],
     description: "previous row (scroll up)",
-    intent: "up",
-    contexts: everywhere,
+    hint: "move",
+    contexts: views,
     section: "Move",
+    run: (a) => a.move(-1),
   },
   {
     keys: [ch("g"), special("home")],
     description: "first row",
-    intent: "top",
-    contexts: everywhere,
+    contexts: views,
     section: "Move",
+    run: (a) => a.moveTo("first"),
   },
   {
     keys: [ch("G"), special("end")],
     description: "last loaded row",
-    intent: "bottom",
-    contexts: everywhere,
+    contexts: views,
     section: "Move",
+    run: (a) => a.moveTo("last"),
   },
   {
     keys: [special("pageDown"), ctrl("f")],
     description: "page down",
-    intent: "pageDown",
-    contexts: everywhere,
+    contexts: views,
     section: "Move",
+    run: (a) => a.movePage(1),
   },
   {
     keys: [special("pageUp"), ctrl("b")],
     description: "page up",
-    intent: "pageUp",
-    contexts: everywhere,
+    contexts: views,
     section: "Move",
+    run: (a) => a.movePage(-1),
+  },
+  // Views.
+  {
+    keys: [ch("?")],
+    description: "this help",
+    hint: "help",
+    contexts: runViews,
+    section: "Views",
+    run: (a) => a.showHelp(),
   },
   {
     keys: [special("return")],
     description: "details of the selected run",
-    intent: "open",
-    contexts: lists,
+    hint: "details",
+    contexts: ["list"],
     section: "Views",
+    run: (a) => a.openDetails(),
   },
   {
     keys: [special("escape")],
     description: "back to the list",
-    intent: "back",
-    contexts: ["details", "help"],
+    hint: "back",
+    contexts: pages,
     section: "Views",
-  },
-  {
-    keys: [ch("?")],
-    description: "this help",
-    intent: "help",
-    contexts: ["list", "details"],
-    section: "Views",
+    run: (a) => a.back(),
   },
   {
     keys: [ch("/")],
     description: "live text filter of the loaded rows",
-    intent: "filter",
-    contexts: lists,
+    hint: "filter",
+    contexts: ["list"],
     section: "Views",
+    run: (a) => a.startLine("filter"),
   },
   {
     keys: [ch(":")],
     description: "command line (:filter, :sort, :rollout, :q)",
-    intent: "command",
+    hint: "command",
     contexts: runViews,
     section: "Views",
+    run: (a) => a.startLine("command"),
   },
-  {
-    keys: [ch("S")],
-    description: "sort by state",
-    intent: "sort:state",
-    contexts: lists,
-    section: "Sort (again = reverse)",
-  },
-  {
-    keys: [ch("J")],
-    description: "sort by job id",
-    intent: "sort:jobId",
-    contexts: lists,
-    section: "Sort (again = reverse)",
-  },
-  {
-    keys: [ch("P")],
-    description: "sort by phase",
-    intent: "sort:phaseId",
-    contexts: lists,
-    section: "Sort (again = reverse)",
-  },
-  {
-    keys: [ch("A")],
-    description: "sort by age (creation time)",
-    intent: "sort:createTime",
-    contexts: lists,
-    section: "Sort (again = reverse)",
-  },
-  {
-    keys: [ch("E")],
-    description: "sort by end time",
-    intent: "sort:endTime",
-    contexts: lists,
-    section: "Sort (again = reverse)",
-  },
-  {
-    keys: [ch("N")],
-    description: "sort by name",
-    intent: "sort:name",
-    contexts: lists,
-    section: "Sort (again = reverse)",
-  },
+  sortBinding("S", "state", "state"),
+  sortBinding("J", "jobId", "job id"),
+  sortBinding("P", "phaseId", "phase"),
+  sortBinding("A", "createTime", "age (creation time)"),
+  sortBinding("E", "endTime", "end time"),
+  sortBinding("N", "name", "name"),
+  // Actions on the selected run.
   {
     keys: [ch("r"), ctrl("r")],
     description: "refresh now",
-    intent: "refresh",
     contexts: runViews,
     section: "Actions",
+    run: (a) => a.refresh(),
   },
   {
     keys: [ch("c")],
     description: "copy the run's name (OSC 52)",
-    intent: "copyName",
     contexts: runViews,
     section: "Actions",
+    run: (a) => a.copyName(),
   },
   {
     keys: [ch("o")],
     description: "copy the run's Cloud Console URL",
-    intent: "copyConsoleUrl",
     contexts: runViews,
     section: "Actions",
+    run: (a) => a.copyConsoleUrl(),
   },
   {
     keys: [ch("y")],
     description: "copy the run as JSON",
-    intent: "copyJson",
     contexts: runViews,
     section: "Actions",
+    run: (a) => a.copyJson(),
   },
   {
     keys: [ch("t"), ctrl("d")],
     description: "terminate the selected IN_PROGRESS run",
-    intent: "terminate",
+    hint: "terminate",
     contexts: runViews,
     section: "Actions",
     mutates: true,
+    run: (a) => a.askTerminate(),
   },
   {
     keys: [ch("q"), ctrl("c")],
     description: "quit",
-    intent: "quit",
-    contexts: everywhere,
+    hint: "quit",
+    contexts: views,
     section: "Actions",
+    run: (a) => a.quit(),
   },
+  // The terminate dialog: No is the default, only `y` terminates.
   {
     keys: [ch("y")],
     description: "yes, terminate",
-    intent: "confirmYes",
+    hint: "yes, terminate",
     contexts: ["confirm"],
     section: "Terminate dialog",
     mutates: true,
+    run: (a) => a.confirmTerminate(),
   },
   {
     keys: [ch("n"), special("return"), special("escape")],
     description: "no, keep it running (default)",
-    intent: "confirmNo",
+    hint: "no, keep it running (default)",
     contexts: ["confirm"],
     section: "Terminate dialog",
     mutates: true,
+    run: (a) => a.cancelTerminate(),
   },
   {
     keys: [ctrl("c")],
     description: "quit",
-    intent: "quit",
     contexts: ["confirm"],
     section: "Terminate dialog",
+    mutates: true,
+    run: (a) => a.quit(),
+  },
+  // The text lines; other printable keys are typed into them.
+  {
+    keys: [special("return")],
+    description: "keep the filter",
+    hint: "keep the filter",
+    contexts: ["filter"],
+    section: "Filter line (/)",
+    run: (a) => a.submitLine(),
+  },
+  {
+    keys: [special("escape")],
+    description: "clear the filter",
+    hint: "clear it",
+    contexts: ["filter"],
+    section: "Filter line (/)",
+    run: (a) => a.cancelLine(),
+  },
+  {
+    keys: [special("return")],
+    description: "run the command",
+    hint: "run the command",
+    contexts: ["command"],
+    section: "Command line (:)",
+    run: (a) => a.submitLine(),
+  },
+  {
+    keys: [special("escape")],
+    description: "cancel",
+    hint: "cancel",
+    contexts: ["command"],
+    section: "Command line (:)",
+    run: (a) => a.cancelLine(),
+  },
+  {
+    keys: [special("backspace"), special("delete")],
+    description: "delete the last character (on an empty command line: leave it)",
+    contexts: lines,
+    section: "Editing either line",
+    run: (a) => a.deleteLastCharacter(),
+  },
+  {
+    keys: [ctrl("u")],
+    description: "clear the line",
+    contexts: lines,
+    section: "Editing either line",
+    run: (a) => a.clearLine(),
+  },
+  {
+    keys: [ctrl("c")],
+    description: "quit",
+    contexts: lines,
+    section: "Editing either line",
+    run: (a) => a.quit(),
   },
 ];
 
 function matches(spec: KeySpec, input: string, key: Key): boolean {
   if ("special" in spec) return key[spec.special];
   return spec.input === input && (spec.ctrl ?? false) === key.ctrl;
+}
+
+/** Whether `binding` is offered: with --readonly, nothing that changes a run. */
+function offered(binding: Binding, options: { readonly readonly: boolean }): boolean {
+  return !(options.readonly && binding.mutates === true);
+}
+
+/** The context the keys act in: the dialog or a text line when open, else the view. */
+export function keyContextOf(state: Pick<State, "mode" | "view">): KeyContext {
+  return state.mode === "normal" ? state.view : state.mode;
 }
 
 /** The binding a key press triggers in a context, if any. */
@@ -256,7 +315,7 @@ export function bindingFor(
   return keymap.find(
     (binding) =>
       binding.contexts.includes(context) &&
-      !(options.readonly && binding.mutates === true) &&
+      offered(binding, options) &&
       binding.keys.some((spec) => matches(spec, input, key)),
   );
 }
@@ -270,6 +329,8 @@ const specialLabels: Readonly<Record<SpecialKey, string>> = {
   escape: "Esc",
   home: "Home",
   end: "End",
+  backspace: "Backspace",
+  delete: "Del",
 };
 
 /** How a key is written in help: "j", "ctrl-r", "PgDn". */
@@ -278,14 +339,50 @@ export function keyLabel(spec: KeySpec): string {
   return spec.ctrl === true ? `ctrl-${spec.input}` : spec.input;
 }
 
-/** The help screen's sections, in keymap order, without terminate with --readonly. */
-export function helpSections(options: {
-  readonly readonly: boolean;
-}): { title: string; rows: { keys: string; description: string }[] }[] {
-  const sections: { title: string; rows: { keys: string; description: string }[] }[] = [];
+export interface KeyHint {
+  /** The keys as shown: "t", "j/k", "n/Enter/Esc". */
+  readonly keys: string;
+  readonly label: string;
+}
+
+/**
+ * The hints of a context, in keymap order: bindings with the same hint are one entry ("j/k move").
+ * `allKeys` lists every key of a binding (the dialog spells them out); otherwise its first key.
+ */
+export function hintsFor(
+  context: KeyContext,
+  options: { readonly readonly: boolean; readonly allKeys?: boolean },
+): readonly KeyHint[] {
+  // The footer asks on every frame; the keymap never changes, so each answer is computed once.
+  const memoKey = `${context} ${options.readonly} ${options.allKeys === true}`;
+  const memo = hintMemo.get(memoKey);
+  if (memo !== undefined) return memo;
+  const hints: { keys: string[]; label: string }[] = [];
   for (const binding of keymap) {
-    if (options.readonly && binding.mutates === true) continue;
-    if (options.readonly && binding.section === "Terminate dialog") continue;
+    if (binding.hint === undefined || !binding.contexts.includes(context) || !offered(binding, options))
+      continue;
+    const keys = options.allKeys === true ? binding.keys.map(keyLabel) : [keyLabel(binding.keys[0]!)];
+    const same = hints.find((h) => h.label === binding.hint);
+    if (same === undefined) hints.push({ keys, label: binding.hint });
+    else same.keys.push(...keys);
+  }
+  const result = hints.map((h) => ({ keys: h.keys.join("/"), label: h.label }));
+  hintMemo.set(memoKey, result);
+  return result;
+}
+
+const hintMemo = new Map<string, readonly KeyHint[]>();
+
+export interface HelpSection {
+  readonly title: Section;
+  readonly rows: readonly { readonly keys: string; readonly description: string }[];
+}
+
+/** The help screen's sections, in keymap order, without what --readonly turns off. */
+export function helpSections(options: { readonly readonly: boolean }): readonly HelpSection[] {
+  const sections: { title: Section; rows: { keys: string; description: string }[] }[] = [];
+  for (const binding of keymap) {
+    if (!offered(binding, options)) continue;
     let section = sections.find((s) => s.title === binding.section);
     if (section === undefined) {
       section = { title: binding.section, rows: [] };

@@ -2,11 +2,11 @@
 // exit code instead of exiting, so tests can run it in-process.
 import { readFileSync } from "node:fs";
 import { type JobRun, listAllJobRuns } from "@jobrun/core";
-import { type Clock, systemClock } from "@jobrun/emulator";
+import { type Clock, systemClock } from "./clock.js";
 import { ExitCode, explainError } from "./errors.js";
 import { formatJson, formatTable } from "./format/print.js";
 import { type Options, parseCommandLine, USAGE } from "./options/parse-options.js";
-import { createSession } from "./session.js";
+import { createSession } from "./session/session.js";
 import { type Backend, openBackend } from "./source/backend.js";
 import { importOutsideCi } from "./startup/ci-env.js";
 import { orderByOf } from "./state/sort.js";

@@ -244,6 +244,24 @@ describe("terminate", () => {
     expect(selectedLine(app.frame())).toMatch(/■ TERMINATED/);
   });
 
+  it("after an accepted terminate, reads that one run (getJobRun) instead of listing every page", async () => {
+    app = await startApp({ runs: manyRuns(250), refreshSeconds: 3, terminateDelayMs: 10_000 });
+    await app.press("G", "G", "G");
+    expect(app.state().runs).toHaveLength(250);
+    app.emulator.importJobRuns({
+      jobRuns: [{ ...sampleRuns()[0], name: nameOf(1), createTime: new Date(app.clock.now()).toISOString() }],
+    });
+    await app.press("r", "g");
+    expect(selectedLine(app.frame())).toContain("IN_PROGRESS");
+    const listsBefore = app.calls.list;
+    await app.press("t", "y");
+    await app.advance(600);
+    expect(app.calls.get).toBe(1);
+    expect(app.calls.list).toBe(listsBefore);
+    expect(app.state().runs).toHaveLength(251);
+    expect(selectedLine(app.frame())).toContain("TERMINATING");
+  });
+
   it("shows FAILED_PRECONDITION as a readable message and keeps the run's real state", async () => {
     app = await startApp({ runs: sampleRuns() });
     await app.press("t");
@@ -344,32 +362,16 @@ describe("keys typed faster than the screen reads them", () => {
     expect(selectedLine(app.frame())).toContain("job-00029");
   });
 
-  it("takes a multi-character read as text in the filter line", async () => {
-    app = await startApp({ runs: sampleRuns() });
-    await app.press("/", "verify");
-    expect(app.state().textFilter).toBe("verify");
-  });
-
-  it("runs a whole command line typed in one read", async () => {
-    app = await startApp({ runs: sampleRuns() });
-    await app.press(':filter state="FAILED"\r');
-    expect(app.state().serverFilter).toBe('state="FAILED"');
-    expect(app.state().runs).toHaveLength(1);
-  });
-
-  it("takes keys after the Enter as key presses again", async () => {
-    app = await startApp({ runs: sampleRuns() });
-    await app.press("/", "ver\r?");
-    expect(app.state().textFilter).toBe("ver");
-    expect(app.state().view).toBe("help");
-  });
-});
-
-describe("a filter typed and submitted in one read", () => {
-  it("applies the text, then the Enter", async () => {
+  it("applies a filter's text, then the Enter, typed in one read", async () => {
     app = await startApp({ runs: sampleRuns() });
     await app.press("/", "verify\r");
     expect(app.state().mode).toBe("normal");
+    expect(app.state().textFilter).toBe("verify");
+  });
+
+  it("takes a multi-character read as text in the filter line", async () => {
+    app = await startApp({ runs: sampleRuns() });
+    await app.press("/", "verify");
     expect(app.state().textFilter).toBe("verify");
   });
 

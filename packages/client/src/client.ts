@@ -131,7 +131,7 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
       // and resend. Safe even for terminate: a 401 means the request was not acted on.
       if (!(error instanceof ApiError) || error.httpStatus !== 401 || auth.invalidate === undefined)
         throw error;
-      auth.invalidate();
+      auth.invalidate(token);
       return sendWith(await auth.getAccessToken({ signal }));
     }
   }

@@ -1,3 +1,5 @@
+import { setLongTimeout } from "@jobrun/core";
+
 /**
  * Time as the client sees it. Retries and token caches take one so tests can run minutes of backoff
  * and token lifetimes in microseconds; the default is the real clock.
@@ -9,7 +11,7 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The real clock: Date.now and setTimeout. */
+/** The real clock: Date.now and setTimeout (chained past 2^31 ms, where setTimeout would fire at once). */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep(ms, signal) {
@@ -19,10 +21,10 @@ export const systemClock: Clock = {
         return;
       }
       const onAbort = () => {
-        clearTimeout(timer);
+        cancel();
         reject(signal?.reason);
       };
-      const timer = setTimeout(() => {
+      const cancel = setLongTimeout(() => {
         signal?.removeEventListener("abort", onAbort);
         resolve();
       }, ms);

@@ -24,7 +24,11 @@ export interface RetryPolicy {
   readonly attemptTimeoutMs: number;
   /** The budget of one call across all its attempts and waits. */
   readonly totalTimeoutMs: number;
-  /** An upper bound on attempts, the first included. */
+  /**
+   * An upper bound on attempts, the first included. Default 10: with the default backoff that is
+   * about 15 s of waiting on average, and it bounds what one call can cost a struggling server even
+   * when the server itself asks to be retried at once.
+   */
   readonly maxAttempts: number;
 }
 
@@ -39,7 +43,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 60_000,
   attemptTimeoutMs: 60_000,
   totalTimeoutMs: 600_000,
-  maxAttempts: Number.POSITIVE_INFINITY,
+  maxAttempts: 10,
 };
 
 /** Resolves RetryOptions into a full policy, refusing nonsense early. */
@@ -138,10 +142,13 @@ export async function withRetries<T>(
 function waitBeforeRetry(error: ApiError, policy: RetryPolicy, ceiling: number, random: () => number) {
   const askedFor = retryAfterOf(error);
   if (error.code === "RESOURCE_EXHAUSTED" && !policy.retryCodes.includes(error.code)) {
-    return policy.retryRateLimited ? askedFor : undefined;
+    // Only when the server says when; then as for any other retry, never sooner than the backoff.
+    if (!policy.retryRateLimited || askedFor === undefined) return undefined;
+    return Math.max(askedFor, random() * ceiling);
   }
   if (!policy.retryCodes.includes(error.code)) return undefined;
   // Full jitter, as google-gax does: a random share of the ceiling keeps many clients from
-  // retrying in lockstep. A server's Retry-After overrides it.
-  return askedFor ?? random() * ceiling;
+  // retrying in lockstep. A server's Retry-After can lengthen the wait, never shorten it: a server
+  // (or a proxy) that says "Retry-After: 0" would otherwise get hundreds of requests a second.
+  return Math.max(askedFor ?? 0, random() * ceiling);
 }

@@ -146,6 +146,51 @@ describe("service account (JWT-bearer flow)", () => {
     expect(api.requests).toHaveLength(2);
   });
 
+  it("after a revocation, 500 calls in flight make exactly one token refetch", async () => {
+    const tokens = await track(startFakeTokenEndpoint({ publicKey: key.publicKey, delayMs: 5 }));
+    let revoked = new Set<string>();
+    const api = await track(
+      startTestServer(async (request, response) => {
+        const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1] ?? "";
+        // Answers spread out, as a real server's do: some 401s arrive after the refresh is done.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 50));
+        if (revoked.has(token) || !token.startsWith("ya29.")) {
+          sendJson(response, 401, { error: { code: 401, message: "revoked", status: "UNAUTHENTICATED" } });
+          return;
+        }
+        sendJson(response, 200, jobRunJson());
+      }),
+    );
+    const client = createJobRunsClient({
+      endpoint: api.url,
+      auth: serviceAccountKey(key.keyFile, { tokenEndpoint: `${tokens.url}/token` }),
+    });
+    await client.getJobRun({ name: JOB_RUN });
+    expect(tokens.tokensIssued).toBe(1);
+    revoked = new Set(["ya29.token-1"]);
+    const runs = await Promise.all(Array.from({ length: 500 }, () => client.getJobRun({ name: JOB_RUN })));
+    expect(runs).toHaveLength(500);
+    expect(tokens.tokensIssued).toBe(2);
+  });
+
+  it("invalidate forgets only the token it is told was refused", async () => {
+    let fetched = 0;
+    const provider = cachedTokenProvider(async () => {
+      fetched += 1;
+      return { token: `t${fetched}`, expiresAt: Date.now() + 3600_000 };
+    });
+    expect(await provider.getAccessToken()).toBe("t1");
+    provider.invalidate?.("t0");
+    expect(await provider.getAccessToken()).toBe("t1");
+    provider.invalidate?.("t1");
+    expect(await provider.getAccessToken()).toBe("t2");
+    provider.invalidate?.("t1");
+    expect(await provider.getAccessToken()).toBe("t2");
+    provider.invalidate?.();
+    expect(await provider.getAccessToken()).toBe("t3");
+    expect(fetched).toBe(3);
+  });
+
   it("resends a refused terminate once too (a 401 was not acted on), but never more", async () => {
     const tokens = await track(startFakeTokenEndpoint({ publicKey: key.publicKey }));
     const api = await track(jobRunServer(() => false));

@@ -51,7 +51,7 @@ describe("retries (Google's policy for get and list)", () => {
 
   it("caps the backoff ceiling at maxDelayMs (60 s by default)", async () => {
     const steps = Array.from({ length: 20 }, () => unavailable);
-    const { client, clock } = await setup(scripted(...steps, ok), {}, () => 1);
+    const { client, clock } = await setup(scripted(...steps, ok), { maxAttempts: 30 }, () => 1);
     await client.getJobRun({ name: JOB_RUN });
     expect(Math.max(...clock.sleeps)).toBe(60_000);
     expect(clock.sleeps[0]).toBe(1000);
@@ -59,7 +59,11 @@ describe("retries (Google's policy for get and list)", () => {
   });
 
   it("gives up when the 600 s total budget would be passed, with the last error", async () => {
-    const { client, clock, requests } = await setup(unavailable, {}, () => 1);
+    const { client, clock, requests } = await setup(
+      unavailable,
+      { maxAttempts: Number.POSITIVE_INFINITY },
+      () => 1,
+    );
     const error = (await client.listJobRuns({ parent: ROLLOUT }).catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe("UNAVAILABLE");
     expect(error.message).toBe("backend unavailable");
@@ -67,6 +71,12 @@ describe("retries (Google's policy for get and list)", () => {
     expect(total).toBeLessThan(600_000);
     expect(total + Math.min(60_000, clock.sleeps.at(-1)! * 1.3)).toBeGreaterThanOrEqual(600_000);
     expect(requests.length).toBe(clock.sleeps.length + 1);
+  });
+
+  it("makes at most 10 attempts by default", async () => {
+    const { client, requests } = await setup(unavailable);
+    await expect(client.getJobRun({ name: JOB_RUN })).rejects.toMatchObject({ code: "UNAVAILABLE" });
+    expect(requests).toHaveLength(10);
   });
 
   it("honours maxAttempts", async () => {
@@ -86,6 +96,56 @@ describe("retries (Google's policy for get and list)", () => {
     const { client, clock } = await setup(scripted(withRetryAfter, ok));
     await client.getJobRun({ name: JOB_RUN });
     expect(clock.sleeps).toEqual([7000]);
+  });
+
+  describe("a server's wish to be retried sooner never beats the backoff", () => {
+    const unavailableWith =
+      (headers: Record<string, string>, retryDelay?: string): TestHandler =>
+      (_, response) =>
+        sendJson(
+          response,
+          503,
+          {
+            error: {
+              code: 503,
+              message: "later",
+              status: "UNAVAILABLE",
+              details:
+                retryDelay === undefined
+                  ? []
+                  : [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay }],
+            },
+          },
+          headers,
+        );
+    const past = new Date(Date.UTC(2024, 0, 1)).toUTCString();
+    it.each([
+      ["Retry-After: 0", unavailableWith({ "retry-after": "0" })],
+      ["a Retry-After date in the past", unavailableWith({ "retry-after": past })],
+      ['RetryInfo retryDelay "0s"', unavailableWith({}, "0s")],
+      ['RetryInfo retryDelay "0.001s"', unavailableWith({}, "0.001s")],
+    ])("%s: waits the jittered backoff instead", async (_, handler) => {
+      const { client, clock, requests } = await setup(scripted(handler, handler, handler, ok));
+      await client.getJobRun({ name: JOB_RUN });
+      expect(requests).toHaveLength(4);
+      expect(clock.sleeps).toEqual([500, 650, 845]);
+    });
+
+    it("a server answering Retry-After: 0 forever gets a bounded number of requests", async () => {
+      const { client, requests } = await setup(unavailableWith({ "retry-after": "0" }));
+      // A real-time deadline: before the fix this loop only ended here, after hundreds of requests.
+      const error = (await client
+        .getJobRun({ name: JOB_RUN }, { timeoutMs: 2_000 })
+        .catch((e: unknown) => e)) as ApiError;
+      expect(error.code).toBe("UNAVAILABLE");
+      expect(requests).toHaveLength(10);
+    });
+
+    it("a 429 with Retry-After: 0 waits the backoff too", async () => {
+      const { client, clock } = await setup(scripted(rateLimited("0"), ok));
+      await client.getJobRun({ name: JOB_RUN });
+      expect(clock.sleeps).toEqual([500]);
+    });
   });
 
   it("retries 429 when the server says when (Retry-After as an HTTP date)", async () => {
@@ -267,7 +327,49 @@ describe("abort and timeouts", () => {
   });
 });
 
+describe("timeouts beyond setTimeout's 2^31 ms", () => {
+  it("a call's timeoutMs of 2^31 ms or more waits instead of failing at once", async () => {
+    const { client } = await setup(async (_, response) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      sendJson(response, 200, jobRunJson());
+    });
+    for (const timeoutMs of [2 ** 31, 40 * 24 * 3600_000]) {
+      expect((await client.getJobRun({ name: JOB_RUN }, { timeoutMs })).name).toBe(JOB_RUN);
+    }
+  });
+
+  it("the system clock sleeps a long Retry-After instead of retrying at once", async () => {
+    const { systemClock } = await import("../src/index.js");
+    let woke = false;
+    const controller = new AbortController();
+    const sleeping = systemClock.sleep(2 ** 31 + 1_000, controller.signal).then(() => {
+      woke = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(woke).toBe(false);
+    controller.abort(new Error("done"));
+    await expect(sleeping).rejects.toThrow("done");
+  });
+});
+
 describe("listAllJobRuns", () => {
+  it("fails clearly when the server repeats a page token, instead of looping forever", async () => {
+    server = await startTestServer((_, response) => sendJson(response, 200, listPageJson(2, "same")));
+    const client = createJobRunsClient({ endpoint: server.url });
+    let seen = 0;
+    const error = await (async () => {
+      for await (const _ of client.listAllJobRuns({ parent: ROLLOUT })) {
+        seen += 1;
+        if (seen > 100) return new Error("still listing after 100 runs");
+      }
+      return undefined;
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "UNKNOWN" });
+    expect((error as ApiError).message).toMatch(/nextPageToken already used/);
+    expect(server.requests).toHaveLength(2);
+    expect(seen).toBe(4);
+  });
+
   it("fetches pages lazily and stops fetching when the consumer breaks", async () => {
     server = await startTestServer((request, response) => {
       const token = new URL(request.url, "http://x").searchParams.get("pageToken") ?? "";

@@ -1,4 +1,5 @@
 import { ApiError } from "./errors/api-error.js";
+import { setLongTimeout } from "./long-timeout.js";
 import type { CallOptions } from "./service.js";
 
 /** An AbortSignal that fires on the caller's signal or on the timeout, and the means to stop the timer. */
@@ -24,7 +25,7 @@ export function callSignal(options: CallOptions = {}): CallSignal {
     controller.abort(zeroDeadlineError());
     return { signal: controller.signal, dispose() {} };
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: (() => void) | undefined;
   const onAbort = () => controller.abort(cancelledError(signal?.reason));
   if (signal?.aborted) {
     onAbort();
@@ -32,7 +33,7 @@ export function callSignal(options: CallOptions = {}): CallSignal {
     signal?.addEventListener("abort", onAbort, { once: true });
   }
   if (timeoutMs !== undefined && !controller.signal.aborted) {
-    timer = setTimeout(
+    cancelTimer = setLongTimeout(
       () =>
         controller.abort(new ApiError("DEADLINE_EXCEEDED", `the call did not finish within ${timeoutMs} ms`)),
       timeoutMs,
@@ -41,7 +42,7 @@ export function callSignal(options: CallOptions = {}): CallSignal {
   return {
     signal: controller.signal,
     dispose() {
-      if (timer !== undefined) clearTimeout(timer);
+      cancelTimer?.();
       signal?.removeEventListener("abort", onAbort);
     },
   };

@@ -111,6 +111,7 @@ export {
   VerifyJobRunSchema,
 } from "./gen/google/cloud/deploy/v1/jobrun_pb.js";
 export { listAllJobRuns } from "./list-all.js";
+export { MAX_TIMER_DELAY_MS, setLongTimeout } from "./long-timeout.js";
 // Resource names.
 export {
   type DeployPolicyNameParts,

@@ -38,6 +38,15 @@ describe("callSignal", () => {
     expect(() => callSignal({ timeoutMs: Number.NaN })).toThrow(/non-negative/);
   });
 
+  it("a timeout past setTimeout's 2^31 ms limit waits instead of firing at once", async () => {
+    for (const timeoutMs of [2 ** 31, 2 ** 31 + 1, 30 * 24 * 3600_000, Number.MAX_SAFE_INTEGER]) {
+      const call = callSignal({ timeoutMs });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(call.signal.aborted).toBe(false);
+      call.dispose();
+    }
+  });
+
   it("settles normally and leaves no timer behind", async () => {
     const call = callSignal({ timeoutMs: 60_000 });
     await expect(raceAbort(Promise.resolve(42), call.signal)).resolves.toBe(42);
@@ -69,6 +78,54 @@ describe("listAllJobRuns", () => {
     expect(uids).toEqual(["0", "1", "2", "3", "4", "5", "6"]);
     expect(requests.map((r) => r.pageToken)).toEqual(["", "3", "6"]);
     expect(requests.every((r) => r.filter === "f")).toBe(true);
+  });
+
+  it("fails clearly, instead of looping forever, when a server repeats a page token", async () => {
+    for (const tokens of [
+      ["a", "a"],
+      ["a", "b", "a"],
+      ["a", "b", "c", "d", "b"],
+    ]) {
+      let served = 0;
+      const service: Pick<JobRunService, "listJobRuns"> = {
+        async listJobRuns() {
+          const nextPageToken = tokens[Math.min(served, tokens.length - 1)]!;
+          served += 1;
+          return create(ListJobRunsResponseSchema, { jobRuns: [create(JobRunSchema, {})], nextPageToken });
+        },
+      };
+      let runs = 0;
+      const error = await (async () => {
+        for await (const _ of listAllJobRuns(service, { parent: "projects/p/rollouts/r" })) {
+          runs += 1;
+          if (runs > 100) return new Error("still paging after 100 pages");
+        }
+        return undefined;
+      })().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "UNKNOWN" });
+      expect((error as ApiError).message).toMatch(
+        new RegExp(`ListJobRuns projects/p/rollouts/r: page ${tokens.length} .*already used`),
+      );
+      expect(served).toBe(tokens.length);
+    }
+  });
+
+  it("a starting pageToken the server hands back again is a repeat too", async () => {
+    let served = 0;
+    const service: Pick<JobRunService, "listJobRuns"> = {
+      async listJobRuns() {
+        served += 1;
+        if (served > 100) throw new Error("still paging after 100 pages");
+        return create(ListJobRunsResponseSchema, { nextPageToken: "start" });
+      },
+    };
+    const consume = async () => {
+      for await (const _ of listAllJobRuns(service, { parent: "p", pageToken: "start" })) {
+        // none
+      }
+    };
+    await expect(consume()).rejects.toMatchObject({ code: "UNKNOWN" });
+    expect(served).toBe(1);
   });
 
   it("fetches no further page once the consumer breaks out", async () => {

@@ -41,7 +41,12 @@ describe("states", () => {
       expect(canTerminate({ state: value })).toBe(value === JobRun_State.IN_PROGRESS);
     }
     expect(stateName(JobRun_State.TERMINATING)).toBe("TERMINATING");
-    expect(stateName(42 as JobRun_State)).toBe("42");
+  });
+
+  it("names a state number from a newer API readably, as STATE_<number>", () => {
+    expect(stateName(7 as JobRun_State)).toBe("STATE_7");
+    expect(stateName(42 as JobRun_State)).toBe("STATE_42");
+    expect(stateName(-1 as JobRun_State)).toBe("STATE_-1");
   });
 });
 
@@ -78,7 +83,9 @@ describe("failure causes", () => {
 
   it("a cause number from a newer API still explains itself", () => {
     expect(explainFailureCause("deploy", 99)).toMatch(/unknown failure cause \(99\)/);
-    expect(failureOf(decodeJson(JobRunSchema, { deployJobRun: { failureCause: 99 } }))?.cause).toBe("99");
+    expect(failureOf(decodeJson(JobRunSchema, { deployJobRun: { failureCause: 99 } }))?.cause).toBe(
+      "FAILURE_CAUSE_99",
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 // Where the runs come from: the embedded emulator's live demo, or a REST endpoint through
 // @jobrun/client with credentials found the way gcloud users expect.
 import type { JobRunService } from "@jobrun/core";
-import { type Clock, createEmulator } from "@jobrun/emulator";
+import { createEmulator } from "@jobrun/emulator";
+import type { Clock } from "../clock.js";
 
 export interface Backend {
   readonly service: JobRunService;

@@ -1,6 +1,8 @@
 // How often to refresh: often while something moves, rarely once all is finished (nothing will
 // change by itself then, but someone may start a new rollout).
 import { isActive, type JobRun } from "@jobrun/core";
+import type { Timers } from "../session/timers.js";
+import type { Store } from "../state/store.js";
 
 /** Default seconds between refreshes while a run is IN_PROGRESS or TERMINATING. */
 export const DEFAULT_REFRESH_SECONDS = 3;
@@ -16,4 +18,26 @@ export function nextRefreshDelayMs(
   if (refreshSeconds <= 0) return undefined;
   const moving = pendingTerminations > 0 || runs.some((run) => isActive(run.state));
   return refreshSeconds * 1000 * (moving ? 1 : IDLE_SLOWDOWN);
+}
+
+export interface RefreshTimer {
+  /** Arms the next refresh by the policy above (none with `--refresh 0`). */
+  scheduleByActivity(): void;
+}
+
+/** The timer that keeps the list fresh, armed after each refresh by what the list shows. */
+export function createRefreshTimer(options: {
+  readonly timers: Timers;
+  readonly store: Store;
+  readonly refreshSeconds: number;
+  readonly refresh: () => void;
+}): RefreshTimer {
+  return {
+    scheduleByActivity() {
+      const s = options.store.getState();
+      const delayMs = nextRefreshDelayMs(options.refreshSeconds, s.runs, s.terminating.size);
+      if (delayMs === undefined) options.timers.clear("refresh");
+      else options.timers.set("refresh", options.refresh, delayMs);
+    },
+  };
 }

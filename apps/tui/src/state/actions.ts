@@ -14,6 +14,8 @@ export type Action =
       readonly append: boolean;
     }
   | { readonly type: "loadFailed"; readonly message: string }
+  /** One run as the server reports it now (a get after a terminate). */
+  | { readonly type: "runRead"; readonly run: JobRun }
   | { readonly type: "move"; readonly by: number }
   | { readonly type: "moveTo"; readonly where: "first" | "last" }
   | { readonly type: "page"; readonly direction: 1 | -1 }

@@ -1,6 +1,6 @@
 // The pure state machine of the UI. Side effects (fetching, terminating, copying) live in the
 // session; here only what the screen should show next.
-import { canTerminate, JobRun_State } from "@jobrun/core";
+import { canTerminate, type JobRun, JobRun_State } from "@jobrun/core";
 import type { Action } from "./actions.js";
 import { listBodyHeight } from "./layout.js";
 import { rowsOf } from "./rows.js";
@@ -14,6 +14,8 @@ export function reduce(state: State, action: Action): State {
       return applyLoaded(state, action);
     case "loadFailed":
       return { ...state, loading: "none", message: { text: action.message, tone: "error" } };
+    case "runRead":
+      return applyRunRead(state, action.run);
     case "move":
       return selectIndex(state, state.cursor + action.by);
     case "moveTo":
@@ -116,6 +118,19 @@ function applyLoaded(state: State, action: Extract<Action, { type: "loaded" }>):
     lastRefreshMs: action.atMs,
     message: state.message?.tone === "error" && !action.append ? undefined : state.message,
   });
+}
+
+function applyRunRead(state: State, run: JobRun): State {
+  const at = state.runs.findIndex((r) => r.name === run.name);
+  if (at === -1) return state;
+  const runs = state.runs.with(at, run);
+  let terminating = state.terminating;
+  if (terminating.has(run.name) && run.state !== JobRun_State.IN_PROGRESS) {
+    const rest = new Set(terminating);
+    rest.delete(run.name);
+    terminating = rest;
+  }
+  return refreshRows({ ...state, runs, terminating });
 }
 
 /** Recomputes the rows and puts the cursor back on the selected run (by name) if it is still shown. */

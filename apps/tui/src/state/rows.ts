@@ -1,6 +1,6 @@
 // The rows the list shows, derived from the loaded runs: pending terminations applied, then the live
 // text filter.
-import { type JobRun, JobRun_State, stateName } from "@jobrun/core";
+import { type JobRun, JobRun_State, parseJobRunName, stateName } from "@jobrun/core";
 import { shortFailure, shortKind } from "../format/run-fields.js";
 
 /** `runs` with each run we asked to terminate (still IN_PROGRESS on the server) shown as TERMINATING. */
@@ -16,12 +16,14 @@ export function withPendingTerminations(
   );
 }
 
-/** The ids in a resource name (every second segment), without the collection words such as "deliveryPipelines". */
+/** The ids in a run's name (project, location, pipeline, release, rollout, job run), as core parses it. */
 function nameIds(name: string): string {
-  return name
-    .split("/")
-    .filter((_, i) => i % 2 === 1)
-    .join("/");
+  try {
+    return Object.values(parseJobRunName(name)).join("/");
+  } catch {
+    // A name core cannot parse (from a newer or odd server) is still searched as it is.
+    return name;
+  }
 }
 
 /**

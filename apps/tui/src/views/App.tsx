@@ -1,6 +1,6 @@
 import { Box, useInput, useStdout } from "ink";
 import { useEffect, useSyncExternalStore } from "react";
-import type { Session } from "../session.js";
+import type { Session } from "../session/session.js";
 import { frameHeight } from "../state/layout.js";
 import { selectedRun } from "../state/reducer.js";
 import type { Store } from "../state/store.js";

@@ -1,5 +1,6 @@
 import { type JobRun, jobKindLabel, jobKindOf, stateName } from "@jobrun/core";
 import { Box, Text } from "ink";
+import { hintsFor } from "../keymap.js";
 import { listBodyHeight } from "../state/layout.js";
 import type { State } from "../state/state.js";
 import type { Theme } from "../theme.js";
@@ -9,7 +10,7 @@ function borderOf(theme: Theme): { borderColor?: string } {
   return color === undefined ? {} : { borderColor: color };
 }
 
-/** Asks before terminating. No is the default: only `y` terminates. */
+/** Asks before terminating. No is the default: only `y` terminates (the keymap says so). */
 export function ConfirmDialog({
   state,
   run,
@@ -29,11 +30,12 @@ export function ConfirmDialog({
         <Text>{`State  ${run === undefined ? "?" : stateName(run.state)}`}</Text>
         <Text> </Text>
         <Text>
-          <Text {...theme.accent("key")}>y</Text> yes, terminate ·{" "}
-          <Text {...theme.accent("key")} bold>
-            N
-          </Text>{" "}
-          no (default; Enter or Esc)
+          {hintsFor("confirm", { readonly: state.readonly, allKeys: true }).map((hint, i) => (
+            <Text key={hint.keys}>
+              {i === 0 ? "" : " · "}
+              <Text {...theme.accent("key")}>{hint.keys}</Text> {hint.label}
+            </Text>
+          ))}
         </Text>
       </Box>
     </Box>

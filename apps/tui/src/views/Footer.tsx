@@ -1,9 +1,17 @@
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
 import { clip } from "../format/text.js";
+import { hintsFor, type KeyContext, keyContextOf } from "../keymap.js";
 import { FOOTER_LINES } from "../state/layout.js";
 import type { State } from "../state/state.js";
 import type { Theme } from "../theme.js";
+
+/** The keymap's hints of a context on one line: "? help  j/k move  Enter details …". */
+function hintText(context: KeyContext, readonly: boolean, separator: string): string {
+  return hintsFor(context, { readonly })
+    .map((hint) => `${hint.keys} ${hint.label}`)
+    .join(separator);
+}
 
 /** The bottom lines: the line being typed, else the last message (wrapped), else the main keys. */
 export function Footer({ state, theme }: { readonly state: State; readonly theme: Theme }) {
@@ -11,15 +19,11 @@ export function Footer({ state, theme }: { readonly state: State; readonly theme
   let content: ReactNode;
   if (state.mode === "filter" || state.mode === "command") {
     const prompt = state.mode === "filter" ? "/" : ":";
-    const hint =
-      state.mode === "filter"
-        ? "Enter keeps the filter · Esc clears it"
-        : "Enter runs the command · Esc cancels";
     content = (
       <>
         <Text wrap="truncate">{clip(`${prompt}${state.draft}█`, width)}</Text>
         <Text {...theme.accent("muted")} wrap="truncate">
-          {hint}
+          {clip(hintText(keyContextOf(state), state.readonly, " · "), width)}
         </Text>
       </>
     );
@@ -31,26 +35,9 @@ export function Footer({ state, theme }: { readonly state: State; readonly theme
       </Text>
     );
   } else {
-    const hints =
-      state.view === "list"
-        ? [
-            "? help",
-            "↑↓ move",
-            "Enter details",
-            "/ filter",
-            ": command",
-            state.readonly ? "" : "t terminate",
-            "q quit",
-          ]
-        : [
-            "Esc back",
-            "↑↓ scroll",
-            state.view === "details" && !state.readonly ? "t terminate" : "",
-            "q quit",
-          ];
     content = (
       <Text {...theme.accent("muted")} wrap="truncate">
-        {clip(hints.filter((h) => h !== "").join("  "), width)}
+        {clip(hintText(keyContextOf(state), state.readonly, "  "), width)}
       </Text>
     );
   }

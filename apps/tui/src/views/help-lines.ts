@@ -15,12 +15,8 @@ export function helpLines(options: { readonly readonly: boolean }): readonly Hel
       lines.push({ kind: "entry", keys: row.keys, description: row.description });
     lines.push({ kind: "blank" });
   }
-  lines.push({ kind: "section", title: "Command line (:)" });
+  lines.push({ kind: "section", title: "Commands (type after :)" });
   for (const command of commandHelp)
     lines.push({ kind: "entry", keys: command.usage, description: command.description });
-  lines.push({ kind: "blank" });
-  lines.push({ kind: "section", title: "Filter line (/)" });
-  lines.push({ kind: "entry", keys: "Enter", description: "keep the filter" });
-  lines.push({ kind: "entry", keys: "Esc", description: "clear the filter" });
   return lines;
 }

@@ -168,9 +168,13 @@ describe("jobrun in a terminal", () => {
 
   it("quits with q and gives the terminal back", async () => {
     keys("q");
-    await waitForScreen("jobrun to exit", () => existsSync(exitFile));
+    // The shell creates the file before it writes the code into it: wait for the whole line.
+    await waitForScreen(
+      "jobrun to exit",
+      () => existsSync(exitFile) && /^\d+\n$/.test(readFileSync(exitFile, "utf8")),
+    );
     expect(readFileSync(exitFile, "utf8").trim()).toBe("0");
     // The alternate screen is gone: the UI is no longer on the pane.
-    expect(screen()).not.toContain("jobrun · demo");
+    await waitForScreen("the main screen back", (s) => !s.includes("jobrun · demo"));
   });
 });

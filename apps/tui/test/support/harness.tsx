@@ -1,9 +1,9 @@
 import { stripVTControlCharacters } from "node:util";
 // Runs the real App on an emulator with a manual clock, under ink-testing-library.
-import type { JobRunJson } from "@jobrun/core";
+import type { JobRunJson, JobRunService } from "@jobrun/core";
 import { createEmulator, createManualClock, type Emulator, type ManualClock } from "@jobrun/emulator";
 import { render } from "ink-testing-library";
-import { createSession, type Session } from "../../src/session.js";
+import { createSession, type Session } from "../../src/session/session.js";
 import { initialState, type State, type TerminalSize } from "../../src/state/state.js";
 import { createStore, type Store } from "../../src/state/store.js";
 import { createTheme } from "../../src/theme.js";
@@ -30,6 +30,8 @@ export interface Harness {
   readonly store: Store;
   readonly session: Session;
   readonly copied: string[];
+  /** How many calls of each RPC the UI made. */
+  readonly calls: { list: number; get: number; terminate: number };
   readonly quits: { count: number };
   /** The last frame as plain text (ANSI styles removed). */
   frame(): string;
@@ -71,9 +73,24 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
     }),
   );
   const copied: string[] = [];
+  const calls = { list: 0, get: 0, terminate: 0 };
+  const service: JobRunService = {
+    listJobRuns: (request, callOptions) => {
+      calls.list++;
+      return emulator.listJobRuns(request, callOptions);
+    },
+    getJobRun: (request, callOptions) => {
+      calls.get++;
+      return emulator.getJobRun(request, callOptions);
+    },
+    terminateJobRun: (request, callOptions) => {
+      calls.terminate++;
+      return emulator.terminateJobRun(request, callOptions);
+    },
+  };
   const quits = { count: 0 };
   const session = createSession({
-    service: emulator,
+    service,
     store,
     clock,
     clipboard: (text) => copied.push(text),
@@ -102,6 +119,7 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
     store,
     session,
     copied,
+    calls,
     quits,
     frame: () => stripVTControlCharacters(ink.lastFrame() ?? ""),
     rawFrame: () => ink.lastFrame() ?? "",

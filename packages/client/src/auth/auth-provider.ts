@@ -5,8 +5,13 @@ export interface AuthProvider {
    * callers share one refresh. The token is a secret: never log it or put it in a message.
    */
   getAccessToken(options?: { readonly signal?: AbortSignal }): Promise<string>;
-  /** Forgets the cached token, after the server refused it (HTTP 401), so the next call refreshes. */
-  invalidate?(): void;
+  /**
+   * Forgets the cached token after the server refused it (HTTP 401), so the next call refreshes.
+   * Given the refused token, it does nothing unless that token is still the cached one: with many
+   * calls in flight when a token is revoked, the first 401 refreshes and the late ones, which carry
+   * the old token, must not throw the fresh one away.
+   */
+  invalidate?(refusedToken?: string): void;
 }
 
 /** The scope Cloud Deploy asks for (its only oauth_scope). */

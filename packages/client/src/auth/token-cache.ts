@@ -63,7 +63,9 @@ export function cachedTokenProvider(fetchToken: TokenFetcher, options: TokenCach
       refreshing ??= refresh();
       return signal === undefined ? refreshing : raceAbort(refreshing, signal);
     },
-    invalidate() {
+    invalidate(refusedToken) {
+      // A 401 for a token already replaced (or being replaced) says nothing about the new one.
+      if (refusedToken !== undefined && cached?.token !== refusedToken) return;
       generation += 1;
       cached = undefined;
     },

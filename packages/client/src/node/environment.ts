@@ -67,7 +67,7 @@ export async function fromEnvironment(options: EnvironmentOptions = {}): Promise
   });
   return {
     source: `metadata server${endpoint === undefined ? "" : ` at ${endpoint}`}`,
-    invalidate: () => provider.invalidate?.(),
+    invalidate: (refusedToken) => provider.invalidate?.(refusedToken),
     async getAccessToken(callOptions) {
       try {
         return await provider.getAccessToken(callOptions);

@@ -1,16 +1,22 @@
+import type { DescEnum } from "@bufbuild/protobuf";
 import {
   DeployJobRun_FailureCause,
+  DeployJobRun_FailureCauseSchema,
   type JobRun,
   PostdeployJobRun_FailureCause,
+  PostdeployJobRun_FailureCauseSchema,
   PredeployJobRun_FailureCause,
+  PredeployJobRun_FailureCauseSchema,
   VerifyJobRun_FailureCause,
+  VerifyJobRun_FailureCauseSchema,
 } from "../gen/google/cloud/deploy/v1/jobrun_pb.js";
+import { enumValueName } from "./enum-name.js";
 import { type JobKind, jobKindOf } from "./job-kind.js";
 
 /** Why a run failed, as its job kind reports it. The four FailureCause enums differ (trap: value 4/5). */
 export interface Failure {
   readonly kind: JobKind;
-  /** The enum value name, e.g. "EXECUTION_FAILED". */
+  /** The enum value name, e.g. "EXECUTION_FAILED"; "FAILURE_CAUSE_9" for a value this schema does not know. */
   readonly cause: string;
   /** One line for people, e.g. "The deploy failed; the Cloud Build logs say why." */
   readonly explanation: string;
@@ -65,16 +71,15 @@ const postdeploy: Readonly<Record<PostdeployJobRun_FailureCause, string>> = {
 
 /** What each job kind that reports failures needs: its FailureCause enum and one line per value. */
 interface CauseTable {
-  /** The TS enum object: number → name and name → number. */
-  readonly names: Readonly<Record<number, string>>;
+  readonly schema: DescEnum;
   readonly explanations: Readonly<Record<number, string>>;
 }
 
 const tables: Readonly<Partial<Record<JobKind, CauseTable>>> = {
-  deploy: { names: DeployJobRun_FailureCause, explanations: deploy },
-  verify: { names: VerifyJobRun_FailureCause, explanations: verify },
-  predeploy: { names: PredeployJobRun_FailureCause, explanations: predeploy },
-  postdeploy: { names: PostdeployJobRun_FailureCause, explanations: postdeploy },
+  deploy: { schema: DeployJobRun_FailureCauseSchema, explanations: deploy },
+  verify: { schema: VerifyJobRun_FailureCauseSchema, explanations: verify },
+  predeploy: { schema: PredeployJobRun_FailureCauseSchema, explanations: predeploy },
+  postdeploy: { schema: PostdeployJobRun_FailureCauseSchema, explanations: postdeploy },
 };
 
 /** The one-line explanation of a failure cause of a job kind. Unknown numbers get a generic line. */
@@ -94,9 +99,10 @@ export function failureOf(run: Pick<JobRun, "jobRun">): Failure | undefined {
   if (kind === undefined || value === undefined || !("failureCause" in value)) return undefined;
   const { failureCause, failureMessage } = value;
   if (failureCause === 0 && failureMessage === "") return undefined;
+  const table = tables[kind];
   return {
     kind,
-    cause: tables[kind]?.names[failureCause] ?? String(failureCause),
+    cause: table === undefined ? String(failureCause) : enumValueName(table.schema, failureCause),
     explanation: explainFailureCause(kind, failureCause),
     message: failureMessage,
   };
@@ -104,6 +110,6 @@ export function failureOf(run: Pick<JobRun, "jobRun">): Failure | undefined {
 
 /** The FailureCause value names of a job kind, in number order (for filters, pickers and tests). */
 export function failureCauseNames(kind: JobKind): readonly string[] {
-  const names = tables[kind]?.names;
-  return names === undefined ? [] : Object.values(names).filter((v): v is string => typeof v === "string");
+  const values = tables[kind]?.schema.values ?? [];
+  return [...values].sort((a, b) => a.number - b.number).map((value) => value.name);
 }

@@ -1,4 +1,5 @@
-import { type JobRun, JobRun_State } from "../gen/google/cloud/deploy/v1/jobrun_pb.js";
+import { type JobRun, JobRun_State, JobRun_StateSchema } from "../gen/google/cloud/deploy/v1/jobrun_pb.js";
+import { enumValueName } from "./enum-name.js";
 
 /** Whether a run has finished for good: SUCCEEDED, FAILED or TERMINATED never change again. */
 export function isTerminal(state: JobRun_State): boolean {
@@ -17,7 +18,7 @@ export function canTerminate(run: Pick<JobRun, "state">): boolean {
   return run.state === JobRun_State.IN_PROGRESS;
 }
 
-/** The state's enum name, e.g. "IN_PROGRESS"; a number for a value this schema does not know. */
+/** The state's enum name, e.g. "IN_PROGRESS"; "STATE_7" for a value this schema does not know. */
 export function stateName(state: JobRun_State): string {
-  return JobRun_State[state] ?? String(state);
+  return enumValueName(JobRun_StateSchema, state);
 }

@@ -1,0 +1,90 @@
+// The session wires the parts of a running UI together: the data source (list and get), the
+// refresh timer, the user actions the keymap calls, the key input and the spinner. Time comes from
+// the injected clock only.
+import type { JobRunService } from "@jobrun/core";
+import type { Key } from "ink";
+import type { Clock } from "../clock.js";
+import { createDataSource } from "../source/data-source.js";
+import { createRefreshTimer } from "../source/refresh-policy.js";
+import type { Store } from "../state/store.js";
+import type { Clipboard } from "../terminal/clipboard.js";
+import { createUserActions } from "./actions.js";
+import { createKeyInput } from "./key-input.js";
+import { createPendingWork } from "./pending-work.js";
+import { startSpinner } from "./spinner.js";
+import { createTimers } from "./timers.js";
+
+export interface SessionOptions {
+  readonly service: JobRunService;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly clipboard: Clipboard;
+  /** Seconds between refreshes while runs move; 0 refreshes only on `r`. */
+  readonly refreshSeconds: number;
+  /** The remote endpoint, for error messages; undefined for the embedded emulator. */
+  readonly endpoint?: string | undefined;
+  /** Called once when the user quits. */
+  readonly onQuit: () => void;
+}
+
+export interface Session {
+  /** Loads the first page and starts the refresh and spinner timers. */
+  start(): void;
+  /** Stops every timer and ignores answers still under way. */
+  stop(): void;
+  /** Reloads now (what `r` does). */
+  refresh(): Promise<void>;
+  /** Handles one key press as Ink reports it. */
+  handleKey(input: string, key: Key): void;
+  /** Resolves when no load, terminate or re-read is under way (tests and the bench wait on it). */
+  idle(): Promise<void>;
+}
+
+export function createSession(options: SessionOptions): Session {
+  const { service, store, clock } = options;
+  let running = false;
+  const work = createPendingWork();
+  const timers = createTimers(clock);
+  const source = createDataSource({
+    service,
+    store,
+    clock,
+    work,
+    endpoint: options.endpoint,
+    onRefreshSettled: () => refreshTimer.scheduleByActivity(),
+  });
+  const refreshTimer = createRefreshTimer({
+    timers,
+    store,
+    refreshSeconds: options.refreshSeconds,
+    refresh: () => void source.refresh(),
+  });
+  const actions = createUserActions({
+    store,
+    service,
+    source,
+    timers,
+    work,
+    clipboard: options.clipboard,
+    now: () => clock.now(),
+    running: () => running,
+    endpoint: options.endpoint,
+    onQuit: options.onQuit,
+  });
+  return {
+    start() {
+      running = true;
+      source.start();
+      void source.refresh();
+      startSpinner(store, timers);
+    },
+    stop() {
+      running = false;
+      source.stop();
+      timers.clearAll();
+    },
+    refresh: () => source.refresh(),
+    handleKey: createKeyInput(store, actions),
+    idle: () => work.idle(),
+  };
+}

@@ -38,10 +38,11 @@ import {
 import type { Context } from "hono";
 import { cacheKey, EDGE_TTL_S, type ResponseCache } from "./cache.js";
 import { proxyError } from "./errors.js";
-import { header, NO_QUERY_MARK, queryOf } from "./request-info.js";
+import { disconnectSignal, header, NO_QUERY_MARK, queryOf } from "./request-info.js";
 import { inScopes, outOfScope, parseScopes, type Scope } from "./scopes.js";
 import { readBodyText } from "./steps/body-limit.js";
 import { type EncodedRun, type EncodedRunMemo, ifNoneMatchHits, strongEtag } from "./steps/etag.js";
+import type { FinalStep } from "./steps/pipeline.js";
 import { refuseCredentialsInQuery } from "./system-parameters.js";
 import type { Caller, ProxyEnv, RequestState } from "./types.js";
 
@@ -60,6 +61,11 @@ type Match = Extract<RouteMatch, { kind: "match" }>;
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const PROTO_TYPE = "application/x-protobuf";
+
+/** The last step: serves the RPC the route step matched. */
+export function rpc(context: RpcContext): FinalStep {
+  return (c, state) => handleRpc(c, state, state.route as Match, context, true);
+}
 
 /**
  * Serves one RPC. `validated` says the match came from the route memo, whose entries are stored only
@@ -370,24 +376,6 @@ function upstreamFailure(error: unknown): unknown {
   }
   const reason = error.code === "DEADLINE_EXCEEDED" ? "UPSTREAM_TIMEOUT" : "UPSTREAM_UNAVAILABLE";
   return proxyError(error.code, reason, error.message, { httpStatus: error.httpStatus, cause: error });
-}
-
-/**
- * A signal that fires when the caller goes away, so the backend call is abandoned. On Node it comes
- * from the response socket's "close" (reading `request.signal` there would build a whole second
- * Request per call); elsewhere (Workers) the request's own signal is native and cheap.
- */
-function disconnectSignal(c: Context<ProxyEnv>): AbortSignal {
-  const outgoing = (c.env as { outgoing?: { once?: unknown; writableFinished?: boolean } } | undefined)
-    ?.outgoing;
-  if (outgoing !== undefined && typeof outgoing.once === "function") {
-    const controller = new AbortController();
-    (outgoing.once as (event: string, listener: () => void) => void).call(outgoing, "close", () => {
-      if (outgoing.writableFinished !== true) controller.abort();
-    });
-    return controller.signal;
-  }
-  return c.req.raw.signal;
 }
 
 const scopeCache = new WeakMap<readonly string[], Scope[]>();

@@ -1,6 +1,7 @@
 import { retryInfo } from "@jobrun/core";
 import { errorResponse, proxyError } from "../errors.js";
-import type { RequestState } from "../types.js";
+import type { Caller, RequestState } from "../types.js";
+import type { Step } from "./pipeline.js";
 
 /** The verdict of a rate limiter. */
 export interface RateLimitVerdict {
@@ -88,4 +89,9 @@ export async function rateLimited(
     },
   );
   return errorResponse(error, { ...state.headers, "retry-after": String(verdict.retryAfterS) });
+}
+
+/** The rate-limit step, after auth: one more request for the caller, or 429. */
+export function rateLimit(limiter: RateLimiter): Step {
+  return (_c, state) => rateLimited(limiter, state, (state.caller as Caller).id);
 }

@@ -40,7 +40,9 @@ export function parseUpstream(text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new Error(`upstream ${JSON.stringify(text)} is not an absolute URL such as https://clouddeploy.googleapis.com`);
+    throw new Error(
+      `upstream ${JSON.stringify(text)} is not an absolute URL such as https://clouddeploy.googleapis.com`,
+    );
   }
   const shown = JSON.stringify(`${url.protocol}//${url.host}${url.pathname}`);
   if (url.protocol === "http:" && !isLoopback(url.hostname)) {
@@ -48,9 +50,12 @@ export function parseUpstream(text: string): string {
       `upstream ${shown} must use https: the proxy's Google credentials go with every request (http is allowed on loopback only)`,
     );
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error(`upstream ${shown} must be an https URL`);
-  if (url.username !== "" || url.password !== "") throw new Error(`upstream ${shown} must not carry user info`);
-  if (url.search !== "" || url.hash !== "") throw new Error(`upstream ${shown} must not have a query or a fragment`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new Error(`upstream ${shown} must be an https URL`);
+  if (url.username !== "" || url.password !== "")
+    throw new Error(`upstream ${shown} must not carry user info`);
+  if (url.search !== "" || url.hash !== "")
+    throw new Error(`upstream ${shown} must not have a query or a fragment`);
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 

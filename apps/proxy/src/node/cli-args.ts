@@ -2,7 +2,7 @@
 // The CLI's flags, parsed and checked before anything starts: a mistake is one clear line and exit 2.
 
 import { parseArgs } from "node:util";
-import { parseUpstream } from "./backends/google.js";
+import { parseUpstream } from "../backends/google.js";
 
 /** A usage mistake: printed as it is, with exit code 2. */
 export class UsageError extends Error {

@@ -21,7 +21,11 @@ export function hostGuard(hosts: readonly string[]): Step {
       seen.set(origin, ok);
     }
     if (ok) return undefined;
-    const error = proxyError("PERMISSION_DENIED", "HOST_NOT_ALLOWED", "this proxy does not answer to that Host");
+    const error = proxyError(
+      "PERMISSION_DENIED",
+      "HOST_NOT_ALLOWED",
+      "this proxy does not answer to that Host",
+    );
     return errorResponse(error, state.headers);
   };
 }

@@ -164,9 +164,12 @@ describe("sleep on a Clock", () => {
 describe("systemClock", () => {
   it("waits a delay past setTimeout's 2^31 ms limit instead of firing at once", async () => {
     let fired = false;
-    const handle = systemClock.setTimeout(() => {
-      fired = true;
-    }, 2 ** 31 + 5);
+    const handle = systemClock.setTimeout(
+      () => {
+        fired = true;
+      },
+      2 ** 31 + 5,
+    );
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(fired).toBe(false);
     systemClock.clearTimeout(handle);

@@ -1,26 +1,23 @@
-import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import {
   ApiError,
   buildHttpRequest,
   type CallOptions,
+  type Clock,
   callSignal,
   type EnumEncoding,
-  type GetJobRunRequestInit,
   type JobRun,
-  JobRunSchema,
   type JobRunService,
   type ListJobRunsRequestInit,
-  type ListJobRunsResponse,
-  ListJobRunsResponseSchema,
   listAllJobRuns,
-  type RpcName,
+  type MethodName,
+  type RequestInitOf,
+  type ResponseOf,
+  type Route,
+  routes,
   routingHeader,
-  type TerminateJobRunRequestInit,
-  type TerminateJobRunResponse,
-  TerminateJobRunResponseSchema,
+  systemClock,
 } from "@jobrun/core";
 import type { AuthProvider } from "./auth/auth-provider.js";
-import { type Clock, systemClock } from "./clock.js";
 import { decodeResponse } from "./decode/response-decoder.js";
 import { DEFAULT_ENDPOINT, normalizeEndpoint } from "./endpoint.js";
 import { type RetryOptions, retryPolicyFrom, withRetries } from "./retry.js";
@@ -69,14 +66,15 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
   const userAgent = [options.userAgent, `jobrun-client/${CLIENT_VERSION}`].filter(Boolean).join(" ");
   const encoding = options.enumEncoding === undefined ? {} : { enumEncoding: options.enumEncoding };
 
-  async function call<Desc extends DescMessage>(
-    rpc: RpcName,
-    request: GetJobRunRequestInit | ListJobRunsRequestInit | TerminateJobRunRequestInit,
-    responseSchema: Desc,
+  /** One call of any method: everything it needs is in its route (binding, schemas, policy). */
+  async function call<M extends MethodName>(
+    route: Route<M>,
+    request: RequestInitOf<M>,
     callOptions: CallOptions,
-  ): Promise<MessageShape<Desc>> {
-    const parts = buildHttpRequest(rpc, request as never, encoding);
-    const resourceName = parts.params.name ?? parts.params.parent ?? "";
+  ): Promise<ResponseOf<M>> {
+    const { rpc } = route;
+    const parts = buildHttpRequest(rpc, request, encoding);
+    const resourceName = parts.params[route.policy.resource.field] ?? "";
     const headers: Record<string, string> = {
       accept: "application/json",
       "user-agent": userAgent,
@@ -103,10 +101,10 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
         clock,
         random,
         signal: overall.signal,
-        // Terminating twice is not terminating once: Google's policy never retries it.
-        idempotent: rpc !== "TerminateJobRun",
+        // Terminating twice is not terminating once: only the policy's idempotent methods retry.
+        idempotent: route.policy.idempotent,
       });
-      return decodeResponse(responseSchema, text, `${rpc} ${resourceName}`);
+      return decodeResponse(route.output, text, `${rpc} ${resourceName}`);
     } finally {
       overall.dispose();
     }
@@ -137,13 +135,30 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
   }
 
   const client: JobRunsClient = {
+    ...serviceOver(call),
     endpoint,
-    getJobRun: (request, callOptions = {}) => call("GetJobRun", request, JobRunSchema, callOptions),
-    listJobRuns: (request, callOptions = {}): Promise<ListJobRunsResponse> =>
-      call("ListJobRuns", request, ListJobRunsResponseSchema, callOptions),
-    terminateJobRun: (request, callOptions = {}): Promise<TerminateJobRunResponse> =>
-      call("TerminateJobRun", request, TerminateJobRunResponseSchema, callOptions),
     listAllJobRuns: (request, callOptions = {}) => listAllJobRuns(client, request, callOptions),
   };
   return client;
+}
+
+/** A call of any method over its route. */
+type RouteCall = <M extends MethodName>(
+  route: Route<M>,
+  request: RequestInitOf<M>,
+  options: CallOptions,
+) => Promise<ResponseOf<M>>;
+
+/**
+ * One JobRunService method per route of core's table, which is read from the same descriptor the
+ * JobRunService type is mapped from: a method added to the proto is a method of the client, never
+ * a property that compiles and is undefined at run time.
+ */
+function serviceOver(call: RouteCall): JobRunService {
+  const service: Partial<Record<MethodName, unknown>> = {};
+  for (const route of routes) {
+    service[route.methodName] = (request: RequestInitOf<MethodName>, options: CallOptions = {}) =>
+      call(route, request, options);
+  }
+  return service as JobRunService;
 }

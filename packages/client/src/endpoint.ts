@@ -1,7 +1,7 @@
-import { ApiError } from "@jobrun/core";
+import { ApiError, GOOGLE_ENDPOINT } from "@jobrun/core";
 
-/** Google's endpoint for Cloud Deploy. */
-export const DEFAULT_ENDPOINT = "https://clouddeploy.googleapis.com";
+/** The endpoint a client uses unless told otherwise: Google's. */
+export const DEFAULT_ENDPOINT = GOOGLE_ENDPOINT;
 
 /**
  * Checks an endpoint once, when the client is made, so a typo fails there with a message that says
@@ -15,7 +15,7 @@ export function normalizeEndpoint(endpoint: string): string {
   } catch (cause) {
     throw new ApiError(
       "INVALID_ARGUMENT",
-      `endpoint ${JSON.stringify(endpoint)} is not an absolute URL (expected e.g. "https://clouddeploy.googleapis.com")`,
+      `endpoint ${JSON.stringify(endpoint)} is not an absolute URL (expected e.g. "${GOOGLE_ENDPOINT}")`,
       { cause },
     );
   }

@@ -2,13 +2,13 @@ import { constants } from "node:fs";
 import { access, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
+import type { Clock } from "@jobrun/core";
 import { ApiError } from "@jobrun/core";
 import type { AuthProvider } from "../auth/auth-provider.js";
 import { type AuthorizedUserCredentials, authorizedUser } from "../auth/authorized-user.js";
 import { metadataServer } from "../auth/metadata-server.js";
 import { serviceAccountKey } from "../auth/service-account.js";
 import type { ServiceAccountKey } from "../auth/service-account-key.js";
-import type { Clock } from "../clock.js";
 import type { FetchFunction } from "../transport.js";
 import { gcloudCli } from "./gcloud.js";
 

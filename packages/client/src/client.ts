@@ -37,7 +37,12 @@ export interface JobRunsClientOptions {
   readonly timeoutMs?: number;
   /** Prepended to the user agent, to name your application: "my-tool/1.2". */
   readonly userAgent?: string;
-  /** Ask for enums as numbers (`$alt=json;enum-encoding=int`), as Google's generated clients do. */
+  /**
+   * How enums travel. Default "int": the client asks for numbers (`$alt=json;enum-encoding=int`), as
+   * Google's generated clients do, so a value newer than this schema arrives as its number and is
+   * kept (`stateName` shows it as `STATE_7`). A name this schema does not know cannot be kept: with
+   * "name", such a field decodes as its `*_UNSPECIFIED` default.
+   */
   readonly enumEncoding?: EnumEncoding;
   /** The clock of retries and waits; tests inject one. */
   readonly clock?: Clock;
@@ -64,7 +69,7 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const userAgent = [options.userAgent, `jobrun-client/${CLIENT_VERSION}`].filter(Boolean).join(" ");
-  const encoding = options.enumEncoding === undefined ? {} : { enumEncoding: options.enumEncoding };
+  const encoding = { enumEncoding: options.enumEncoding ?? "int" } as const;
 
   /** One call of any method: everything it needs is in its route (binding, schemas, policy). */
   async function call<M extends MethodName>(

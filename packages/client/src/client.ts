@@ -5,15 +5,19 @@ import {
   type Clock,
   callSignal,
   type EnumEncoding,
+  type ForwardOptions,
   type JobRun,
   type JobRunService,
   type ListJobRunsRequestInit,
   listAllJobRuns,
   type MethodName,
+  type RawAnswer,
+  type RawForwarder,
   type RequestInitOf,
   type ResponseOf,
   type Route,
   routes,
+  routeTable,
   routingHeader,
   systemClock,
 } from "@jobrun/core";
@@ -21,7 +25,13 @@ import type { AuthProvider } from "./auth/auth-provider.js";
 import { decodeResponse } from "./decode/response-decoder.js";
 import { DEFAULT_ENDPOINT, normalizeEndpoint } from "./endpoint.js";
 import { type RetryOptions, retryPolicyFrom, withRetries } from "./retry.js";
-import { type FetchFunction, type HttpCall, sendHttpCall } from "./transport.js";
+import {
+  answerOf,
+  exchangeHttpCall,
+  type FetchFunction,
+  type HttpAnswer,
+  type HttpCall,
+} from "./transport.js";
 import { CLIENT_VERSION } from "./version.js";
 
 export interface JobRunsClientOptions {
@@ -50,8 +60,11 @@ export interface JobRunsClientOptions {
   readonly random?: () => number;
 }
 
-/** A JobRunService over HTTP, with a lazy iterator over every page of a listing. */
-export interface JobRunsClient extends JobRunService {
+/**
+ * A JobRunService over HTTP, with a lazy iterator over every page of a listing, and raw forwarding
+ * (a proxy's way to hand the server's answer on unchanged).
+ */
+export interface JobRunsClient extends JobRunService, RawForwarder {
   /** Every JobRun of a listing; pages are fetched as the loop reaches them, and no more once it breaks. */
   listAllJobRuns(request: ListJobRunsRequestInit, options?: CallOptions): AsyncIterable<JobRun>;
   /** The endpoint in use, normalized. */
@@ -77,8 +90,19 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
     request: RequestInitOf<M>,
     callOptions: CallOptions,
   ): Promise<ResponseOf<M>> {
+    const httpCall = httpCallOf(route, request, encoding, []);
+    const answer = await exchange(route, httpCall, callOptions);
+    return decodeResponse(route.output, utf8.decode(answer.body), `${route.rpc} ${httpCall.resourceName}`);
+  }
+
+  function httpCallOf<M extends MethodName>(
+    route: Route<M>,
+    request: RequestInitOf<M>,
+    buildOptions: { enumEncoding?: EnumEncoding },
+    extraQuery: readonly (readonly [string, string])[],
+  ): HttpCall {
     const { rpc } = route;
-    const parts = buildHttpRequest(rpc, request, encoding);
+    const parts = buildHttpRequest(rpc, request, buildOptions);
     const resourceName = parts.params[route.policy.resource.field] ?? "";
     const headers: Record<string, string> = {
       accept: "application/json",
@@ -87,21 +111,28 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
       "x-goog-request-params": routingHeader(parts.params),
     };
     if (parts.body !== undefined) headers["content-type"] = "application/json";
-    const httpCall: HttpCall = {
+    const query = new URLSearchParams(parts.query);
+    for (const [name, value] of extraQuery) query.append(name, value);
+    const queryText = query.toString();
+    return {
       method: parts.method,
-      url: `${endpoint}${parts.path}${parts.query === "" ? "" : `?${parts.query}`}`,
+      url: `${endpoint}${parts.path}${queryText === "" ? "" : `?${queryText}`}`,
       headers,
       body: parts.body,
       rpc,
       resourceName,
     };
+  }
+
+  /** One call with its retries and budget: the 2xx answer as received, or the last failure. */
+  async function exchange(route: Route, httpCall: HttpCall, callOptions: CallOptions): Promise<HttpAnswer> {
     const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs;
     const overall = callSignal({
       ...(callOptions.signal === undefined ? {} : { signal: callOptions.signal }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     try {
-      const text = await withRetries((signal) => attempt(httpCall, signal), {
+      return await withRetries((signal) => attempt(httpCall, signal), {
         policy,
         clock,
         random,
@@ -109,18 +140,47 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
         // Terminating twice is not terminating once: only the policy's idempotent methods retry.
         idempotent: route.policy.idempotent,
       });
-      return decodeResponse(route.output, text, `${rpc} ${resourceName}`);
     } finally {
       overall.dispose();
     }
   }
 
-  async function attempt(httpCall: HttpCall, signal: AbortSignal): Promise<string> {
+  async function forwardRaw<M extends MethodName>(
+    method: M,
+    request: RequestInitOf<M>,
+    forwardOptions: ForwardOptions = {},
+  ): Promise<RawAnswer> {
+    const route: Route<M> = routeTable[method];
+    // The caller's system parameters go upstream as given ($alt included): nothing of the client's own.
+    const httpCall = httpCallOf(
+      route,
+      request,
+      { enumEncoding: "name" },
+      forwardOptions.systemParameters ?? [],
+    );
+    if (
+      forwardOptions.systemParameters?.some(
+        ([name, value]) => /^\$?alt$/.test(name) && /^proto\b/i.test(value),
+      )
+    ) {
+      (httpCall.headers as Record<string, string>).accept = "application/x-protobuf";
+    }
+    try {
+      return rawAnswer(await exchange(route, httpCall, forwardOptions));
+    } catch (error) {
+      const answer = error instanceof ApiError ? answerOf(error) : undefined;
+      // A 401 is Google refusing the client's own credentials: not an answer about the caller's request.
+      if (answer === undefined || answer.status === 401 || !isStatusBody(answer)) throw error;
+      return rawAnswer(answer);
+    }
+  }
+
+  async function attempt(httpCall: HttpCall, signal: AbortSignal): Promise<HttpAnswer> {
     const now = () => clock.now();
     const auth = options.auth;
-    if (auth === undefined) return sendHttpCall(fetchFunction, httpCall, signal, now);
+    if (auth === undefined) return exchangeHttpCall(fetchFunction, httpCall, signal, now);
     const sendWith = (token: string) =>
-      sendHttpCall(
+      exchangeHttpCall(
         fetchFunction,
         { ...httpCall, headers: { ...httpCall.headers, authorization: `Bearer ${token}` } },
         signal,
@@ -143,6 +203,7 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
     ...serviceOver(call),
     endpoint,
     listAllJobRuns: (request, callOptions = {}) => listAllJobRuns(client, request, callOptions),
+    forwardRaw,
   };
   return client;
 }
@@ -166,4 +227,27 @@ function serviceOver(call: RouteCall): JobRunService {
       call(route, request, options);
   }
   return service as JobRunService;
+}
+
+const utf8 = new TextDecoder();
+
+function rawAnswer(answer: HttpAnswer): RawAnswer {
+  const retryAfter = answer.headers.get("retry-after");
+  return {
+    status: answer.status,
+    contentType: answer.headers.get("content-type") ?? "application/json",
+    body: answer.body,
+    ...(retryAfter === null ? {} : { retryAfter }),
+  };
+}
+
+/** Whether an error answer is a JSON google.rpc.Status (`{"error":{…}}`), which can be handed on as it is. */
+function isStatusBody(answer: HttpAnswer): boolean {
+  if (!/\bjson\b/i.test(answer.headers.get("content-type") ?? "")) return false;
+  try {
+    const body = JSON.parse(utf8.decode(answer.body)) as { error?: unknown } | null;
+    return typeof body?.error === "object" && body.error !== null && !Array.isArray(body.error);
+  } catch {
+    return false;
+  }
 }

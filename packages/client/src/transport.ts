@@ -16,6 +16,24 @@ export interface HttpCall {
   readonly resourceName: string;
 }
 
+/** One HTTP answer, as received. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+}
+
+// The answer an error was made from travels with the error (through the retry loop) to whoever
+// wants the server's own bytes: a proxy handing Google's error on unchanged.
+const answerByError = new WeakMap<ApiError, HttpAnswer>();
+
+/** The server's answer an ApiError was read from; undefined for an error no server sent (a failed connection). */
+export function answerOf(error: ApiError): HttpAnswer | undefined {
+  return answerByError.get(error);
+}
+
+const utf8 = new TextDecoder();
+
 /**
  * Sends one attempt and returns the body text of a 2xx answer. Every failure is an ApiError:
  * a non-2xx answer is the server's error (with the resource it concerns); a failed connection or a
@@ -28,6 +46,19 @@ export async function sendHttpCall(
   signal: AbortSignal,
   now: () => number,
 ): Promise<string> {
+  return utf8.decode((await exchangeHttpCall(fetchFunction, call, signal, now)).body);
+}
+
+/**
+ * Sends one attempt and returns a 2xx answer as received (bytes and headers); fails as
+ * sendHttpCall does, and an error made from a non-2xx answer carries that answer (answerOf).
+ */
+export async function exchangeHttpCall(
+  fetchFunction: FetchFunction,
+  call: HttpCall,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<HttpAnswer> {
   let response: Response;
   try {
     response = await fetchFunction(call.url, {
@@ -44,24 +75,29 @@ export async function sendHttpCall(
       { cause },
     );
   }
-  let text: string;
+  let body: Uint8Array;
   try {
-    text = await response.text();
+    body = new Uint8Array(await response.arrayBuffer());
   } catch (cause) {
     if (signal.aborted) throw signal.reason;
-    if (!response.ok) throw errorFromResponse(call, response, "", now);
+    if (!response.ok) throw errorFromResponse(call, response, new Uint8Array(0), now);
     throw new ApiError(
       "UNAVAILABLE",
       `${call.rpc} ${call.resourceName}: the connection failed while reading the response body (${describeNetworkError(cause)})`,
       { cause },
     );
   }
-  if (!response.ok) throw errorFromResponse(call, response, text, now);
-  return text;
+  if (!response.ok) throw errorFromResponse(call, response, body, now);
+  return { status: response.status, headers: response.headers, body };
 }
 
-function errorFromResponse(call: HttpCall, response: Response, text: string, now: () => number): ApiError {
-  const parsed = ApiError.fromResponseText(text, response.status);
+function errorFromResponse(
+  call: HttpCall,
+  response: Response,
+  body: Uint8Array,
+  now: () => number,
+): ApiError {
+  const parsed = ApiError.fromResponseText(utf8.decode(body), response.status);
   // Google names the resource in most messages, but not all; a ResourceInfo detail says it always,
   // in a form a program can read (see resourceNameOf).
   const named = parsed.details.some((detail) => detail["@type"] === RESOURCE_INFO_TYPE);
@@ -70,8 +106,10 @@ function errorFromResponse(call: HttpCall, response: Response, text: string, now
     : new ApiError(parsed.code, parsed.message, {
         httpStatus: parsed.httpStatus,
         details: [...parsed.details, resourceInfo(call.resourceName)],
+        verbatim: true,
         ...(parsed.cause === undefined ? {} : { cause: parsed.cause }),
       });
+  answerByError.set(error, { status: response.status, headers: response.headers, body });
   const retryAfter = parseRetryAfter(response.headers.get("retry-after"), now());
   return retryAfter === undefined ? error : setRetryAfter(error, retryAfter);
 }

@@ -1,3 +1,5 @@
+import type { RouteMatch } from "@jobrun/core";
+
 /** What a caller may do: read (get, list) or also terminate. */
 export type Role = "reader" | "operator";
 
@@ -36,12 +38,17 @@ export interface RequestState {
   readonly fields: Record<string, unknown>;
   /** Set once authenticated. */
   caller: Caller | undefined;
+  /** Set once routed: the REST method and path parameters, the resource name validated. */
+  route: RouteMatched | undefined;
 }
+
+/** A request matched to a REST method of core's route table. */
+export type RouteMatched = Extract<RouteMatch, { kind: "match" }>;
 
 /**
  * The Hono environment of the proxy's app. It declares nothing: the request's state travels as a
  * RequestState argument, and on Node the adapter's bindings (`incoming`, `outgoing`) are read where
- * needed (request-info.ts), so any env a host passes is accepted.
+ * needed (node-server-adapter.ts), so any env a host passes is accepted.
  */
 // biome-ignore lint/complexity/noBannedTypes: Hono's own blank environment is `{}`.
 export type ProxyEnv = {};

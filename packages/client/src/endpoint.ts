@@ -1,7 +1,15 @@
 import { ApiError, GOOGLE_ENDPOINT } from "@jobrun/core";
+import { DEFAULT_UNIVERSE_DOMAIN, googleServiceUrl } from "./universe.js";
 
-/** The endpoint a client uses unless told otherwise: Google's. */
+/** Google's endpoint for Cloud Deploy. */
 export const DEFAULT_ENDPOINT = GOOGLE_ENDPOINT;
+
+/** Cloud Deploy's endpoint in a universe: `https://clouddeploy.<universe>`. */
+export function endpointForUniverse(universeDomain: string): string {
+  return universeDomain === DEFAULT_UNIVERSE_DOMAIN
+    ? DEFAULT_ENDPOINT
+    : googleServiceUrl("clouddeploy", universeDomain);
+}
 
 /**
  * Checks an endpoint once, when the client is made, so a typo fails there with a message that says
@@ -15,7 +23,7 @@ export function normalizeEndpoint(endpoint: string): string {
   } catch (cause) {
     throw new ApiError(
       "INVALID_ARGUMENT",
-      `endpoint ${JSON.stringify(endpoint)} is not an absolute URL (expected e.g. "${GOOGLE_ENDPOINT}")`,
+      `endpoint ${JSON.stringify(endpoint)} is not an absolute URL (expected e.g. "https://clouddeploy.googleapis.com")`,
       { cause },
     );
   }

@@ -14,7 +14,7 @@ export interface Clock {
 
 /**
  * The real clock: Date.now and the runtime's timers (Node, Workers, Deno, Bun and browsers alike),
- * chained past 2^31 ms, where setTimeout would fire at once. Its handles are cancel functions.
+ * chained past 2^31 ms, where a plain setTimeout would fire at once. Its handle is the cancel function.
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -31,17 +31,14 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
       reject(signal.reason);
       return;
     }
-    let timer: unknown;
     const onAbort = () => {
-      if (timer !== undefined) clock.clearTimeout(timer);
+      clock.clearTimeout(timer);
       reject(signal?.reason);
     };
-    // Listening first: a signal that aborts while the timer is being set still ends the sleep.
-    signal?.addEventListener("abort", onAbort, { once: true });
-    timer = clock.setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    if (signal?.aborted) clock.clearTimeout(timer);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -35,6 +35,8 @@ const projects = [
   project("@jobrun/client", "packages/client"),
   project("@jobrun/emulator", "packages/emulator"),
   project("@jobrun/proxy", "apps/proxy"),
+  // The client under Deno, Bun and headless Chromium, against the proxy.
+  project("@jobrun/runtime-tests", "packages/runtime-tests"),
   project("@jobrun/tui", "apps/tui", {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
     // Ink's colours are off when stdout is not a terminal; the colour tests need them on (NO_COLOR

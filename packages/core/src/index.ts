@@ -116,6 +116,7 @@ export {
 } from "./gen/google/cloud/deploy/v1/jobrun_pb.js";
 export { listAllJobRuns } from "./list-all.js";
 export { MAX_TIMER_DELAY_MS, setLongTimeout } from "./long-timeout.js";
+export { type BuildNameParts, parseBuildName } from "./names/build-name.js";
 // Resource names.
 export {
   concretePrefixOf,

@@ -1,9 +1,14 @@
 // The Worker build (dist/worker.bundle.js, made by the build) in real workerd through miniflare 4:
 // the conformance suite over HTTP, and the edge-only paths (config from vars/secrets, Cache API).
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createJobRunsClient, staticToken } from "@jobrun/client";
 import {
+  CORPUS_PROJECT,
   conformanceFixture,
+  corpusRunName,
+  corpusRuns,
+  createFakeGoogle,
   describeJobRunServiceConformance,
   OTHER_PROJECT,
   PROJECT,
@@ -14,6 +19,7 @@ import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "../src/index.js";
 import { KEYS } from "./support/keys.js";
+import { type Served, serveFetch } from "./support/serve.js";
 
 const bundle = new URL("../dist/worker.bundle.js", import.meta.url).pathname;
 
@@ -121,5 +127,69 @@ describe("the Worker in workerd", () => {
     } finally {
       await broken.mf.dispose();
     }
+  });
+});
+
+describe("the Worker in google mode (UPSTREAM: a fake Google on loopback)", () => {
+  const fake = createFakeGoogle();
+  let upstream: Served;
+  let worker: { mf: Miniflare; url: string };
+  beforeAll(async () => {
+    // The fake also plays Google's token endpoint: the Worker signs in with a service-account key.
+    upstream = await serveFetch((request) =>
+      new URL(request.url).pathname === "/token"
+        ? Response.json({ access_token: "ya29.worker-own", expires_in: 3600, token_type: "Bearer" })
+        : fake.fetch(request),
+    );
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const key = {
+      type: "service_account",
+      client_email: "proxy@corpus.iam.gserviceaccount.com",
+      private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      token_uri: `${upstream.url}/token`,
+    };
+    worker = await startWorker({
+      BACKEND: "google",
+      UPSTREAM: upstream.url,
+      GOOGLE_SERVICE_ACCOUNT_KEY: JSON.stringify(key),
+      CALLER_KEYS: JSON.stringify({
+        keys: [
+          {
+            id: "corpus",
+            hash: await hashApiKey(KEYS.reader),
+            role: "reader",
+            scopes: [`projects/${CORPUS_PROJECT}`],
+          },
+        ],
+      }),
+    });
+  }, 30_000);
+  afterAll(async () => {
+    await worker.mf.dispose();
+    await upstream.close();
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${worker.url}${path}`, { headers: { authorization: `Bearer ${KEYS.reader}`, ...headers } });
+
+  it("hands Google's bytes on, and serves a finished run again from the Cache API", async () => {
+    const path = `/v1/${corpusRunName("deploy")}`;
+    const direct = await fetch(`${upstream.url}${path}`).then((r) => r.text());
+    const before = fake.requests.length;
+    const first = await get(path);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe(direct);
+    const etag = first.headers.get("etag")!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const again = await get(path, { "if-none-match": etag });
+    expect(again.status).toBe(304);
+    expect(fake.requests.length - before).toBe(1);
+    expect(fake.requests.at(-1)!.headers.get("authorization")).toBe("Bearer ya29.worker-own");
+  });
+
+  it("keeps a state newer than the schema and Google's enum numbers", async () => {
+    const path = `/v1/${corpusRunName("future")}`;
+    expect(await (await get(path)).json()).toEqual(corpusRuns.future);
+    expect((await (await get(`${path}?%24alt=json%3Benum-encoding%3Dint`)).json()).state).toBe(7);
   });
 });

@@ -91,6 +91,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
       caller: undefined,
       route: undefined,
       prettyPrint: true,
+      errorFormat: "2",
     };
     let response: Response;
     try {
@@ -116,5 +117,5 @@ function failed(error: unknown, state: RequestState): Response {
   // Our own faults are logged with their cause's message (never the stack to the caller).
   if (apiError.code === "INTERNAL" && apiError.cause instanceof Error)
     state.fields.cause = apiError.cause.message;
-  return errorResponse(apiError, state.headers, state.prettyPrint);
+  return errorResponse(apiError, state.headers, state);
 }

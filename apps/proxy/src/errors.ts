@@ -1,4 +1,11 @@
-import { ApiError, type CodeName, type ErrorDetail, isApiError, RETRY_INFO_TYPE } from "@jobrun/core";
+import {
+  ApiError,
+  type CodeName,
+  type ErrorDetail,
+  type ErrorFormat,
+  isApiError,
+  RETRY_INFO_TYPE,
+} from "@jobrun/core";
 
 /**
  * The ErrorInfo domain of what the proxy decides itself (auth, scopes, limits, its own faults and
@@ -43,18 +50,29 @@ export function toApiError(error: unknown): ApiError {
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
+/** How a caller asked for its answers to look: Google's `prettyPrint` and `$.xgafv`. */
+export interface AnswerShape {
+  readonly prettyPrint: boolean;
+  readonly errorFormat: ErrorFormat;
+}
+
+/** Google's defaults: indented, the v2 error format. */
+export const DEFAULT_ANSWER_SHAPE: AnswerShape = { prettyPrint: true, errorFormat: "2" };
+
 /**
  * The google.rpc.Status response of an ApiError (`headers` as in `respond`), indented unless the
- * caller said `prettyPrint=false` (Google indents its errors too). A 429 or 503 says when to retry
- * in Retry-After as well as in its RetryInfo, unless the headers already do.
+ * caller said `prettyPrint=false` (Google indents its errors too), in the `$.xgafv` format asked for.
+ * A 429 or 503 says when to retry in Retry-After as well as in its RetryInfo, unless the headers
+ * already do.
  */
 export function errorResponse(
   error: ApiError,
   headers: Record<string, string> = {},
-  pretty = true,
+  shape: AnswerShape = DEFAULT_ANSWER_SHAPE,
 ): Response {
   const retryAfter = retryAfterSeconds(error);
-  return new Response(JSON.stringify(error.toJSON(), null, pretty ? 2 : undefined), {
+  const body = error.toWireJson(shape.errorFormat);
+  return new Response(JSON.stringify(body, null, shape.prettyPrint ? 2 : undefined), {
     status: error.httpStatus,
     headers: {
       "content-type": JSON_TYPE,

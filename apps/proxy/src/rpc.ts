@@ -84,6 +84,7 @@ export async function handleRpc(
   const query = queryOf(c);
   const system = query === NO_QUERY_MARK ? DEFAULT_SYSTEM_PARAMETERS : readSystemParameters(query);
   state.prettyPrint = system.prettyPrint;
+  state.errorFormat = system.errorFormat;
   refuseUnsupported(system);
   const resource = match.params[policy.resource.field] ?? "";
   state.fields.rpc = route.rpc;

@@ -1,4 +1,4 @@
-import type { RouteMatch } from "@jobrun/core";
+import type { ErrorFormat, RouteMatch } from "@jobrun/core";
 
 /** What a caller may do: read (get, list) or also terminate. */
 export type Role = "reader" | "operator";
@@ -40,6 +40,8 @@ export interface RequestState {
   caller: Caller | undefined;
   /** Whether answers (errors too) are indented: Google's `prettyPrint`, true unless the caller says false. */
   prettyPrint: boolean;
+  /** The error format `$.xgafv` asks for ("2", the default, or "1" with the legacy `errors` array). */
+  errorFormat: ErrorFormat;
   /** Set once routed: the REST method and path parameters, the resource name validated. */
   route: RouteMatched | undefined;
 }

@@ -221,6 +221,16 @@ export function describeRestWireConformance(label: string, setup: WireSetup): vo
         expect(error.message).toContain("SUCCEEDED");
       });
 
+      it("$.xgafv=1 adds Google's legacy errors array; 2 (the default) does not", async () => {
+        const v1 = expectStatus(await call(`/v1/${missing}?%24.xgafv=1`), 404, "NOT_FOUND")
+          .error as StatusBody["error"] & {
+          errors?: unknown;
+        };
+        expect(v1.errors).toEqual([{ message: v1.message, domain: "global", reason: "notFound" }]);
+        const v2 = expectStatus(await call(`/v1/${missing}?%24.xgafv=2`), 404, "NOT_FOUND").error;
+        expect("errors" in v2).toBe(false);
+      });
+
       it("an unknown query parameter: 400 naming it", async () => {
         const { error } = expectStatus(
           await call(`/v1/${finished.name}?colour=red`),

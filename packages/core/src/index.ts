@@ -19,7 +19,14 @@ export { explainFailureCause, type Failure, failureCauseNames, failureOf } from 
 export { type JobKind, jobKindLabel, jobKindOf, jobKinds } from "./domain/job-kind.js";
 export { canTerminate, isActive, isTerminal, stateName } from "./domain/state.js";
 // Errors.
-export { ApiError, type ApiErrorJson, type ApiErrorOptions, isApiError } from "./errors/api-error.js";
+export {
+  ApiError,
+  type ApiErrorJson,
+  type ApiErrorOptions,
+  type ErrorFormat,
+  isApiError,
+  type LegacyErrorEntry,
+} from "./errors/api-error.js";
 export {
   Code,
   type CodeName,

@@ -105,6 +105,16 @@ describe("ApiError on the wire", () => {
     expect(isApiError(back)).toBe(true);
   });
 
+  it("writes the legacy v1 format ($.xgafv=1) with Google's errors array, and v2 without it", () => {
+    const error = new ApiError("INVALID_ARGUMENT", "bad pageSize");
+    const v1 = error.toWireJson("1").error;
+    expect(Object.keys(v1)).toEqual(["code", "message", "errors", "status", "details"]);
+    expect(v1.errors).toEqual([{ message: "bad pageSize", domain: "global", reason: "invalid" }]);
+    expect(error.toWireJson("2")).toEqual(error.toJSON());
+    expect(error.toJSON().error.errors).toBeUndefined();
+    expect(new ApiError("NOT_FOUND", "x").toWireJson("1").error.errors?.[0]?.reason).toBe("notFound");
+  });
+
   it("keeps an explicit HTTP status (413 for a body too large)", () => {
     const error = new ApiError("INVALID_ARGUMENT", "body too large", { httpStatus: 413 });
     expect(error.toJSON().error.code).toBe(413);

@@ -41,7 +41,7 @@ export function route(): Step {
         `method ${method} is not allowed here; use ${match.allow.join(", ")}`,
         { httpStatus: 405 },
       );
-      return errorResponse(error, { ...state.headers, allow: match.allow.join(", ") });
+      return errorResponse(error, { ...state.headers, allow: match.allow.join(", ") }, state);
     }
     validateMatch(match);
     routes.set(memoKey, match);

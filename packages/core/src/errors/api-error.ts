@@ -51,10 +51,46 @@ export interface ApiErrorJson {
     /** The HTTP status (not the google.rpc code number). */
     readonly code: number;
     readonly message: string;
+    /** Only in the legacy (v1) error format, `$.xgafv=1`: one entry repeating the message. */
+    readonly errors?: readonly LegacyErrorEntry[];
     readonly status: CodeName;
     readonly details?: readonly ErrorDetail[];
   };
 }
+
+/** An entry of the legacy `errors` array: `{message, domain: "global", reason}` (reason in lowerCamelCase). */
+export interface LegacyErrorEntry {
+  readonly message: string;
+  readonly domain: string;
+  readonly reason: string;
+}
+
+/**
+ * Google's error formats, chosen by the `$.xgafv` system parameter: "2" (and no parameter) is the
+ * google.rpc.Status envelope; "1" adds the legacy `errors` array of Google's older JSON APIs.
+ */
+export type ErrorFormat = "1" | "2";
+
+/** The legacy reason of each code, as Google's v1 error format spells it. */
+const LEGACY_REASONS: Readonly<Record<CodeName, string>> = {
+  OK: "ok",
+  CANCELLED: "cancelled",
+  UNKNOWN: "unknown",
+  INVALID_ARGUMENT: "invalid",
+  DEADLINE_EXCEEDED: "deadlineExceeded",
+  NOT_FOUND: "notFound",
+  ALREADY_EXISTS: "duplicate",
+  PERMISSION_DENIED: "forbidden",
+  RESOURCE_EXHAUSTED: "rateLimitExceeded",
+  FAILED_PRECONDITION: "failedPrecondition",
+  ABORTED: "aborted",
+  OUT_OF_RANGE: "outOfRange",
+  UNIMPLEMENTED: "notImplemented",
+  INTERNAL: "backendError",
+  UNAVAILABLE: "backendError",
+  DATA_LOSS: "dataLoss",
+  UNAUTHENTICATED: "unauthorized",
+};
 
 /**
  * The one error type of jobrun: a google.rpc.Status with its HTTP status. Every implementation of
@@ -100,12 +136,20 @@ export class ApiError extends Error {
     return Code[this.code];
   }
 
-  /** The REST error body. */
+  /** The REST error body (the v2 format, Google's default). */
   toJSON(): ApiErrorJson {
+    return this.toWireJson("2");
+  }
+
+  /** The REST error body in the format `$.xgafv` asked for: "1" adds the legacy `errors` array. */
+  toWireJson(format: ErrorFormat): ApiErrorJson {
     return {
       error: {
         code: this.httpStatus,
         message: this.message,
+        ...(format === "1"
+          ? { errors: [{ message: this.message, domain: "global", reason: LEGACY_REASONS[this.code] }] }
+          : {}),
         status: this.code,
         ...(this.details.length > 0 ? { details: this.details } : {}),
       },

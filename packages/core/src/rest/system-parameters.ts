@@ -4,7 +4,7 @@
 // attribution. Each may also be written with a leading `$` (`$fields`, `$alt`), as Google accepts.
 
 import type { EnumEncoding } from "../codec/json-codec.js";
-import { ApiError } from "../errors/api-error.js";
+import { ApiError, type ErrorFormat } from "../errors/api-error.js";
 import { badRequest } from "../errors/details.js";
 import { quote } from "../text/truncate.js";
 import { type FieldSelection, parseFieldSelection } from "./field-selection.js";
@@ -56,8 +56,8 @@ export interface SystemParameters {
   readonly fields: FieldSelection | undefined;
   /** `prettyPrint`: indented JSON. Google's default is true. */
   readonly prettyPrint: boolean;
-  /** `$.xgafv`: the error format asked for, "1" or "2"; undefined when not given. */
-  readonly errorFormat: "1" | "2" | undefined;
+  /** `$.xgafv`: the error format asked for, "1" (with the legacy `errors` array) or "2" (the default). */
+  readonly errorFormat: ErrorFormat;
   /** `quotaUser`: whom to count the call against, within the project's quota. */
   readonly quotaUser: string | undefined;
   /** Credential-carrying parameters that were given (`key`, `access_token`, `oauth_token`), by plain name. */
@@ -77,7 +77,7 @@ export const DEFAULT_SYSTEM_PARAMETERS: SystemParameters = Object.freeze({
   enumEncoding: "name",
   fields: undefined,
   prettyPrint: true,
-  errorFormat: undefined,
+  errorFormat: "2",
   quotaUser: undefined,
   credentials: Object.freeze([]) as readonly never[],
   callback: undefined,
@@ -109,7 +109,7 @@ export function readSystemParameters(query: URLSearchParams): SystemParameters {
   let enumEncoding: EnumEncoding = "name";
   let fields: FieldSelection | undefined;
   let prettyPrint = true;
-  let errorFormat: "1" | "2" | undefined;
+  let errorFormat: ErrorFormat = "2";
   let quotaUser: string | undefined;
   let callback: string | undefined;
   const credentials: ("key" | "access_token" | "oauth_token")[] = [];

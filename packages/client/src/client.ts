@@ -24,7 +24,7 @@ import { type Clock, systemClock } from "./clock.js";
 import { decodeResponse } from "./decode/response-decoder.js";
 import { DEFAULT_ENDPOINT, normalizeEndpoint } from "./endpoint.js";
 import { type RetryOptions, retryPolicyFrom, withRetries } from "./retry.js";
-import { type FetchFunction, type HttpCall, sendHttpCall } from "./transport.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, type FetchFunction, type HttpCall, sendHttpCall } from "./transport.js";
 import { CLIENT_VERSION } from "./version.js";
 
 export interface JobRunsClientOptions {
@@ -46,6 +46,11 @@ export interface JobRunsClientOptions {
   readonly clock?: Clock;
   /** The jitter source, a number in [0, 1); tests inject one. */
   readonly random?: () => number;
+  /**
+   * The largest response body the client reads, in bytes; a larger answer fails with UNKNOWN and
+   * is not retried. Default 32 MiB (a page of 1,000 job runs is a few MiB).
+   */
+  readonly maxResponseBytes?: number;
 }
 
 /** A JobRunService over HTTP, with a lazy iterator over every page of a listing. */
@@ -68,6 +73,13 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
   const random = options.random ?? Math.random;
   const userAgent = [options.userAgent, `jobrun-client/${CLIENT_VERSION}`].filter(Boolean).join(" ");
   const encoding = options.enumEncoding === undefined ? {} : { enumEncoding: options.enumEncoding };
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    throw new ApiError(
+      "INVALID_ARGUMENT",
+      `maxResponseBytes must be a whole number of bytes above 0, got ${maxResponseBytes}`,
+    );
+  }
 
   async function call<Desc extends DescMessage>(
     rpc: RpcName,
@@ -91,6 +103,7 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
       body: parts.body,
       rpc,
       resourceName,
+      maxResponseBytes,
     };
     const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs;
     const overall = callSignal({

@@ -31,5 +31,5 @@ export {
   type RetryOptions,
   type RetryPolicy,
 } from "./retry.js";
-export { type FetchFunction, resourceNameOf } from "./transport.js";
+export { DEFAULT_MAX_RESPONSE_BYTES, type FetchFunction, resourceNameOf } from "./transport.js";
 export { CLIENT_VERSION } from "./version.js";

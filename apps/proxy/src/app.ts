@@ -156,8 +156,10 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
 function failed(error: unknown, state: RequestState): Response {
   const apiError = toApiError(error);
   state.fields.error = apiError.code;
-  // Our own faults are logged with their cause's message (never the stack to the caller).
-  if (apiError.code === "INTERNAL" && apiError.cause instanceof Error)
+  // A server-side failure is logged with its cause's message: our own faults, and what the google
+  // backend kept from the caller (callerSafeError). Never the stack, and never to the caller. (A
+  // client error's cause may quote the caller's body, which the log never holds.)
+  if (apiError.httpStatus >= 500 && apiError.cause instanceof Error)
     state.fields.cause = apiError.cause.message;
   return errorResponse(apiError, state.headers);
 }

@@ -1,8 +1,10 @@
 // Hostile paths and bodies over real HTTP: every one gets a clear 4xx google.rpc.Status (never a
 // 5xx or a stack trace) and the server keeps serving.
+
+import { connect } from "node:net";
 import { conformanceFixture, rollouts } from "@jobrun/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmulatorBackend, createProxy } from "../src/index.js";
+import { createEmulatorBackend, createProxy, type LogEntry } from "../src/index.js";
 import { spyOn } from "./support/backend-spy.js";
 import { rawRequest } from "./support/raw-http.js";
 import { type Served, serveFetch } from "./support/serve.js";
@@ -11,6 +13,7 @@ const fixture = conformanceFixture(50);
 const emulator = createEmulatorBackend({ jobRuns: { jobRuns: fixture.jobRuns }, terminateDelayMs: 50 });
 const backend = spyOn(emulator);
 let served: Served;
+const logs: LogEntry[] = [];
 const run = fixture.jobRuns.find((r) => r.name!.startsWith(`${rollouts.webRel1}/`))!.name!;
 const running = () =>
   emulator
@@ -19,7 +22,7 @@ const running = () =>
 const base = `/v1/projects/conformance/locations/us-central1/deliveryPipelines/web/releases/rel-1/rollouts/rel-1-to-prod-0001`;
 
 beforeAll(async () => {
-  served = await serveFetch(createProxy({ backend, auth: "none", log: false }).fetch);
+  served = await serveFetch(createProxy({ backend, auth: "none", log: (line) => logs.push(line) }).fetch);
 });
 afterAll(async () => {
   emulator.stop();
@@ -129,6 +132,23 @@ describe("hostile bodies", () => {
         400,
       ).message,
     ).toMatch(/application\/json/);
+  });
+
+  it("a body the caller abandons half-way is the caller's doing: CANCELLED, logged as a warning", async () => {
+    const path = `/v1/${running()}:terminate`;
+    const before = logs.length;
+    const socket = connect(served.port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"overrideDe`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await expect
+      .poll(() => logs.slice(before).find((line) => line.path === path), { timeout: 2_000 })
+      .toBeDefined();
+    const line = logs.slice(before).find((l) => l.path === path)!;
+    expect(line).toMatchObject({ level: "warn", status: 499, error: "CANCELLED" });
   });
 
   it("keeps serving, and a good terminate still works", async () => {

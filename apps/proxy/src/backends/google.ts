@@ -5,6 +5,7 @@ import {
   type RetryOptions,
 } from "@jobrun/client";
 import type { JobRunService } from "@jobrun/core";
+import { callerSafeError, watchCredentials } from "./caller-safe-errors.js";
 
 /**
  * Google's Cloud Deploy endpoint. A constant on purpose: no configuration, header or request can
@@ -24,17 +25,21 @@ export interface GoogleBackendOptions {
    * the URL it is called with is always GOOGLE_UPSTREAM's.
    */
   readonly fetch?: FetchFunction;
+  /** The largest answer read from Google, in bytes; a larger one fails unretried. Default 32 MiB. */
+  readonly maxResponseBytes?: number;
 }
 
 /**
  * A @jobrun/client pointed at Google. It builds every upstream request itself from the route table,
  * with its own headers: nothing of the caller's request (Authorization, cookies, X-Forwarded-*,
  * X-Goog-*) can reach Google, because none of it is ever handed to the client.
+ * Its failures are told to callers without the proxy's own secrets and setup (callerSafeError).
  */
 export function createGoogleBackend(options: GoogleBackendOptions): JobRunService {
-  return createJobRunsClient({
+  const credentials = watchCredentials(options.auth);
+  const client = createJobRunsClient({
     endpoint: GOOGLE_UPSTREAM,
-    auth: options.auth,
+    auth: credentials.auth,
     timeoutMs: options.timeoutMs ?? 30_000,
     retry: options.retry ?? {
       attemptTimeoutMs: 10_000,
@@ -44,5 +49,12 @@ export function createGoogleBackend(options: GoogleBackendOptions): JobRunServic
     },
     userAgent: "jobrun-proxy",
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
   });
+  const safe = (error: unknown) => Promise.reject(callerSafeError(error, credentials));
+  return {
+    getJobRun: (request, callOptions) => client.getJobRun(request, callOptions).catch(safe),
+    listJobRuns: (request, callOptions) => client.listJobRuns(request, callOptions).catch(safe),
+    terminateJobRun: (request, callOptions) => client.terminateJobRun(request, callOptions).catch(safe),
+  };
 }

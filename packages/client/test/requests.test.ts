@@ -89,8 +89,18 @@ describe("requests", () => {
   it("percent-encodes each name segment, so no value escapes its segment", async () => {
     server = await startTestServer((_, response) => sendJson(response, 200, jobRunJson()));
     const client = createJobRunsClient({ endpoint: server.url });
-    await client.getJobRun({ name: `${ROLLOUT}/jobRuns/a b?c#d` });
-    expect(server.requests[0]?.url).toBe(`/v1/${ROLLOUT}/jobRuns/a%20b%3Fc%23d`);
+    const scoped = JOB_RUN.replace(/^projects\/[^/]+\//, "projects/example.com:acme/");
+    await client.getJobRun({ name: scoped });
+    expect(server.requests[0]?.url).toBe(`/v1/${scoped.replace("example.com:acme", "example.com%3Aacme")}`);
+  });
+
+  it("refuses a name core's parser refuses (a space, ?, #) before any request, as the server would", async () => {
+    server = await startTestServer((_, response) => sendJson(response, 200, jobRunJson()));
+    const client = createJobRunsClient({ endpoint: server.url });
+    const error = await client.getJobRun({ name: `${ROLLOUT}/jobRuns/a b?c#d` }).catch((e: unknown) => e);
+    expect((error as ApiError).code).toBe("INVALID_ARGUMENT");
+    expect((error as ApiError).message).toMatch(/jobRun segment contains " "/);
+    expect(server.requests).toHaveLength(0);
   });
 
   it("refuses a malformed name before any request, naming the field", async () => {

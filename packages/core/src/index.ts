@@ -2,7 +2,6 @@
 // what is not listed here is internal.
 
 export { type CallSignal, callOptionsError, callSignal, raceAbort } from "./call-options.js";
-// JSON codec.
 export {
   type DecodeOptions,
   decodeJson,
@@ -11,6 +10,9 @@ export {
   type EnumEncoding,
   encodeJson,
 } from "./codec/json-codec.js";
+// JSON codec.
+export { type ScalarJsonKind, scalarJsonKind, scalarTypeName } from "./codec/scalar.js";
+export { GOOGLE_ENDPOINT, MAX_PAGE_SIZE, SERVICE_NAME } from "./constants.js";
 // Domain helpers.
 export { formatDuration, runDurationMs } from "./domain/duration.js";
 export { explainFailureCause, type Failure, failureCauseNames, failureOf } from "./domain/failure.js";
@@ -114,6 +116,20 @@ export { listAllJobRuns } from "./list-all.js";
 export { MAX_TIMER_DELAY_MS, setLongTimeout } from "./long-timeout.js";
 // Resource names.
 export {
+  concretePrefixOf,
+  deliveryPipelineOf,
+  isNameUnder,
+  JOB_RUN_COLLECTIONS,
+  type NameCollection,
+  nameHasWildcard,
+  nameIds,
+  parentPrefixes,
+  parseNamePrefix,
+  releaseOf,
+  rolloutOf,
+  variableOfCollection,
+} from "./names/collections.js";
+export {
   type DeployPolicyNameParts,
   deployPolicyName,
   parseDeployPolicyName,
@@ -142,12 +158,53 @@ export {
 } from "./rest/build-http-request.js";
 export { ENUM_ENCODING_INT_PARAM, enumEncodingFromQuery } from "./rest/enum-encoding.js";
 export { matchRoute, matchTemplate, type RouteMatch } from "./rest/match-route.js";
+export {
+  type ParseHttpRequestOptions,
+  parseHttpRequest,
+  SYSTEM_QUERY_PARAMETERS,
+} from "./rest/parse-http-request.js";
 export { type PathTemplate, parsePathTemplate, type TemplateSegment } from "./rest/path-template.js";
-export { type HttpMethod, type Route, type RpcName, routeOf, routes } from "./rest/route-table.js";
+export {
+  type HttpMethod,
+  type Route,
+  type RouteTable,
+  routeOf,
+  routes,
+  routeTable,
+} from "./rest/route-table.js";
+// The RPCs: names, types and policy, derived from the generated CloudDeploy service.
+export {
+  checkResourceName,
+  type MethodPolicy,
+  methodPolicies,
+  policyOf,
+  type ResourceField,
+} from "./rpc/method-policy.js";
+export type {
+  CloudDeployMethods,
+  InputSchemaOf,
+  MethodName,
+  MethodNameOf,
+  OutputSchemaOf,
+  RequestFieldOf,
+  RequestInitOf,
+  RequestOf,
+  ResponseOf,
+  RpcName,
+} from "./rpc/methods.js";
+export { isRole, ROLES, type Role, roleAllows } from "./rpc/roles.js";
 export type {
   CallOptions,
   GetJobRunRequestInit,
   JobRunService,
   ListJobRunsRequestInit,
+  ServiceMethod,
   TerminateJobRunRequestInit,
 } from "./service.js";
+// Small utilities every package shares.
+export { quote, truncate } from "./text/truncate.js";
+export { type Clock, sleep, systemClock } from "./time/clock.js";
+export { parseRfc3339, type TimestampParts, timestampPartsMs } from "./time/rfc3339.js";
+export { BoundedMap } from "./util/bounded-map.js";
+export { constantTimeEqual } from "./util/constant-time-equal.js";
+export { isLoopback } from "./util/is-loopback.js";

@@ -1,12 +1,5 @@
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import type {
-  GetJobRunRequestSchema,
-  JobRun,
-  ListJobRunsRequestSchema,
-  ListJobRunsResponse,
-  TerminateJobRunRequestSchema,
-  TerminateJobRunResponse,
-} from "./gen/google/cloud/deploy/v1/jobrun_pb.js";
+import type { MessageShape } from "@bufbuild/protobuf";
+import type { CloudDeployMethods, MethodName, OutputSchemaOf, RequestInitOf } from "./rpc/methods.js";
 
 /** Options every call of a JobRunService takes. */
 export interface CallOptions {
@@ -17,25 +10,24 @@ export interface CallOptions {
 }
 
 /** A GetJobRunRequest as a plain object: `{ name }`. */
-export type GetJobRunRequestInit = MessageInitShape<typeof GetJobRunRequestSchema>;
+export type GetJobRunRequestInit = RequestInitOf<"getJobRun">;
 /** A ListJobRunsRequest as a plain object: `{ parent, pageSize?, pageToken?, filter?, orderBy? }`. */
-export type ListJobRunsRequestInit = MessageInitShape<typeof ListJobRunsRequestSchema>;
+export type ListJobRunsRequestInit = RequestInitOf<"listJobRuns">;
 /** A TerminateJobRunRequest as a plain object: `{ name, overrideDeployPolicy? }`. */
-export type TerminateJobRunRequestInit = MessageInitShape<typeof TerminateJobRunRequestSchema>;
+export type TerminateJobRunRequestInit = RequestInitOf<"terminateJobRun">;
+
+/** One method of a JobRunService: its request as a plain object in, its response message out. */
+export type ServiceMethod<M extends MethodName> = CloudDeployMethods[M]["methodKind"] extends "unary"
+  ? (request: RequestInitOf<M>, options?: CallOptions) => Promise<MessageShape<OutputSchemaOf<M>>>
+  : never;
 
 /**
- * The contract every jobrun backend honours: the three RPCs of Cloud Deploy's JobRun resource.
- * `@jobrun/client` implements it over REST, `@jobrun/emulator` in memory; the proxy serves any
- * implementation and the TUI renders any. Every failure is an ApiError.
+ * The contract every jobrun backend honours: one method per RPC of the CloudDeploy service in the
+ * schema (today getJobRun, listJobRuns, terminateJobRun), mapped from the generated descriptor, so a
+ * method added to the proto is a method every implementation must have. `@jobrun/client` implements
+ * it over REST, `@jobrun/emulator` in memory; the proxy serves any implementation and the TUI renders
+ * any. Every failure is an ApiError: getJobRun is NOT_FOUND when there is no run of that name,
+ * listJobRuns pages (AIP-158), filters (AIP-160) and orders (AIP-132) the runs under a Rollout,
+ * terminateJobRun is FAILED_PRECONDITION for a run that is not IN_PROGRESS.
  */
-export interface JobRunService {
-  /** Gets one JobRun. NOT_FOUND when there is none of that name. */
-  getJobRun(request: GetJobRunRequestInit, options?: CallOptions): Promise<JobRun>;
-  /** Lists one page of the JobRuns under a Rollout (AIP-158 paging, AIP-160 filter, AIP-132 order). */
-  listJobRuns(request: ListJobRunsRequestInit, options?: CallOptions): Promise<ListJobRunsResponse>;
-  /** Terminates an IN_PROGRESS JobRun. FAILED_PRECONDITION when it is in another state. */
-  terminateJobRun(
-    request: TerminateJobRunRequestInit,
-    options?: CallOptions,
-  ): Promise<TerminateJobRunResponse>;
-}
+export type JobRunService = { [M in keyof CloudDeployMethods]: ServiceMethod<M> };

@@ -8,6 +8,8 @@ import {
 } from "@bufbuild/protobuf";
 import { ApiError } from "../errors/api-error.js";
 import { badRequest } from "../errors/details.js";
+import { quote } from "../text/truncate.js";
+import { scalarTypeName } from "./scalar.js";
 
 /** How enums are written: by name (plain REST) or by number (`$alt=json;enum-encoding=int`). */
 export type EnumEncoding = "name" | "int";
@@ -191,30 +193,7 @@ function reasonFor(field: DescField, value: unknown): string {
 }
 
 function typeNameOf(field: DescField): string {
-  if (field.scalar !== undefined) {
-    return (
-      [
-        "double",
-        "float",
-        "int64",
-        "uint64",
-        "int32",
-        "fixed64",
-        "fixed32",
-        "bool",
-        "string",
-        "group",
-        "message",
-        "bytes",
-        "uint32",
-        "enum",
-        "sfixed32",
-        "sfixed64",
-        "sint32",
-        "sint64",
-      ][field.scalar - 1] ?? "value"
-    );
-  }
+  if (field.scalar !== undefined) return scalarTypeName(field.scalar);
   return field.message?.typeName ?? "value";
 }
 
@@ -222,7 +201,7 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === "string") return quote(value, 60);
   return String(value);
 }
 

@@ -1,3 +1,4 @@
+import { quote } from "../text/truncate.js";
 import { Code, type CodeName, codeFromHttpStatus, httpStatusFromCode, isCodeName } from "./code.js";
 import { type ErrorDetail, isErrorDetail } from "./details.js";
 
@@ -91,7 +92,7 @@ export class ApiError extends Error {
     } catch (cause) {
       return new ApiError(
         codeFromHttpStatus(httpStatus),
-        `HTTP ${httpStatus} with a body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`,
+        `HTTP ${httpStatus} with a body that is not JSON: ${quote(text, 80)}`,
         { httpStatus, cause },
       );
     }

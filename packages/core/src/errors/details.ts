@@ -1,6 +1,8 @@
 // Typed builders for the google.rpc error details jobrun produces. On the wire a detail is the
 // proto3 JSON of a google.protobuf.Any: an object with "@type" and the message's fields.
 
+import { SERVICE_NAME } from "../constants.js";
+
 /** One google.rpc error detail in its JSON form. */
 export interface ErrorDetail {
   readonly "@type": string;
@@ -22,7 +24,7 @@ export function errorInfo(reason: string, metadata: Readonly<Record<string, stri
   return {
     "@type": ERROR_INFO_TYPE,
     reason,
-    domain: "clouddeploy.googleapis.com",
+    domain: SERVICE_NAME,
     metadata: { ...metadata },
   };
 }
@@ -31,7 +33,7 @@ export function errorInfo(reason: string, metadata: Readonly<Record<string, stri
 export function resourceInfo(resourceName: string, description = ""): ErrorDetail {
   return {
     "@type": RESOURCE_INFO_TYPE,
-    resourceType: "clouddeploy.googleapis.com/JobRun",
+    resourceType: `${SERVICE_NAME}/JobRun`,
     resourceName,
     ...(description === "" ? {} : { description }),
   };

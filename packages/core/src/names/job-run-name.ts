@@ -30,9 +30,12 @@ const rolloutParts = [
   { collection: "rollouts", variable: "rollout", wildcard: true },
 ] as const;
 
-const rolloutPattern: ResourcePattern<keyof RolloutNameParts> = { kind: "Rollout", parts: rolloutParts };
+export const rolloutPattern: ResourcePattern<keyof RolloutNameParts> = {
+  kind: "Rollout",
+  parts: rolloutParts,
+};
 
-const jobRunPattern: ResourcePattern<keyof JobRunNameParts> = {
+export const jobRunPattern: ResourcePattern<keyof JobRunNameParts> = {
   kind: "JobRun",
   parts: [...rolloutParts, { collection: "jobRuns", variable: "jobRun", wildcard: false }],
 };

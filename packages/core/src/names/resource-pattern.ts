@@ -1,5 +1,6 @@
 import { ApiError } from "../errors/api-error.js";
 import { badRequest } from "../errors/details.js";
+import { quote } from "../text/truncate.js";
 import { segmentProblem, WILDCARD } from "./segment.js";
 
 /** One `collection/{variable}` pair of a resource name pattern. */
@@ -29,7 +30,7 @@ export interface ParseNameOptions {
 const ECHO_LIMIT = 200;
 
 function echo(name: string): string {
-  return JSON.stringify(name.length > ECHO_LIMIT ? `${name.slice(0, ECHO_LIMIT)}…` : name);
+  return quote(name, ECHO_LIMIT);
 }
 
 export function nameError(kind: string, name: string, field: string, reason: string): ApiError {

@@ -3,13 +3,11 @@ import { reflect } from "@bufbuild/protobuf/reflect";
 import type { EnumEncoding } from "../codec/json-codec.js";
 import { ApiError } from "../errors/api-error.js";
 import { badRequest } from "../errors/details.js";
-import type {
-  GetJobRunRequestSchema,
-  ListJobRunsRequestSchema,
-  TerminateJobRunRequestSchema,
-} from "../gen/google/cloud/deploy/v1/jobrun_pb.js";
+import { checkResourceName } from "../rpc/method-policy.js";
+import type { InputSchemaOf, MethodNameOf, RpcName } from "../rpc/methods.js";
+import { quote } from "../text/truncate.js";
 import type { TemplateSegment } from "./path-template.js";
-import { type HttpMethod, type Route, type RpcName, routeOf } from "./route-table.js";
+import { type HttpMethod, type Route, routeOf } from "./route-table.js";
 
 /** A REST request, ready for fetch: `${endpoint}${path}${query ? "?" + query : ""}`. */
 export interface HttpRequestParts {
@@ -29,17 +27,15 @@ export interface BuildOptions {
   readonly enumEncoding?: EnumEncoding;
 }
 
-/** The request message schema of each RPC. */
-export type RequestSchemaOf<R extends RpcName> = R extends "GetJobRun"
-  ? typeof GetJobRunRequestSchema
-  : R extends "ListJobRuns"
-    ? typeof ListJobRunsRequestSchema
-    : typeof TerminateJobRunRequestSchema;
+/** The request message schema of an RPC, by its proto name. */
+export type RequestSchemaOf<R extends RpcName> = InputSchemaOf<MethodNameOf<R>>;
 
 /**
  * Builds the REST request of an RPC from its route. Every path variable is checked against its
  * pattern (`projects/*\/locations/*…`) and each segment percent-encoded on its own, so no value can
- * escape its segment; a value that does not fit is an INVALID_ARGUMENT ApiError naming the field.
+ * escape its segment; the field that names the method's resource is then checked with the same rules
+ * as parseJobRunName / parseRolloutName (the policy table says which). A value that does not fit is
+ * an INVALID_ARGUMENT ApiError naming the field, before anything is sent.
  * Fields outside the path go in the body (`body: "*"`) or, for GET, in the query by JSON name.
  */
 export function buildHttpRequest<R extends RpcName>(
@@ -65,6 +61,7 @@ export function buildHttpRequest<R extends RpcName>(
     pathFields.add(field);
     const value = String(fields.get(field));
     pathParts.push(...encodeVariable(route, segment, field, value));
+    if (field.name === route.policy.resource.field) checkResourceName(route.policy.resource, value);
     params[field.jsonName] = value;
   }
   let path = `/${pathParts.join("/")}`;
@@ -95,7 +92,7 @@ function encodeVariable(
   value: string,
 ): string[] {
   const fail = (reason: string) => {
-    const message = `${route.rpc}: ${field.jsonName} ${JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)} ${reason}`;
+    const message = `${route.rpc}: ${field.jsonName} ${quote(value, 200)} ${reason}`;
     return new ApiError("INVALID_ARGUMENT", message, { details: [badRequest(field.jsonName, reason)] });
   };
   const parts = value.split("/");

@@ -1,4 +1,5 @@
 import { ApiError } from "../errors/api-error.js";
+import { quote } from "../text/truncate.js";
 import type { PathTemplate } from "./path-template.js";
 import { type Route, routes } from "./route-table.js";
 
@@ -76,8 +77,7 @@ function decodeSegment(encoded: string, path: string): string {
       },
     );
   }
-  if (decoded === "")
-    throw new ApiError("INVALID_ARGUMENT", `empty path segment in ${JSON.stringify(shorten(path))}`);
+  if (decoded === "") throw new ApiError("INVALID_ARGUMENT", `empty path segment in ${quote(path, 200)}`);
   if (decoded === "." || decoded === "..") {
     throw new ApiError("INVALID_ARGUMENT", `dot segment ${JSON.stringify(encoded)} in the path`);
   }
@@ -85,8 +85,4 @@ function decodeSegment(encoded: string, path: string): string {
     throw new ApiError("INVALID_ARGUMENT", `path segment ${JSON.stringify(encoded)} encodes a "/"`);
   }
   return decoded;
-}
-
-function shorten(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

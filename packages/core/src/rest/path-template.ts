@@ -45,8 +45,3 @@ export function parsePathTemplate(source: string): PathTemplate {
   }
   return { source, segments, verb };
 }
-
-/** The number of path segments a template spans (variables count their pattern's segments). */
-export function templateLength(template: PathTemplate): number {
-  return template.segments.reduce((n, s) => n + (s.kind === "literal" ? 1 : s.pattern.length), 0);
-}

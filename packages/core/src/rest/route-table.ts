@@ -1,24 +1,34 @@
-import { type DescMessage, type DescMethod, getOption } from "@bufbuild/protobuf";
+import { type DescMethod, getOption } from "@bufbuild/protobuf";
 import { http } from "../gen/google/api/annotations_pb.js";
 import { CloudDeploy } from "../gen/google/cloud/deploy/v1/jobrun_pb.js";
+import { type MethodPolicy, methodPolicies } from "../rpc/method-policy.js";
+import type { InputSchemaOf, MethodName, MethodNameOf, OutputSchemaOf, RpcName } from "../rpc/methods.js";
 import { type PathTemplate, parsePathTemplate } from "./path-template.js";
 
-/** The RPCs of the JobRun surface. */
-export type RpcName = "GetJobRun" | "ListJobRuns" | "TerminateJobRun";
+export type { MethodName, RpcName } from "../rpc/methods.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** One RPC's REST binding, read from its `google.api.http` option. */
-export interface Route {
-  readonly rpc: RpcName;
+/** One RPC's REST binding, read from its `google.api.http` option, with its policy. */
+export interface Route<M extends MethodName = MethodName> {
+  /** The RPC's proto name: "GetJobRun". */
+  readonly rpc: Capitalize<M>;
+  /** The method's local name, as JobRunService spells it: "getJobRun". */
+  readonly methodName: M;
+  /** The HTTP method of the binding. */
   readonly method: HttpMethod;
   readonly template: PathTemplate;
   /** The `body` of the rule: "*" for the whole request minus path fields, "" for none. */
   readonly body: string;
-  readonly input: DescMessage;
-  readonly output: DescMessage;
+  readonly input: InputSchemaOf<M>;
+  readonly output: OutputSchemaOf<M>;
   readonly descriptor: DescMethod;
+  /** The method's row of the policy table. */
+  readonly policy: MethodPolicy<M>;
 }
+
+/** Every route, by method local name. */
+export type RouteTable = { readonly [M in MethodName]: Route<M> };
 
 function readRoute(method: DescMethod): Route {
   const rule = getOption(method, http);
@@ -26,28 +36,45 @@ function readRoute(method: DescMethod): Route {
   if (pattern.case === undefined || pattern.case === "custom") {
     throw new Error(`${method.toString()} has no supported google.api.http binding`);
   }
+  const methodName = method.localName as MethodName;
+  // RpcName is typed as the capitalised local name; a proto name that breaks that (an underscore,
+  // say) would make the types lie, so it is refused here, when the table is built.
+  if (method.name !== `${methodName.charAt(0).toUpperCase()}${methodName.slice(1)}`) {
+    throw new Error(`${method.toString()}: the local name ${methodName} is not the RPC name uncapitalised`);
+  }
+  const policy: MethodPolicy | undefined = (methodPolicies as Partial<Record<string, MethodPolicy>>)[
+    methodName
+  ];
+  if (policy === undefined) throw new Error(`${method.toString()} has no row in the method policy table`);
   return {
     rpc: method.name as RpcName,
+    methodName,
     method: pattern.case.toUpperCase() as HttpMethod,
     template: parsePathTemplate(pattern.value),
     body: rule.body,
     input: method.input,
     output: method.output,
     descriptor: method,
-  };
+    policy,
+  } as Route;
 }
 
 /**
- * The REST route table of the CloudDeploy service, read once from the schema's http options: the
- * client builds requests from it and the proxy matches requests with it.
+ * The REST route table of the CloudDeploy service, read once from the schema's http options, in the
+ * schema's order: the client builds requests from it and the proxy matches requests with it.
  */
 export const routes: readonly Route[] = CloudDeploy.methods.map(readRoute);
 
-const routesByRpc = new Map(routes.map((route) => [route.rpc, route]));
+/** The routes by method local name: `routeTable.getJobRun`. */
+export const routeTable: RouteTable = Object.fromEntries(
+  routes.map((route) => [route.methodName, route]),
+) as unknown as RouteTable;
 
-/** The route of one RPC. */
-export function routeOf(rpc: RpcName): Route {
+const routesByRpc = new Map<string, Route>(routes.map((route) => [route.rpc, route]));
+
+/** The route of one RPC, by its proto name ("GetJobRun"). */
+export function routeOf<R extends RpcName>(rpc: R): Route<MethodNameOf<R>> {
   const route = routesByRpc.get(rpc);
   if (route === undefined) throw new Error(`no route for RPC ${rpc}`);
-  return route;
+  return route as Route<MethodNameOf<R>>;
 }

@@ -41,16 +41,21 @@ type Match = Extract<RouteMatch, { kind: "match" }>;
 
 /** Query parameters every method takes: Google's system parameters. */
 const SYSTEM_PARAMS = new Set(["$alt", "alt", "$prettyPrint", "prettyPrint"]);
-/** ListJobRuns' query fields, by JSON and by proto name (Google accepts both). */
-const LIST_PARAMS: Record<string, string> = {
-  pageSize: "pageSize",
-  page_size: "pageSize",
-  pageToken: "pageToken",
-  page_token: "pageToken",
-  filter: "filter",
-  orderBy: "orderBy",
-  order_by: "orderBy",
-};
+/**
+ * ListJobRuns' query fields, by JSON and by proto name (Google accepts both). A Map, not an object:
+ * looking a caller's key up in an object finds inherited names (`constructor`, `__proto__`).
+ */
+const LIST_PARAMS: ReadonlyMap<string, string> = new Map([
+  ["pageSize", "pageSize"],
+  ["page_size", "pageSize"],
+  ["pageToken", "pageToken"],
+  ["page_token", "pageToken"],
+  ["filter", "filter"],
+  ["orderBy", "orderBy"],
+  ["order_by", "orderBy"],
+]);
+/** Get and terminate take no query fields. */
+const NO_PARAMS: ReadonlyMap<string, string> = new Map();
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
@@ -79,7 +84,7 @@ export async function handleRpc(
     case "GetJobRun": {
       const name = match.params.name ?? "";
       fields.resource = name;
-      readQuery(query, {});
+      readQuery(query, NO_PARAMS);
       if (!validated) parseJobRunName(name, { field: "name" });
       authorize(caller, "name", name);
       return getJobRun(c, state, rpc, name, encoding, options);
@@ -99,7 +104,7 @@ export async function handleRpc(
     case "TerminateJobRun": {
       const name = match.params.name ?? "";
       fields.resource = name;
-      readQuery(query, {});
+      readQuery(query, NO_PARAMS);
       if (!validated) parseJobRunName(name, { field: "name" });
       if (caller.role !== "operator") {
         throw new ApiError("PERMISSION_DENIED", `permission denied: terminating needs the operator role`);
@@ -236,7 +241,7 @@ function authorize(caller: Caller, field: "name" | "parent", name: string): void
  * The request's query as request fields, by `allowed` (query name → JSON field). Unknown or repeated
  * parameters are refused, as Google's endpoint does, instead of being silently ignored.
  */
-function readQuery(query: URLSearchParams, allowed: Record<string, string>): Record<string, string> {
+function readQuery(query: URLSearchParams, allowed: ReadonlyMap<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   if (query === NO_QUERY_MARK) return out;
   const seen = new Set<string>();
@@ -244,9 +249,9 @@ function readQuery(query: URLSearchParams, allowed: Record<string, string>): Rec
     if (seen.has(key)) throw badQuery(key, `is given more than once`);
     seen.add(key);
     if (SYSTEM_PARAMS.has(key)) continue;
-    const field = allowed[key];
+    const field = allowed.get(key);
     if (field === undefined) throw badQuery(key, "is not a parameter of this method");
-    if (field in out) throw badQuery(key, `repeats ${field}`);
+    if (Object.hasOwn(out, field)) throw badQuery(key, `repeats ${field}`);
     out[field] = value;
   }
   return out;

@@ -69,6 +69,13 @@ describe("hostile paths", () => {
     ["a repeated query parameter", `${base}/jobRuns?pageSize=1&pageSize=2`],
     ["a non-numeric page size", `${base}/jobRuns?pageSize=lots`],
     ["a bad filter", `${base}/jobRuns?filter=${encodeURIComponent('state=="')}`],
+    // Names every object inherits: a parameter table read without own-key checks takes them.
+    ...["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"].flatMap(
+      (key): [string, string][] => [
+        [`?${key}= on a get`, `/v1/${run}?${key}=1`],
+        [`?${key}= on a list`, `${base}/jobRuns?${key}=1`],
+      ],
+    ),
   ];
   for (const [label, path] of cases) {
     it(`refuses ${label} with a 4xx before the backend`, async () => {
@@ -76,6 +83,10 @@ describe("hostile paths", () => {
       const error = expectClientError(await rawRequest(served.url, { path }));
       if (!label.includes("filter")) expect(backend.calls).toBe(before);
       expect(error.message.length).toBeLessThan(600);
+      const inherited = /^\?(\w+)=/.exec(label)?.[1];
+      if (inherited !== undefined) {
+        expect(error.message).toBe(`query parameter "${inherited}" is not a parameter of this method`);
+      }
     });
   }
 
@@ -149,6 +160,18 @@ describe("hostile bodies", () => {
       .toBeDefined();
     const line = logs.slice(before).find((l) => l.path === path)!;
     expect(line).toMatchObject({ level: "warn", status: 499, error: "CANCELLED" });
+  });
+
+  it("refuses ?constructor= and ?__proto__= on a terminate", async () => {
+    for (const key of ["constructor", "__proto__"]) {
+      const response = await rawRequest(served.url, {
+        method: "POST",
+        path: `/v1/${running()}:terminate?${key}=1`,
+        headers: { "content-type": "application/json" },
+        chunks: ["{}"],
+      });
+      expect(expectClientError(response, 400).message).toContain(`"${key}"`);
+    }
   });
 
   it("keeps serving, and a good terminate still works", async () => {

@@ -1,4 +1,4 @@
-import { ApiError, type JobRunService, matchRoute, type RouteMatch } from "@jobrun/core";
+import { ApiError, isLoopback, type JobRunService, matchRoute, type RouteMatch } from "@jobrun/core";
 import { type Context, Hono } from "hono";
 import { BoundedMemo } from "./bounded-memo.js";
 import type { ResponseCache } from "./cache.js";
@@ -41,10 +41,12 @@ export interface ProxyOptions {
   /** Largest request body in bytes. Default 64 KiB. */
   readonly maxBodyBytes?: number;
   /**
-   * Host names (without port) the proxy answers to; others get 403. Set it for an unauthenticated
-   * loopback proxy: it stops a web page from reaching it through DNS rebinding.
+   * Host names (without port) the proxy answers to; others get 403. `"loopback"`: every name core's
+   * `isLoopback` accepts (localhost, 127.0.0.0/8, [::1]), the same test the CLI applies to `--host`.
+   * Set it for an unauthenticated loopback proxy: it stops a web page from reaching it through DNS
+   * rebinding.
    */
-  readonly allowedHosts?: readonly string[];
+  readonly allowedHosts?: readonly string[] | "loopback";
 }
 
 type Match = Extract<RouteMatch, { kind: "match" }>;
@@ -168,15 +170,21 @@ function failed(error: unknown, state: RequestState): Response {
  * Whether a request URL's host is one of `hosts`. The answer depends only on the URL's origin, of
  * which a proxy sees very few, so it is remembered per origin instead of parsing every URL.
  */
-function hostGuard(hosts: readonly string[]): (url: string) => boolean {
-  const allowed = new Set(hosts.map((h) => h.toLowerCase()));
+function hostGuard(hosts: readonly string[] | "loopback"): (url: string) => boolean {
+  const allowed =
+    hosts === "loopback"
+      ? isLoopback
+      : (
+          (names: ReadonlySet<string>) => (host: string) =>
+            names.has(host)
+        )(new Set(hosts.map((h) => h.toLowerCase())));
   const seen = new BoundedMemo<boolean>(64);
   return (url) => {
     const slash = url.indexOf("/", url.indexOf("//") + 2);
     const origin = slash < 0 ? url : url.slice(0, slash);
     let ok = seen.get(origin);
     if (ok === undefined) {
-      ok = allowed.has(new URL(url).hostname.toLowerCase());
+      ok = allowed(new URL(url).hostname.toLowerCase());
       seen.set(origin, ok);
     }
     return ok;

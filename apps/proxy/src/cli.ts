@@ -4,18 +4,17 @@
 // port is opened, and reported as one line with exit code 2.
 
 import { readFile } from "node:fs/promises";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
 import type { AuthProvider } from "@jobrun/client";
 import { fromEnvironment, serviceAccountKey } from "@jobrun/client/node";
-import type { JobRunService } from "@jobrun/core";
+import { isLoopback, type JobRunService } from "@jobrun/core";
 import { loadJobRunsFile } from "@jobrun/emulator/node";
 import { createProxy } from "./app.js";
 import { createEmulatorBackend } from "./backends/emulator.js";
 import { createGoogleBackend } from "./backends/google.js";
 import {
   type CliConfig,
-  isLoopback,
   type NewKeyConfig,
   parseCli,
   type ServeConfig,
@@ -24,7 +23,9 @@ import {
 } from "./cli-args.js";
 import { createJwtVerifier } from "./jwt.js";
 import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "./keys.js";
+import { createNodeServer } from "./node/server.js";
 import type { AuthOptions } from "./steps/auth.js";
+import { jsonLineSink } from "./steps/logger.js";
 import { memoryRateLimiter } from "./steps/rate-limit.js";
 
 async function main(): Promise<void> {
@@ -82,9 +83,8 @@ async function serveProxy(config: ServeConfig): Promise<void> {
     ...(config.rateLimit > 0
       ? { rateLimit: memoryRateLimiter({ requestsPerMinute: config.rateLimit }) }
       : {}),
-    ...(auth === "none" && isLoopback(config.host)
-      ? { allowedHosts: ["127.0.0.1", "localhost", "[::1]"] }
-      : {}),
+    // Open on loopback: only loopback names in Host, so a web page cannot reach it by DNS rebinding.
+    ...(auth === "none" && isLoopback(config.host) ? { allowedHosts: "loopback" as const } : {}),
   });
   const server = await listen(app.fetch, config);
 
@@ -110,9 +110,9 @@ async function serveProxy(config: ServeConfig): Promise<void> {
 function listen(
   fetch: (request: Request, env: unknown) => Response | Promise<Response>,
   config: ServeConfig,
-) {
-  return new Promise<ServerType>((resolve, reject) => {
-    const server = serve({ fetch, hostname: config.host, port: config.port }, () => resolve(server));
+): Promise<Server> {
+  const server = createNodeServer(fetch, config.limits, jsonLineSink);
+  return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE")
         reject(new Error(`port ${config.port} on ${config.host} is already in use`));
@@ -120,6 +120,7 @@ function listen(
         reject(new UsageError(`--host ${config.host} is not an address of this machine`));
       } else reject(error);
     });
+    server.listen(config.port, config.host, () => resolve(server));
   });
 }
 

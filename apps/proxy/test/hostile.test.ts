@@ -90,6 +90,15 @@ describe("hostile paths", () => {
     });
   }
 
+  it("answers a path the server adapter cannot read (a backslash) with a google.rpc.Status and a request id", async () => {
+    for (const path of [`${base}\\jobRuns`, `/v1/${run.replace("/jobRuns/", "/jobRuns\\")}`]) {
+      const response = await rawRequest(served.url, { path });
+      expect(expectClientError(response, 400).status).toBe("INVALID_ARGUMENT");
+      expect(response.headers["content-type"]).toMatch(/^application\/json/);
+      expect(response.headers["x-request-id"]).toMatch(/^[\w-]{8,}$/);
+    }
+  });
+
   it("keeps serving", stillServing);
 });
 

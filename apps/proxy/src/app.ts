@@ -4,7 +4,7 @@ import { BoundedMemo } from "./bounded-memo.js";
 import type { ResponseCache } from "./cache.js";
 import { errorResponse, toApiError } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
-import { header, rawPath } from "./request-info.js";
+import { header, hostOfAbsoluteForm, rawPath } from "./request-info.js";
 import { handleRpc, type RpcContext, validateMatch } from "./rpc.js";
 import { type AuthOptions, authenticate } from "./steps/auth.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./steps/body-limit.js";
@@ -89,14 +89,13 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
   // validating are pure functions of that text, so a repeated request skips both.
   const routes = new BoundedMemo<Match>(1000);
 
-  const serve = async (c: Context<ProxyEnv>, state: RequestState): Promise<Response> => {
-    if (hostAllowed !== undefined && !hostAllowed(c.req.url)) {
+  const serve = async (c: Context<ProxyEnv>, state: RequestState, method: string): Promise<Response> => {
+    if (hostAllowed !== undefined && !hostAllowed(c.req.url, hostOfAbsoluteForm(c))) {
       const error = new ApiError("PERMISSION_DENIED", "this proxy does not answer to that Host");
       return errorResponse(error, state.headers);
     }
     const preflight = corsStep(c, state);
     if (preflight !== undefined) return preflight;
-    const method = c.req.method;
     if (method === "GET") {
       // As the Hono routes they were: exact paths, no trailing slash, any query.
       const path = c.req.path;
@@ -117,12 +116,16 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     const match = matchRoute(method, path);
     if (match.kind === "not-found") throw notFound(path);
     if (match.kind === "method-not-allowed") {
+      // HEAD is served wherever GET is (RFC 9110 §9.3.2).
+      const allow = match.allow.flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])).join(", ");
       const error = new ApiError(
         "UNIMPLEMENTED",
-        `method ${method} is not allowed here; use ${match.allow.join(", ")}`,
-        { httpStatus: 405 },
+        `method ${c.req.method} is not allowed here; use ${allow}`,
+        {
+          httpStatus: 405,
+        },
       );
-      return errorResponse(error, { ...state.headers, allow: match.allow.join(", ") });
+      return errorResponse(error, { ...state.headers, allow });
     }
     validateMatch(match);
     routes.set(memoKey, match);
@@ -138,12 +141,14 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
       fields: {},
       caller: undefined,
     };
+    const head = c.req.method === "HEAD";
     let response: Response;
     try {
-      response = await serve(c, state);
+      response = await serve(c, state, head ? "GET" : c.req.method);
     } catch (error) {
       response = failed(error, state);
     }
+    if (head) response = await withoutBody(response);
     if (sink !== undefined) logRequest(sink, state, c.req.method, c.req.path, response.status, start);
     return response;
   });
@@ -152,6 +157,17 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
   app.notFound((c) => errorResponse(notFound(c.req.path)));
   app.onError((error) => errorResponse(toApiError(error)));
   return app;
+}
+
+/**
+ * The answer to a HEAD: the GET's status and headers, Content-Length included (which a bodiless
+ * Response would otherwise lose), and no body. Hono drops the body too, but not before this.
+ */
+async function withoutBody(response: Response): Promise<Response> {
+  const length = (await response.arrayBuffer()).byteLength;
+  const headers = new Headers(response.headers);
+  headers.set("content-length", String(length));
+  return new Response(null, { status: response.status, headers });
 }
 
 /** The google.rpc.Status answer to anything thrown while serving; our own faults are logged with their cause. */
@@ -167,10 +183,13 @@ function failed(error: unknown, state: RequestState): Response {
 }
 
 /**
- * Whether a request URL's host is one of `hosts`. The answer depends only on the URL's origin, of
- * which a proxy sees very few, so it is remembered per origin instead of parsing every URL.
+ * Whether a request URL's host is one of `hosts` (and, for an absolute-form target, the Host header
+ * too). The answer depends only on the URL's origin, of which a proxy sees very few, so it is
+ * remembered per origin instead of parsing every URL.
  */
-function hostGuard(hosts: readonly string[] | "loopback"): (url: string) => boolean {
+function hostGuard(
+  hosts: readonly string[] | "loopback",
+): (url: string, absoluteFormHost: string | undefined) => boolean {
   const allowed =
     hosts === "loopback"
       ? isLoopback
@@ -179,7 +198,7 @@ function hostGuard(hosts: readonly string[] | "loopback"): (url: string) => bool
             names.has(host)
         )(new Set(hosts.map((h) => h.toLowerCase())));
   const seen = new BoundedMemo<boolean>(64);
-  return (url) => {
+  return (url, hostHeader) => {
     const slash = url.indexOf("/", url.indexOf("//") + 2);
     const origin = slash < 0 ? url : url.slice(0, slash);
     let ok = seen.get(origin);
@@ -187,6 +206,9 @@ function hostGuard(hosts: readonly string[] | "loopback"): (url: string) => bool
       ok = allowed(new URL(url).hostname.toLowerCase());
       seen.set(origin, ok);
     }
-    return ok;
+    if (!ok || hostHeader === undefined) return ok;
+    return (
+      URL.canParse(`http://${hostHeader}`) && allowed(new URL(`http://${hostHeader}`).hostname.toLowerCase())
+    );
   };
 }

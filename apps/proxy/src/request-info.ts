@@ -35,8 +35,8 @@ export function header(c: Context, name: JoinedHeader): string | undefined {
  * request line is at hand, so dot segments are refused instead of silently resolved.
  */
 export function rawPath(c: Context): string {
-  const incoming = incomingOf(c)?.url;
-  if (typeof incoming === "string" && incoming.startsWith("/")) {
+  const incoming = originForm(incomingOf(c)?.url);
+  if (incoming !== undefined) {
     const q = incoming.indexOf("?");
     return q < 0 ? incoming : incoming.slice(0, q);
   }
@@ -58,4 +58,33 @@ export function queryOf(c: Context): URLSearchParams {
   const incoming = incomingOf(c)?.url;
   const target = typeof incoming === "string" ? incoming : c.req.url;
   return target.includes("?") ? new URL(c.req.url).searchParams : NO_QUERY_MARK;
+}
+
+/**
+ * The request-target in origin form (`/path?query`), as sent. An absolute-form target
+ * (`GET http://host/path HTTP/1.1`, which RFC 9112 has servers accept) is cut down to its path and
+ * query, still raw: its dot segments must be refused like any others, not resolved by a URL parser.
+ */
+function originForm(target: unknown): string | undefined {
+  if (typeof target !== "string") return undefined;
+  if (target.startsWith("/")) return target;
+  const scheme = /^https?:\/\//i.exec(target);
+  if (scheme === null) return undefined;
+  const rest = target.slice(scheme[0].length);
+  const end = rest.search(/[/?]/);
+  if (end < 0) return "/";
+  return rest[end] === "/" ? rest.slice(end) : `/${rest.slice(end)}`;
+}
+
+/**
+ * The Host header of a request whose target was in absolute form, or undefined. There the URL's
+ * host comes from the target, so a Host check on the URL alone would let the Host header through
+ * unchecked: both must pass.
+ */
+export function hostOfAbsoluteForm(c: Context): string | undefined {
+  const incoming = incomingOf(c);
+  const target = incoming?.url;
+  if (typeof target !== "string" || target.startsWith("/")) return undefined;
+  const host = incoming?.headers?.host;
+  return typeof host === "string" ? host : "";
 }

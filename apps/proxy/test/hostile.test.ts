@@ -102,6 +102,79 @@ describe("hostile paths", () => {
   it("keeps serving", stillServing);
 });
 
+describe("absolute-form request targets (GET http://host/path HTTP/1.1)", () => {
+  it("are refused for dot segments like any other target", async () => {
+    for (const path of [
+      `${base}/jobRuns/..`,
+      `/v1/projects/conformance/../other/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/x`,
+    ]) {
+      const before = backend.calls;
+      const absolute = await rawRequest(served.url, { path: `${served.url}${path}` });
+      const origin = await rawRequest(served.url, { path });
+      expect(expectClientError(absolute).message).toBe(expectClientError(origin).message);
+      expect(absolute.status).toBe(origin.status);
+      expect(backend.calls).toBe(before);
+    }
+    expect((await rawRequest(served.url, { path: `${served.url}/v1/${run}` })).status).toBe(200);
+  });
+
+  it("on an open loopback proxy, need a loopback Host header as well as a loopback target", async () => {
+    const open = await serveFetch(
+      createProxy({ backend: emulator, auth: "none", log: false, allowedHosts: "loopback" }).fetch,
+    );
+    try {
+      const rebinding = await rawRequest(open.url, {
+        path: `${open.url}/v1/${run}`,
+        headers: { host: "evil.example" },
+      });
+      expect(rebinding.status).toBe(403);
+      expect(JSON.parse(rebinding.body).error.status).toBe("PERMISSION_DENIED");
+      const foreignTarget = await rawRequest(open.url, { path: `http://evil.example/v1/${run}` });
+      expect(foreignTarget.status).toBe(403);
+      const fine = await rawRequest(open.url, {
+        path: `http://localhost/v1/${run}`,
+        headers: { host: "127.0.0.1" },
+      });
+      expect(fine.status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+});
+
+describe("HEAD", () => {
+  it("answers as GET would, without the body: same status and headers, Content-Length and ETag included", async () => {
+    const finished = fixture.jobRuns.find(
+      (r) => r.state === "SUCCEEDED" && r.name!.startsWith(`${rollouts.webRel1}/`),
+    )!.name!;
+    for (const path of [
+      `/v1/${finished}`,
+      `/v1/${rollouts.webRel1}/jobRuns?pageSize=2`,
+      "/healthz",
+      "/openapi.json",
+    ]) {
+      const got = await rawRequest(served.url, { path });
+      const head = await rawRequest(served.url, { method: "HEAD", path });
+      expect(got.status).toBe(200);
+      expect(head.status).toBe(200);
+      expect(head.body).toBe("");
+      expect(head.headers["content-length"]).toBe(String(Buffer.byteLength(got.body)));
+      for (const name of ["content-type", "etag", "cache-control"]) {
+        expect(head.headers[name], name).toBe(got.headers[name]);
+      }
+    }
+  });
+
+  it("answers a HEAD on a missing run with GET's 404 status, and a HEAD on terminate with 405", async () => {
+    expect((await rawRequest(served.url, { method: "HEAD", path: `${base}/jobRuns/nope` })).status).toBe(404);
+    const terminate = await rawRequest(served.url, { method: "HEAD", path: `/v1/${run}:terminate` });
+    expect(terminate.status).toBe(405);
+    expect(terminate.headers.allow).toBe("POST");
+    const post = await rawRequest(served.url, { method: "POST", path: `/v1/${run}`, chunks: ["{}"] });
+    expect(post.headers.allow).toBe("GET, HEAD");
+  });
+});
+
 describe("hostile bodies", () => {
   const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
     rawRequest(served.url, {

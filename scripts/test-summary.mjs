@@ -2,41 +2,70 @@
 // Sums the test-results.json files vitest writes in every package (see vitest.shared.ts) and prints
 // the closing line CI reads: "N passed, N failed". Exits 1 when a package that has tests wrote no
 // report (it crashed before reporting) or any test failed.
+//
+// With arguments, each is the label of one run of the suite whose reports were kept aside as
+// test-results.<label>.json (.ci/run runs it on Node 20 and on Node 24): every run is summed on a
+// line of its own, a report missing from any run is a failure, and the closing line is the total.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-const missing = [];
+const labels = process.argv.slice(2);
 
-for (const group of ["packages", "apps"]) {
-  const dir = join(root, group);
-  if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir)) {
-    const pkgDir = join(dir, name);
-    const pkgFile = join(pkgDir, "package.json");
-    if (!existsSync(pkgFile)) continue;
-    const pkg = JSON.parse(readFileSync(pkgFile, "utf8"));
-    if (!pkg.scripts?.test) continue;
-    const report = join(pkgDir, "test-results.json");
+/** The folders of every package that has a test script, as "packages/name". */
+function packagesWithTests() {
+  const out = [];
+  for (const group of ["packages", "apps"]) {
+    const dir = join(root, group);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      const pkgFile = join(dir, name, "package.json");
+      if (!existsSync(pkgFile)) continue;
+      const pkg = JSON.parse(readFileSync(pkgFile, "utf8"));
+      if (pkg.scripts?.test) out.push(`${group}/${name}`);
+    }
+  }
+  return out;
+}
+
+/** Sums one run's reports, named `file` in every package. */
+function sum(packages, file) {
+  const total = { passed: 0, failed: 0, skipped: 0, missing: [] };
+  for (const pkg of packages) {
+    const report = join(root, pkg, file);
     if (!existsSync(report)) {
-      missing.push(`${group}/${name}`);
+      total.missing.push(pkg);
       continue;
     }
     const result = JSON.parse(readFileSync(report, "utf8"));
-    passed += result.numPassedTests ?? 0;
-    failed += result.numFailedTests ?? 0;
-    skipped += (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
+    total.passed += result.numPassedTests ?? 0;
+    total.failed += result.numFailedTests ?? 0;
+    total.skipped += (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
     // A suite that failed to load has no failed tests but is a failure all the same.
-    failed += (result.testResults ?? []).filter(
+    total.failed += (result.testResults ?? []).filter(
       (f) => f.status === "failed" && (f.assertionResults ?? []).length === 0,
     ).length;
   }
+  total.failed += total.missing.length;
+  return total;
 }
 
-for (const pkg of missing) console.log(`no test report from ${pkg}: its tests did not run to the end`);
-failed += missing.length;
-console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);
-process.exitCode = failed > 0 ? 1 : 0;
+const line = ({ passed, failed, skipped }) =>
+  `${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`;
+
+const packages = packagesWithTests();
+const runs =
+  labels.length === 0 ? [["", "test-results.json"]] : labels.map((l) => [l, `test-results.${l}.json`]);
+const grand = { passed: 0, failed: 0, skipped: 0 };
+for (const [label, file] of runs) {
+  const total = sum(packages, file);
+  const where = label === "" ? "" : ` on ${label}`;
+  for (const pkg of total.missing)
+    console.log(`no test report from ${pkg}${where}: its tests did not run to the end`);
+  if (label !== "") console.log(`${label}: ${line(total)}`);
+  grand.passed += total.passed;
+  grand.failed += total.failed;
+  grand.skipped += total.skipped;
+}
+console.log(line(grand));
+process.exitCode = grand.failed > 0 ? 1 : 0;

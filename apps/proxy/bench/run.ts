@@ -20,6 +20,7 @@ import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { serve } from "@hono/node-server";
 import { staticToken } from "@jobrun/client";
+import { WORKERD_COMPATIBILITY_DATE } from "@jobrun/conformance/worker-bundle";
 import { encodeJson, JobRunSchema } from "@jobrun/core";
 import { createEmulator } from "@jobrun/emulator";
 import { Miniflare } from "miniflare";
@@ -212,7 +213,7 @@ const started = performance.now();
 const mf = new Miniflare({
   modules: true,
   scriptPath: bundlePath,
-  compatibilityDate: "2024-09-23",
+  compatibilityDate: WORKERD_COMPATIBILITY_DATE,
   bindings: { INSECURE_NO_AUTH: "true", LOG_REQUESTS: "off", EMULATOR_JOB_RUNS: JSON.stringify(document) },
 });
 await mf.ready;

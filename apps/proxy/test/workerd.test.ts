@@ -1,4 +1,4 @@
-// The Worker build (dist/worker.bundle.js, made by the build) in real workerd through miniflare 3:
+// The Worker build (dist/worker.bundle.js, made by the build) in real workerd through miniflare 4:
 // the conformance suite over HTTP, and the edge-only paths (config from vars/secrets, Cache API).
 import { readFileSync } from "node:fs";
 import { createJobRunsClient, staticToken } from "@jobrun/client";
@@ -9,6 +9,7 @@ import {
   PROJECT,
   rollouts,
 } from "@jobrun/conformance";
+import { WORKERD_COMPATIBILITY_DATE } from "@jobrun/conformance/worker-bundle";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "../src/index.js";
@@ -20,7 +21,7 @@ async function startWorker(bindings: Record<string, string>): Promise<{ mf: Mini
   const mf = new Miniflare({
     modules: true,
     scriptPath: bundle,
-    compatibilityDate: "2024-09-23",
+    compatibilityDate: WORKERD_COMPATIBILITY_DATE,
     bindings: { LOG_REQUESTS: "off", ...bindings },
     host: "127.0.0.1",
     port: 0,

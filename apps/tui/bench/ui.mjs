@@ -1,8 +1,9 @@
 // The interactive UI as `jobrun` builds it (same store, session, App and Ink options, from dist),
 // on fake terminal streams and a fake server holding `runs`, spinner and refresh timers running.
+
+import { systemClock } from "@jobrun/core";
 import { render } from "ink";
 import { createElement } from "react";
-import { systemClock } from "../dist/clock.js";
 import { createSession } from "../dist/session/session.js";
 import { DEFAULT_REFRESH_SECONDS } from "../dist/source/refresh-policy.js";
 import { initialState } from "../dist/state/state.js";

@@ -2,9 +2,11 @@
 // The `jobrun` binary. Any error that escapes is still one line, never a stack trace
 // (JOBRUN_DEBUG=1 shows the stack, for bug reports).
 import { tuneRuntime } from "./startup/runtime.js";
+import { exitQuietlyOnClosedPipe, flushed } from "./terminal/output.js";
 
 // Before anything loads React (main loads it with the UI).
 tuneRuntime();
+exitQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
 const { main } = await import("./main.js");
 
 try {
@@ -15,6 +17,8 @@ try {
     stderr: process.stderr,
     stdin: process.stdin,
   });
+  // Every byte reaches a pipe before the process ends (exit() would drop what is still queued).
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
 } catch (error) {
   const text = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,5 @@
 // The `:` command line. Parsing is pure; the session carries the command out.
-import { isApiError, parseRolloutName, rolloutName } from "@jobrun/core";
+import { isApiError, parseRolloutName, rolloutName, WILDCARD } from "@jobrun/core";
 import { type SortOrder, sortFieldNamed, sortFields } from "./state/sort.js";
 
 export type Command =
@@ -24,13 +24,13 @@ export const commandHelp: readonly { readonly usage: string; readonly descriptio
   },
   {
     usage: ":rollout <name|id|->",
-    description: "show another rollout: a full name, an id in the current scope, or - for all",
+    description: "another rollout: a full name, an id in the starting scope, or - for all of them",
   },
   { usage: ":q", description: "quit" },
 ];
 
-/** Parses a command line (without the leading ":"). `parent` is the current scope, for `:rollout <id>`. */
-export function parseCommand(line: string, parent: string): CommandResult {
+/** Parses a command line (without the leading ":"). `home` is the flags' scope, for `:rollout <id|->`. */
+export function parseCommand(line: string, home: string): CommandResult {
   const trimmed = line.trim();
   const space = trimmed.search(/\s/);
   const word = (space === -1 ? trimmed : trimmed.slice(0, space)).toLowerCase();
@@ -45,7 +45,7 @@ export function parseCommand(line: string, parent: string): CommandResult {
     case "sort":
       return parseSort(rest);
     case "rollout":
-      return parseRollout(rest, parent);
+      return parseRollout(rest, home);
     case "":
       return { ok: false, error: "Empty command; try :filter, :sort, :rollout or :q." };
     default:
@@ -78,17 +78,22 @@ function parseSort(rest: string): CommandResult {
   };
 }
 
-function parseRollout(rest: string, parent: string): CommandResult {
+/**
+ * `:rollout <id>` is a rollout of the scope jobrun started in (`home`, the flags' scope), `:rollout -`
+ * every rollout of it, and a full name any rollout at all.
+ */
+function parseRollout(rest: string, home: string): CommandResult {
   if (rest === "") return { ok: false, error: "Usage: :rollout <full rollout name | rollout id | ->" };
   try {
     if (rest.includes("/")) {
       parseRolloutName(rest, { wildcards: true });
       return { ok: true, command: { kind: "rollout", parent: rest } };
     }
-    const current = parseRolloutName(parent, { wildcards: true });
+    const scope = parseRolloutName(home, { wildcards: true });
+    const rollout = rest === WILDCARD ? WILDCARD : rest;
     return {
       ok: true,
-      command: { kind: "rollout", parent: rolloutName({ ...current, rollout: rest }, { wildcards: true }) },
+      command: { kind: "rollout", parent: rolloutName({ ...scope, rollout }, { wildcards: true }) },
     };
   } catch (error) {
     return { ok: false, error: `Not a rollout: ${isApiError(error) ? error.message : String(error)}` };

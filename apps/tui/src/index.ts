@@ -1,7 +1,6 @@
 // @jobrun/tui: the `jobrun` terminal UI. The binary is the product; these exports let other tools
 // embed the UI or drive it in tests. Explicit exports only.
 
-export { type Clock, systemClock } from "./clock.js";
 export { type Command, type CommandResult, parseCommand } from "./commands.js";
 export { ExitCode, explainError } from "./errors.js";
 export {
@@ -23,6 +22,7 @@ export { reduce } from "./state/reducer.js";
 export type { SortField, SortOrder } from "./state/sort.js";
 export { initialState, type State, type TerminalSize } from "./state/state.js";
 export { createStore, type Store } from "./state/store.js";
-export { type Clipboard, osc52 } from "./terminal/clipboard.js";
+export { type Browser, type OpenResult, systemBrowser } from "./terminal/browser.js";
+export { type Clipboard, type CopyResult, osc52, terminalClipboard } from "./terminal/clipboard.js";
 export { createTheme, type Theme } from "./theme.js";
 export { App, type AppProps } from "./views/App.js";

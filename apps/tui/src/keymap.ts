@@ -95,7 +95,7 @@ export const keymap: readonly Binding[] = [
   },
   {
     keys: [ch("G"), special("end")],
-    description: "last loaded row",
+    description: "last loaded row; again when more are on the server: load every page",
     contexts: views,
     section: "Move",
     run: (a) => a.moveTo("last"),
@@ -171,17 +171,24 @@ export const keymap: readonly Binding[] = [
   },
   {
     keys: [ch("c")],
-    description: "copy the run's name (OSC 52)",
+    description: "copy the run's name (tmux's buffer inside tmux, else OSC 52)",
     contexts: runViews,
     section: "Actions",
     run: (a) => a.copyName(),
   },
   {
     keys: [ch("o")],
-    description: "copy the run's Cloud Console URL",
+    description: "open the run's rollout in the Cloud Console (copies the URL without a browser)",
     contexts: runViews,
     section: "Actions",
-    run: (a) => a.copyConsoleUrl(),
+    run: (a) => a.openRollout(),
+  },
+  {
+    keys: [ch("l")],
+    description: "open the log of the run's Cloud Build (copies the URL without a browser)",
+    contexts: runViews,
+    section: "Actions",
+    run: (a) => a.openBuildLog(),
   },
   {
     keys: [ch("y")],
@@ -303,6 +310,16 @@ function offered(binding: Binding, options: { readonly readonly: boolean }): boo
 /** The context the keys act in: the dialog or a text line when open, else the view. */
 export function keyContextOf(state: Pick<State, "mode" | "view">): KeyContext {
   return state.mode === "normal" ? state.view : state.mode;
+}
+
+/** Whether a key press would trigger a binding that --readonly turned off (so the UI can say so). */
+export function turnedOffByReadonly(context: KeyContext, input: string, key: Key): boolean {
+  return keymap.some(
+    (binding) =>
+      binding.mutates === true &&
+      binding.contexts.includes(context) &&
+      binding.keys.some((spec) => matches(spec, input, key)),
+  );
 }
 
 /** The binding a key press triggers in a context, if any. */

@@ -1,18 +1,18 @@
 // The program: flags → backend → either the interactive UI or one printed listing. Returns the
 // exit code instead of exiting, so tests can run it in-process.
 import { readFileSync } from "node:fs";
-import { type JobRun, listAllJobRuns } from "@jobrun/core";
-import { type Clock, systemClock } from "./clock.js";
+import { type Clock, type JobRun, listAllJobRuns, systemClock } from "@jobrun/core";
 import { ExitCode, explainError } from "./errors.js";
 import { formatJson, formatTable } from "./format/print.js";
 import { type Options, parseCommandLine, USAGE } from "./options/parse-options.js";
 import { createSession } from "./session/session.js";
 import { type Backend, openBackend } from "./source/backend.js";
 import { importOutsideCi } from "./startup/ci-env.js";
-import { orderByOf } from "./state/sort.js";
+import { serverOrderBy } from "./state/sort.js";
 import { initialState } from "./state/state.js";
 import { createStore } from "./state/store.js";
-import { osc52Clipboard } from "./terminal/clipboard.js";
+import { systemBrowser } from "./terminal/browser.js";
+import { terminalClipboard } from "./terminal/clipboard.js";
 import { type AlternateScreen, enterAlternateScreen } from "./terminal/screen.js";
 import { themeFromEnv } from "./theme.js";
 
@@ -76,7 +76,7 @@ async function printOnce(io: MainIo, options: Options, backend: Backend, clock: 
     const request = {
       parent: options.parent,
       filter: options.filter,
-      orderBy: orderByOf(options.sort),
+      orderBy: serverOrderBy(options.sort),
       pageSize: 1000,
     };
     for await (const run of listAllJobRuns(backend.service, request)) {
@@ -89,6 +89,8 @@ async function printOnce(io: MainIo, options: Options, backend: Backend, clock: 
     return explained.exitCode;
   }
   io.stdout.write(options.output === "json" ? formatJson(runs) : formatTable(runs, clock.now()));
+  // As gcloud does: an empty listing says so where a person reads it, and leaves stdout to scripts.
+  if (runs.length === 0) io.stderr.write("Listed 0 items.\n");
   return ExitCode.ok;
 }
 
@@ -109,7 +111,8 @@ async function runInteractive(io: MainIo, options: Options, backend: Backend, cl
     service: backend.service,
     store,
     clock,
-    clipboard: osc52Clipboard(io.stdout, io.env),
+    clipboard: terminalClipboard(io.stdout, io.env),
+    browser: systemBrowser(io.env),
     refreshSeconds: options.refreshSeconds,
     endpoint: backend.endpoint,
     onQuit: () => quit(),

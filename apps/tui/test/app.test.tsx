@@ -12,19 +12,22 @@ afterEach(() => {
 const selectedLine = (frame: string) => frame.split("\n").find((line) => line.startsWith("›")) ?? "";
 
 describe("list view", () => {
-  it("shows one row per run with state word and glyph, kind, job, phase, rollout, age, duration and failure", async () => {
+  it("shows one row per run with state word and glyph, pipeline, release, rollout, phase, job, kind, age, duration and failure", async () => {
     app = await startApp({ runs: sampleRuns(), size: { columns: 160, rows: 20 } });
     const frame = app.frame();
-    expect(frame).toContain("STATE");
     expect(frame).toMatch(
-      /› [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] IN_PROGRESS\s+deploy\s+deploy\s+canary-25\s+r1-to-prod-0001\s+1m 00s\s+55s/,
+      /STATE\s+PIPELINE\s+RELEASE\s+ROLLOUT\s+PHASE\s+JOB\s+KIND\s+AGE↓\s+DURATION\s+FAILURE/,
+    );
+    // KIND only where it says more than JOB: a job "deploy" of kind deploy leaves it blank.
+    expect(frame).toMatch(
+      /› [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] IN_PROGRESS\s+web\s+r1\s+r1-to-prod-0001\s+canary-25\s+deploy\s+1m 00s\s+55s/,
     );
     expect(frame).toMatch(
-      /✗ FAILED\s+verify\s+verify\s+stable\s+r1-to-prod-0001\s+1h 00m\s+1m 30s\s+VERIFICATION_CONFIG_NOT_FOUND/,
+      /✗ FAILED\s+web\s+r1\s+r1-to-prod-0001\s+stable\s+verify\s+1h 00m\s+1m 30s\s+VERIFICATION_CONFIG_NOT_FOUND/,
     );
-    expect(frame).toMatch(/✓ SUCCEEDED\s+predeploy/);
-    expect(frame).toMatch(/✓ SUCCEEDED\s+child-create/);
-    expect(frame).toMatch(/■ TERMINATED\s+postdeploy/);
+    expect(frame).toMatch(/✓ SUCCEEDED\s+web\s+r1\s+r1-to-prod-0001\s+stable\s+predeploy\s+2h 00m/);
+    expect(frame).toMatch(/✓ SUCCEEDED\s+web\s+r1\s+r1-to-prod-0001\s+stable\s+create-child\s+child-create/);
+    expect(frame).toMatch(/■ TERMINATED\s+web.*postdeploy/);
   });
 
   it("counts runs per state in the header and says when it refreshed", async () => {
@@ -38,15 +41,41 @@ describe("list view", () => {
     expect(header).toMatch(/updated \d\d:\d\d:\d\d/);
   });
 
-  it("drops the least important columns on a narrow terminal, keeping state, kind and job", async () => {
+  it("keeps state, pipeline, rollout, job and age at 80 columns, dropping the less important ones", async () => {
+    app = await startApp({ runs: sampleRuns(), size: { columns: 80, rows: 20 } });
+    const frame = app.frame();
+    expect(frame).toMatch(/^ {2}STATE\s+PIPELINE\s+ROLLOUT\s+JOB\s+AGE↓$/m);
+    expect(frame).toMatch(/✗ FAILED\s+web\s+r1-to-prod-0001\s+verify\s+1h 00m/);
+    for (const gone of ["KIND", "RELEASE", "PHASE", "DURATION"]) expect(frame).not.toContain(gone);
+    for (const line of frame.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it("drops the least important columns on a narrow terminal, keeping the state", async () => {
     app = await startApp({ runs: sampleRuns(), size: { columns: 50, rows: 20 } });
     const frame = app.frame();
     expect(frame).toContain("STATE");
-    expect(frame).toContain("KIND");
-    expect(frame).toContain("JOB");
+    expect(frame).toContain("PIPELINE");
     expect(frame).not.toContain("ROLLOUT");
     expect(frame).not.toContain("PHASE");
     for (const line of frame.split("\n")) expect(line.length).toBeLessThanOrEqual(50);
+  });
+
+  it("widens the columns whose text is cut when there is room", async () => {
+    const long =
+      "projects/acme/locations/us-central1/deliveryPipelines/storefront-web-frontend/releases/release-2025-01-01-abcdef/rollouts/release-2025-01-01-abcdef-to-production-0001";
+    const runs = sampleRuns().map((run, i) => ({
+      ...run,
+      name: nameOf(i + 1, long),
+      jobId: `${run.jobId}-with-a-long-job-id`,
+    }));
+    app = await startApp({ runs, size: { columns: 80, rows: 20 } });
+    expect(app.frame()).not.toContain("release-2025-01-01-abcdef-to-production-0001");
+    app.unmount();
+    app = await startApp({ runs, size: { columns: 200, rows: 20 } });
+    const row = selectedLine(app.frame());
+    expect(row).toContain("storefront-web-frontend");
+    expect(row).toContain("release-2025-01-01-abcdef-to-production-0001");
+    expect(row).toContain("deploy-with-a-long-job-id");
   });
 
   it("renders only the rows that fit and loads more pages as the cursor nears the end", async () => {
@@ -71,7 +100,8 @@ describe("list view", () => {
     await app.press("k", keys.up);
     expect(selectedLine(app.frame())).toContain("job-00001");
     await app.press(keys.pageDown);
-    expect(selectedLine(app.frame())).toContain("job-00015");
+    // A page is the body's 15 rows (20 lines less the header, titles, footer and Ink's last line).
+    expect(selectedLine(app.frame())).toContain("job-00016");
     await app.press(keys.pageUp);
     expect(selectedLine(app.frame())).toContain("job-00001");
     await app.press("G");

@@ -83,6 +83,13 @@ describe("not a TTY: print once and exit", () => {
     expect(doc.jobRuns.map((r) => r.jobId)).toEqual(["predeploy", "create-child"]);
   });
 
+  it("an empty listing prints the header only and says Listed 0 items. on stderr", async () => {
+    const { code, stdout, stderr } = await run([...project, "--filter", 'state="TERMINATING"']);
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr).toBe("Listed 0 items.\n");
+  });
+
   it("a filter the server refuses exits 1 with the server's reason and no stack trace", async () => {
     const { code, stderr } = await run([...project, "--filter", "nosuchfield=1"]);
     expect(code).toBe(1);
@@ -147,6 +154,17 @@ describe("remote endpoint errors", () => {
     expect(code).toBe(4);
     expect(stderr).toMatch(/^jobrun: Cannot reach http:\/\/127\.0\.0\.1:\d+.*Check --endpoint/);
     expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("a scope the server does not know exits 5", async () => {
+    const endpoint = await serve(404, {
+      error: { code: 404, status: "NOT_FOUND", message: "rollout nope not found" },
+    });
+    const { code, stderr } = await run(["--endpoint", endpoint, ...project, "--rollout", "nope"], {
+      realBackend: true,
+    });
+    expect(code).toBe(5);
+    expect(stderr).toMatch(/^jobrun: Not found: rollout nope not found\. Check --project/);
   });
 
   it("a refused token exits 3 and names the ways to sign in", async () => {

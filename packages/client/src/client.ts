@@ -5,6 +5,7 @@ import {
   type CallOptions,
   callSignal,
   type EnumEncoding,
+  type ForwardOptions,
   type GetJobRunRequestInit,
   type JobRun,
   JobRunSchema,
@@ -13,6 +14,10 @@ import {
   type ListJobRunsResponse,
   ListJobRunsResponseSchema,
   listAllJobRuns,
+  type MethodName,
+  type RawAnswer,
+  type RawForwarder,
+  type RequestInitOf,
   type RpcName,
   routingHeader,
   type TerminateJobRunRequestInit,
@@ -24,7 +29,14 @@ import { type Clock, systemClock } from "./clock.js";
 import { decodeResponse } from "./decode/response-decoder.js";
 import { DEFAULT_ENDPOINT, normalizeEndpoint } from "./endpoint.js";
 import { type RetryOptions, retryPolicyFrom, withRetries } from "./retry.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, type FetchFunction, type HttpCall, sendHttpCall } from "./transport.js";
+import {
+  answerOf,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  exchangeHttpCall,
+  type FetchFunction,
+  type HttpAnswer,
+  type HttpCall,
+} from "./transport.js";
 import { CLIENT_VERSION } from "./version.js";
 
 export interface JobRunsClientOptions {
@@ -40,7 +52,12 @@ export interface JobRunsClientOptions {
   readonly timeoutMs?: number;
   /** Prepended to the user agent, to name your application: "my-tool/1.2". */
   readonly userAgent?: string;
-  /** Ask for enums as numbers (`$alt=json;enum-encoding=int`), as Google's generated clients do. */
+  /**
+   * How enums travel. Default "int": the client asks for numbers (`$alt=json;enum-encoding=int`), as
+   * Google's generated clients do, so a value newer than this schema arrives as its number and is
+   * kept (`stateName` shows it as `STATE_7`). A name this schema does not know cannot be kept: with
+   * "name", such a field decodes as its `*_UNSPECIFIED` default.
+   */
   readonly enumEncoding?: EnumEncoding;
   /** The clock of retries and waits; tests inject one. */
   readonly clock?: Clock;
@@ -53,8 +70,11 @@ export interface JobRunsClientOptions {
   readonly maxResponseBytes?: number;
 }
 
-/** A JobRunService over HTTP, with a lazy iterator over every page of a listing. */
-export interface JobRunsClient extends JobRunService {
+/**
+ * A JobRunService over HTTP, with a lazy iterator over every page of a listing, and raw forwarding
+ * (a proxy's way to hand the server's answer on unchanged).
+ */
+export interface JobRunsClient extends JobRunService, RawForwarder {
   /** Every JobRun of a listing; pages are fetched as the loop reaches them, and no more once it breaks. */
   listAllJobRuns(request: ListJobRunsRequestInit, options?: CallOptions): AsyncIterable<JobRun>;
   /** The endpoint in use, normalized. */
@@ -72,7 +92,7 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const userAgent = [options.userAgent, `jobrun-client/${CLIENT_VERSION}`].filter(Boolean).join(" ");
-  const encoding = options.enumEncoding === undefined ? {} : { enumEncoding: options.enumEncoding };
+  const encoding = { enumEncoding: options.enumEncoding ?? "int" } as const;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
     throw new ApiError(
@@ -87,7 +107,18 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
     responseSchema: Desc,
     callOptions: CallOptions,
   ): Promise<MessageShape<Desc>> {
-    const parts = buildHttpRequest(rpc, request as never, encoding);
+    const httpCall = httpCallOf(rpc, request, encoding, []);
+    const answer = await exchange(httpCall, callOptions);
+    return decodeResponse(responseSchema, utf8.decode(answer.body), `${rpc} ${httpCall.resourceName}`);
+  }
+
+  function httpCallOf(
+    rpc: RpcName,
+    request: GetJobRunRequestInit | ListJobRunsRequestInit | TerminateJobRunRequestInit,
+    buildOptions: { enumEncoding?: EnumEncoding },
+    extraQuery: readonly (readonly [string, string])[],
+  ): HttpCall {
+    const parts = buildHttpRequest(rpc, request as never, buildOptions);
     const resourceName = parts.params.name ?? parts.params.parent ?? "";
     const headers: Record<string, string> = {
       accept: "application/json",
@@ -96,41 +127,77 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
       "x-goog-request-params": routingHeader(parts.params),
     };
     if (parts.body !== undefined) headers["content-type"] = "application/json";
-    const httpCall: HttpCall = {
+    const query = new URLSearchParams(parts.query);
+    for (const [name, value] of extraQuery) query.append(name, value);
+    const queryText = query.toString();
+    return {
       method: parts.method,
-      url: `${endpoint}${parts.path}${parts.query === "" ? "" : `?${parts.query}`}`,
+      url: `${endpoint}${parts.path}${queryText === "" ? "" : `?${queryText}`}`,
       headers,
       body: parts.body,
       rpc,
       resourceName,
       maxResponseBytes,
     };
+  }
+
+  /** One call with its retries and budget: the 2xx answer as received, or the last failure. */
+  async function exchange(httpCall: HttpCall, callOptions: CallOptions): Promise<HttpAnswer> {
     const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs;
     const overall = callSignal({
       ...(callOptions.signal === undefined ? {} : { signal: callOptions.signal }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     try {
-      const text = await withRetries((signal) => attempt(httpCall, signal), {
+      return await withRetries((signal) => attempt(httpCall, signal), {
         policy,
         clock,
         random,
         signal: overall.signal,
         // Terminating twice is not terminating once: Google's policy never retries it.
-        idempotent: rpc !== "TerminateJobRun",
+        idempotent: httpCall.rpc !== "TerminateJobRun",
       });
-      return decodeResponse(responseSchema, text, `${rpc} ${resourceName}`);
     } finally {
       overall.dispose();
     }
   }
 
-  async function attempt(httpCall: HttpCall, signal: AbortSignal): Promise<string> {
+  async function forwardRaw<M extends MethodName>(
+    method: M,
+    request: RequestInitOf<M>,
+    forwardOptions: ForwardOptions = {},
+  ): Promise<RawAnswer> {
+    const rpc = `${method.charAt(0).toUpperCase()}${method.slice(1)}` as RpcName;
+    // The caller's system parameters go upstream as given ($alt included): nothing of the client's own.
+    const httpCall = httpCallOf(
+      rpc,
+      request as never,
+      { enumEncoding: "name" },
+      forwardOptions.systemParameters ?? [],
+    );
+    if (
+      forwardOptions.systemParameters?.some(
+        ([name, value]) => /^\$?alt$/.test(name) && /^proto\b/i.test(value),
+      )
+    ) {
+      (httpCall.headers as Record<string, string>).accept = "application/x-protobuf";
+    }
+    try {
+      return rawAnswer(await exchange(httpCall, forwardOptions));
+    } catch (error) {
+      const answer = error instanceof ApiError ? answerOf(error) : undefined;
+      // A 401 is Google refusing the client's own credentials: not an answer about the caller's request.
+      if (answer === undefined || answer.status === 401 || !isStatusBody(answer)) throw error;
+      return rawAnswer(answer);
+    }
+  }
+
+  async function attempt(httpCall: HttpCall, signal: AbortSignal): Promise<HttpAnswer> {
     const now = () => clock.now();
     const auth = options.auth;
-    if (auth === undefined) return sendHttpCall(fetchFunction, httpCall, signal, now);
+    if (auth === undefined) return exchangeHttpCall(fetchFunction, httpCall, signal, now);
     const sendWith = (token: string) =>
-      sendHttpCall(
+      exchangeHttpCall(
         fetchFunction,
         { ...httpCall, headers: { ...httpCall.headers, authorization: `Bearer ${token}` } },
         signal,
@@ -157,6 +224,30 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
     terminateJobRun: (request, callOptions = {}): Promise<TerminateJobRunResponse> =>
       call("TerminateJobRun", request, TerminateJobRunResponseSchema, callOptions),
     listAllJobRuns: (request, callOptions = {}) => listAllJobRuns(client, request, callOptions),
+    forwardRaw,
   };
   return client;
+}
+
+const utf8 = new TextDecoder();
+
+function rawAnswer(answer: HttpAnswer): RawAnswer {
+  const retryAfter = answer.headers.get("retry-after");
+  return {
+    status: answer.status,
+    contentType: answer.headers.get("content-type") ?? "application/json",
+    body: answer.body,
+    ...(retryAfter === null ? {} : { retryAfter }),
+  };
+}
+
+/** Whether an error answer is a JSON google.rpc.Status (`{"error":{…}}`), which can be handed on as it is. */
+function isStatusBody(answer: HttpAnswer): boolean {
+  if (!/\bjson\b/i.test(answer.headers.get("content-type") ?? "")) return false;
+  try {
+    const body = JSON.parse(utf8.decode(answer.body)) as { error?: unknown } | null;
+    return typeof body?.error === "object" && body.error !== null && !Array.isArray(body.error);
+  } catch {
+    return false;
+  }
 }

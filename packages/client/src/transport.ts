@@ -24,6 +24,24 @@ export interface HttpCall {
   readonly maxResponseBytes: number;
 }
 
+/** One HTTP answer, as received. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+}
+
+// The answer an error was made from travels with the error (through the retry loop) to whoever
+// wants the server's own bytes: a proxy handing Google's error on unchanged.
+const answerByError = new WeakMap<ApiError, HttpAnswer>();
+
+/** The server's answer an ApiError was read from; undefined for an error no server sent (a failed connection). */
+export function answerOf(error: ApiError): HttpAnswer | undefined {
+  return answerByError.get(error);
+}
+
+const utf8 = new TextDecoder();
+
 /**
  * Sends one attempt and returns the body text of a 2xx answer. Every failure is an ApiError:
  * a non-2xx answer is the server's error (with the resource it concerns); a failed connection or a
@@ -42,6 +60,19 @@ export async function sendHttpCall(
   signal: AbortSignal,
   now: () => number,
 ): Promise<string> {
+  return utf8.decode((await exchangeHttpCall(fetchFunction, call, signal, now)).body);
+}
+
+/**
+ * Sends one attempt and returns a 2xx answer as received (bytes and headers); fails as
+ * sendHttpCall does, and an error made from a non-2xx answer carries that answer (answerOf).
+ */
+export async function exchangeHttpCall(
+  fetchFunction: FetchFunction,
+  call: HttpCall,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<HttpAnswer> {
   let response: Response;
   try {
     response = await fetchFunction(call.url, {
@@ -66,9 +97,9 @@ export async function sendHttpCall(
       `${call.rpc} ${call.resourceName}: ${new URL(call.url).origin} answered with a redirect (HTTP ${response.status}), which the client does not follow`,
     );
   }
-  let text: string;
+  let body: Uint8Array;
   try {
-    text = await readBodyText(response, call.maxResponseBytes);
+    body = await readBody(response, call.maxResponseBytes);
   } catch (cause) {
     if (signal.aborted) throw signal.reason;
     if (cause instanceof ResponseTooLarge) {
@@ -77,15 +108,15 @@ export async function sendHttpCall(
         `${call.rpc} ${call.resourceName}: the response body is larger than ${call.maxResponseBytes} bytes (maxResponseBytes), so it was not read`,
       );
     }
-    if (!response.ok) throw errorFromResponse(call, response, "", now);
+    if (!response.ok) throw errorFromResponse(call, response, new Uint8Array(0), now);
     throw new ApiError(
       "UNAVAILABLE",
       `${call.rpc} ${call.resourceName}: the connection failed while reading the response body (${describeNetworkError(cause)})`,
       { cause },
     );
   }
-  if (!response.ok) throw errorFromResponse(call, response, text, now);
-  return text;
+  if (!response.ok) throw errorFromResponse(call, response, body, now);
+  return { status: response.status, headers: response.headers, body };
 }
 
 /** A 3xx, or what a browser's fetch makes of one under `redirect: "manual"`. */
@@ -101,20 +132,19 @@ function discard(response: Response): void {
 class ResponseTooLarge extends Error {}
 
 /**
- * The body as text, read chunk by chunk and abandoned as soon as it passes `limit` bytes (a declared
+ * The body, read chunk by chunk and abandoned as soon as it passes `limit` bytes (a declared
  * Content-Length past it is refused before reading at all), so a huge answer costs at most `limit`.
  */
-async function readBodyText(response: Response, limit: number): Promise<string> {
+async function readBody(response: Response, limit: number): Promise<Uint8Array> {
   const declared = response.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) {
     discard(response);
     throw new ResponseTooLarge();
   }
-  const body = response.body;
-  if (body === null) return "";
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
+  const stream = response.body;
+  if (stream === null) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -124,13 +154,25 @@ async function readBodyText(response: Response, limit: number): Promise<string> 
       reader.cancel().catch(() => {});
       throw new ResponseTooLarge();
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
-  return text + decoder.decode();
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }
 
-function errorFromResponse(call: HttpCall, response: Response, text: string, now: () => number): ApiError {
-  const parsed = ApiError.fromResponseText(text, response.status);
+function errorFromResponse(
+  call: HttpCall,
+  response: Response,
+  body: Uint8Array,
+  now: () => number,
+): ApiError {
+  const parsed = ApiError.fromResponseText(utf8.decode(body), response.status);
   // Google names the resource in most messages, but not all; a ResourceInfo detail says it always,
   // in a form a program can read (see resourceNameOf).
   const named = parsed.details.some((detail) => detail["@type"] === RESOURCE_INFO_TYPE);
@@ -139,8 +181,10 @@ function errorFromResponse(call: HttpCall, response: Response, text: string, now
     : new ApiError(parsed.code, parsed.message, {
         httpStatus: parsed.httpStatus,
         details: [...parsed.details, resourceInfo(call.resourceName)],
+        verbatim: true,
         ...(parsed.cause === undefined ? {} : { cause: parsed.cause }),
       });
+  answerByError.set(error, { status: response.status, headers: response.headers, body });
   const retryAfter = parseRetryAfter(response.headers.get("retry-after"), now());
   return retryAfter === undefined ? error : setRetryAfter(error, retryAfter);
 }

@@ -65,6 +65,17 @@ describe("response decoding (fast path) matches protobuf-es exactly", () => {
     ["a numeric enum", { ...base, state: 5 }],
     ["an unknown numeric enum", { ...base, state: 99 }],
     ["an unknown enum name", { ...base, state: "SOMETHING_NEW" }],
+    // What a server sends for $alt=json;enum-encoding=int: every enum a number, some newer than us.
+    [
+      "numeric enums throughout, with unknown numbers",
+      { ...base, state: 7, deployJobRun: { failureCause: 42, failureMessage: "new" } },
+    ],
+    ["a negative enum number", { ...base, state: -3 }],
+    ["the largest int32 enum number", { ...base, state: 2147483647 }],
+    ["an enum number past int32", { ...base, state: 2147483648 }],
+    ["a fractional enum number", { ...base, state: 3.5 }],
+    ["an enum number written as a string", { ...base, state: "3" }],
+    ["an enum number in exponent form", { ...base, state: 3 }],
     ["a null field", { ...base, etag: null }],
     ["a null message", { ...base, deployJobRun: null }],
     ["proto field names", { ...base, phase_id: "x", job_id: "y" }],
@@ -89,6 +100,16 @@ describe("response decoding (fast path) matches protobuf-es exactly", () => {
     ],
   ];
   it.each(cases)("on %s", (_, json) => expectSameAsCore(JSON.parse(JSON.stringify(json))));
+
+  it("on enum numbers written in forms JSON.stringify never produces (-0, 3.0, 1e1)", () => {
+    for (const literal of ["-0", "3.0", "1e1", "7E0"]) {
+      const text = JSON.stringify(base).replace('"state":"IN_PROGRESS"', `"state":${literal}`);
+      const expected = decodeJson(JobRunSchema, JSON.parse(text), { ignoreUnknownFields: true });
+      const actual = decodeResponse(JobRunSchema, text, "GetJobRun x");
+      expect(Object.is(actual.state, expected.state)).toBe(true);
+      expect(actual).toStrictEqual(expected);
+    }
+  });
 
   it("names the path of a wrong field inside a list page", () => {
     const page = listPageJson(5);

@@ -1,8 +1,11 @@
-import { ApiError, JobRun_State } from "@jobrun/core";
+import { ApiError, failureOf, JobRun_State, stateName } from "@jobrun/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLIENT_VERSION, createJobRunsClient, staticToken } from "../src/index.js";
 import { JOB_RUN, jobRunJson, listPageJson, ROLLOUT } from "./support/fixtures.js";
 import { sendJson, startTestServer, type TestServer } from "./support/http-server.js";
+
+/** The system parameter every request carries by default: enums as numbers. */
+const NUMERIC_ENUMS = `?${new URLSearchParams({ $alt: "json;enum-encoding=int" })}`;
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -24,7 +27,7 @@ describe("requests", () => {
     expect(run.jobRun.case).toBe("deployJobRun");
     const [seen] = server.requests;
     expect(seen?.method).toBe("GET");
-    expect(seen?.url).toBe(`/v1/${JOB_RUN}`);
+    expect(seen?.url).toBe(`/v1/${JOB_RUN}${NUMERIC_ENUMS}`);
     expect(seen?.headers["x-goog-request-params"]).toBe(`name=${encodeURIComponent(JOB_RUN)}`);
     expect(seen?.headers["user-agent"]).toBe(`my-tool/2.0 jobrun-client/${CLIENT_VERSION}`);
     expect(seen?.headers.authorization).toBe("Bearer tok-1");
@@ -48,6 +51,7 @@ describe("requests", () => {
       pageSize: "2",
       filter: 'state="FAILED"',
       orderBy: "createTime desc",
+      $alt: "json;enum-encoding=int",
     });
     expect(server.requests[0]!.headers["x-goog-request-params"]).toBe(
       `parent=${encodeURIComponent(ROLLOUT)}`,
@@ -63,14 +67,14 @@ describe("requests", () => {
     expect(result.$typeName).toBe("google.cloud.deploy.v1.TerminateJobRunResponse");
     const [seen] = server.requests;
     expect(seen?.method).toBe("POST");
-    expect(seen?.url).toBe(`/v1/${JOB_RUN}:terminate`);
+    expect(seen?.url).toBe(`/v1/${JOB_RUN}:terminate${NUMERIC_ENUMS}`);
     expect(seen?.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(seen!.body)).toEqual({ overrideDeployPolicy: [policy] });
   });
 
-  it("asks for numeric enums when enumEncoding is int, and reads them", async () => {
+  it("asks for numeric enums by default, as gax does, and reads them", async () => {
     server = await startTestServer((_, response) => sendJson(response, 200, { ...jobRunJson(), state: 3 }));
-    const client = createJobRunsClient({ endpoint: server.url, enumEncoding: "int" });
+    const client = createJobRunsClient({ endpoint: server.url });
     const run = await client.getJobRun({ name: JOB_RUN });
     expect(run.state).toBe(JobRun_State.FAILED);
     expect(new URL(server.requests[0]!.url, server.url).searchParams.get("$alt")).toBe(
@@ -78,11 +82,59 @@ describe("requests", () => {
     );
   });
 
+  it('enumEncoding: "name" asks for names (no $alt)', async () => {
+    server = await startTestServer((_, response) => sendJson(response, 200, jobRunJson()));
+    const client = createJobRunsClient({ endpoint: server.url, enumEncoding: "name" });
+    expect((await client.getJobRun({ name: JOB_RUN })).state).toBe(JobRun_State.IN_PROGRESS);
+    expect(new URL(server.requests[0]!.url, server.url).search).toBe("");
+  });
+
+  it("keeps an enum value newer than this schema as its number, and names it readably", async () => {
+    server = await startTestServer((_, response) =>
+      sendJson(response, 200, {
+        ...jobRunJson(),
+        state: 7,
+        deployJobRun: { failureCause: 42, failureMessage: "a new kind of failure" },
+      }),
+    );
+    const client = createJobRunsClient({ endpoint: server.url });
+    const run = await client.getJobRun({ name: JOB_RUN });
+    expect(run.state).toBe(7);
+    expect(stateName(run.state)).toBe("STATE_7");
+    expect(failureOf(run)).toMatchObject({ cause: "FAILURE_CAUSE_42", message: "a new kind of failure" });
+  });
+
+  it("keeps unknown numbers across a whole list page", async () => {
+    const page = listPageJson(3);
+    page.jobRuns = page.jobRuns.map((run, i) => ({ ...run, state: [7, 1, 99][i] as never }));
+    server = await startTestServer((_, response) => sendJson(response, 200, page));
+    const client = createJobRunsClient({ endpoint: server.url });
+    const { jobRuns } = await client.listJobRuns({ parent: ROLLOUT });
+    expect(jobRuns.map((run) => stateName(run.state))).toEqual(["STATE_7", "IN_PROGRESS", "STATE_99"]);
+  });
+
+  it("an enum name it cannot know does not break decoding (a server that answers with names)", async () => {
+    const page = listPageJson(2);
+    (page.jobRuns[0] as Record<string, unknown>).state = "FUTURE_STATE";
+    server = await startTestServer((request, response) =>
+      request.url.includes("jobRuns?") || request.url.endsWith("/jobRuns")
+        ? sendJson(response, 200, page)
+        : sendJson(response, 200, { ...jobRunJson(), state: "FUTURE_STATE" }),
+    );
+    const client = createJobRunsClient({ endpoint: server.url });
+    const run = await client.getJobRun({ name: JOB_RUN });
+    expect(run.name).toBe(JOB_RUN);
+    expect(run.state).toBe(JobRun_State.STATE_UNSPECIFIED);
+    const { jobRuns } = await client.listJobRuns({ parent: ROLLOUT });
+    expect(jobRuns.map((r) => r.state)).toEqual([JobRun_State.STATE_UNSPECIFIED, JobRun_State.FAILED]);
+    expect(jobRuns[1]?.name).toBe(page.jobRuns[1]?.name);
+  });
+
   it("keeps an endpoint's path prefix", async () => {
     server = await startTestServer((_, response) => sendJson(response, 200, jobRunJson()));
     const client = createJobRunsClient({ endpoint: `${server.url}/deploy/` });
     await client.getJobRun({ name: JOB_RUN });
-    expect(server.requests[0]?.url).toBe(`/deploy/v1/${JOB_RUN}`);
+    expect(server.requests[0]?.url).toBe(`/deploy/v1/${JOB_RUN}${NUMERIC_ENUMS}`);
     expect(client.endpoint).toBe(`${server.url}/deploy`);
   });
 
@@ -91,7 +143,9 @@ describe("requests", () => {
     const client = createJobRunsClient({ endpoint: server.url });
     const scoped = JOB_RUN.replace(/^projects\/[^/]+\//, "projects/example.com:acme/");
     await client.getJobRun({ name: scoped });
-    expect(server.requests[0]?.url).toBe(`/v1/${scoped.replace("example.com:acme", "example.com%3Aacme")}`);
+    expect(server.requests[0]?.url).toBe(
+      `/v1/${scoped.replace("example.com:acme", "example.com%3Aacme")}${NUMERIC_ENUMS}`,
+    );
   });
 
   it("refuses a name core's parser refuses (a space, ?, #) before any request, as the server would", async () => {

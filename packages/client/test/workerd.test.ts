@@ -1,4 +1,4 @@
-import { bundleWorker } from "@jobrun/conformance/worker-bundle";
+import { bundleWorker, WORKERD_COMPATIBILITY_DATE } from "@jobrun/conformance/worker-bundle";
 import { createEmulator, createManualClock, type Emulator } from "@jobrun/emulator";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { makeServiceAccountKey, startFakeTokenEndpoint } from "./support/fake-go
 import { startTestServer, type TestServer } from "./support/http-server.js";
 import { type ServiceServer, serveJobRunService } from "./support/service-server.js";
 
-// The edge entry, bundled as a Worker ships it, run in real workerd (miniflare 3). The Worker's
+// The edge entry, bundled as a Worker ships it, run in real workerd (miniflare 4). The Worker's
 // fetches go out through workerd's own network stack to this test's loopback servers.
 
 let miniflare: Miniflare;
@@ -22,7 +22,7 @@ beforeAll(async () => {
   miniflare = new Miniflare({
     modules: true,
     script: bundleText,
-    compatibilityDate: "2024-09-23",
+    compatibilityDate: WORKERD_COMPATIBILITY_DATE,
   });
   await miniflare.ready;
 }, 30_000);

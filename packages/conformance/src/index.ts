@@ -556,3 +556,15 @@ function describeCallOptions(setup: ConformanceSetup): void {
     });
   });
 }
+
+export { createFakeGoogle, type FakeGoogle, type FakeGoogleRequest } from "./fake-google.js";
+export {
+  CORPUS_PARENT,
+  CORPUS_PROJECT,
+  corpusErrors,
+  corpusRunIds,
+  corpusRunName,
+  corpusRuns,
+  type GoogleJson,
+  withEnumNumbers,
+} from "./google-corpus.js";

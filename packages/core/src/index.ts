@@ -35,11 +35,13 @@ export {
   ERROR_INFO_TYPE,
   type ErrorDetail,
   errorInfo,
+  errorInfoOf,
   isErrorDetail,
   RESOURCE_INFO_TYPE,
   RETRY_INFO_TYPE,
   resourceInfo,
   retryInfo,
+  SERVICE_ERROR_DOMAIN,
 } from "./errors/details.js";
 // Generated messages and enums (protobuf-es).
 export {
@@ -157,12 +159,16 @@ export {
   routingHeader,
 } from "./rest/build-http-request.js";
 export { ENUM_ENCODING_INT_PARAM, enumEncodingFromQuery } from "./rest/enum-encoding.js";
-export { matchRoute, matchTemplate, type RouteMatch } from "./rest/match-route.js";
 export {
-  type ParseHttpRequestOptions,
-  parseHttpRequest,
-  SYSTEM_QUERY_PARAMETERS,
-} from "./rest/parse-http-request.js";
+  ALL_FIELDS,
+  checkFieldSelection,
+  type FieldSelection,
+  type FieldSelectionNode,
+  parseFieldSelection,
+  selectFields,
+} from "./rest/field-selection.js";
+export { matchRoute, matchTemplate, type RouteMatch } from "./rest/match-route.js";
+export { type ParseHttpRequestOptions, parseHttpRequest } from "./rest/parse-http-request.js";
 export { type PathTemplate, parsePathTemplate, type TemplateSegment } from "./rest/path-template.js";
 export {
   type HttpMethod,
@@ -172,6 +178,15 @@ export {
   routes,
   routeTable,
 } from "./rest/route-table.js";
+export {
+  type AltFormat,
+  DEFAULT_SYSTEM_PARAMETERS,
+  readSystemParameters,
+  SYSTEM_QUERY_PARAMETERS,
+  type SystemParameterName,
+  type SystemParameters,
+  systemParameterName,
+} from "./rest/system-parameters.js";
 // The RPCs: names, types and policy, derived from the generated CloudDeploy service.
 export {
   checkResourceName,
@@ -192,6 +207,12 @@ export type {
   ResponseOf,
   RpcName,
 } from "./rpc/methods.js";
+export {
+  type ForwardOptions,
+  type RawAnswer,
+  type RawForwarder,
+  rawForwarderOf,
+} from "./rpc/raw-forwarding.js";
 export { isRole, ROLES, type Role, roleAllows } from "./rpc/roles.js";
 export type {
   CallOptions,

@@ -5,9 +5,12 @@ import {
   Code,
   codeFromHttpStatus,
   codeName,
+  errorInfo,
   httpStatusFromCode,
   isApiError,
   isCodeName,
+  RETRY_INFO_TYPE,
+  resourceInfo,
   retryInfo,
 } from "../src/index.js";
 
@@ -71,6 +74,12 @@ describe("ApiError on the wire", () => {
             "@type": "type.googleapis.com/google.rpc.BadRequest",
             fieldViolations: [{ field: "name", description: "no such run" }],
           },
+          {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            reason: "NOT_FOUND",
+            domain: "clouddeploy.googleapis.com",
+            metadata: {},
+          },
         ],
       },
     });
@@ -85,7 +94,14 @@ describe("ApiError on the wire", () => {
     expect(back.message).toBe("JobRun is SUCCEEDED");
     expect(back.details).toEqual([
       { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1.5s" },
+      {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        reason: "FAILED_PRECONDITION",
+        domain: "clouddeploy.googleapis.com",
+        metadata: {},
+      },
     ]);
+    expect(back.reason).toBe("FAILED_PRECONDITION");
     expect(isApiError(back)).toBe(true);
   });
 
@@ -110,5 +126,62 @@ describe("ApiError on the wire", () => {
         400,
       ).details,
     ).toEqual([{ "@type": "t" }]);
+  });
+});
+
+describe("ErrorInfo on every error (AIP-193)", () => {
+  it("gives every error an ErrorInfo: the code as reason and the service's domain by default", () => {
+    const error = new ApiError("INTERNAL", "oops");
+    expect(error.reason).toBe("INTERNAL");
+    expect(error.domain).toBe("clouddeploy.googleapis.com");
+    expect(error.errorInfoMetadata).toEqual({});
+    expect(error.toJSON().error.details).toEqual([errorInfo("INTERNAL")]);
+  });
+
+  it("takes a reason, a domain and metadata, and names the resource of a ResourceInfo", () => {
+    const name = "projects/p/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/j";
+    const error = new ApiError("PERMISSION_DENIED", "no", {
+      reason: "RESOURCE_OUT_OF_SCOPE",
+      domain: "jobrun-proxy",
+      metadata: { method: "GetJobRun" },
+      details: [resourceInfo(name)],
+    });
+    expect(error.reason).toBe("RESOURCE_OUT_OF_SCOPE");
+    expect(error.domain).toBe("jobrun-proxy");
+    expect(error.errorInfoMetadata).toEqual({ resource: name, method: "GetJobRun" });
+    expect(error.details[0]).toEqual(resourceInfo(name));
+  });
+
+  it("keeps an ErrorInfo given in the details, and adds no second one", () => {
+    const info = errorInfo("SERVICE_DISABLED", { service: "clouddeploy.googleapis.com" }, "googleapis.com");
+    const error = new ApiError("PERMISSION_DENIED", "disabled", { details: [info], reason: "IGNORED" });
+    expect(error.details).toEqual([info]);
+    expect(error.domain).toBe("googleapis.com");
+  });
+
+  it("adds a RetryInfo to 429 and 503 unless one is given", () => {
+    expect(new ApiError("UNAVAILABLE", "down").details).toContainEqual(retryInfo(1000));
+    expect(new ApiError("RESOURCE_EXHAUSTED", "slow down", { retryDelayMs: 7000 }).details).toContainEqual(
+      retryInfo(7000),
+    );
+    const given = new ApiError("RESOURCE_EXHAUSTED", "x", { details: [retryInfo(2500)] });
+    expect(given.details.filter((d) => d["@type"] === RETRY_INFO_TYPE)).toEqual([retryInfo(2500)]);
+    expect(new ApiError("NOT_FOUND", "x").details.some((d) => d["@type"] === RETRY_INFO_TYPE)).toBe(false);
+  });
+
+  it("adds nothing to an error read from the wire: its details are the sender's", () => {
+    const wire = { error: { code: 404, message: "gone", status: "NOT_FOUND" } };
+    const error = ApiError.fromJson(wire, 404);
+    expect(error.details).toEqual([]);
+    expect(error.reason).toBeUndefined();
+    expect(ApiError.fromResponseText("", 503).details).toEqual([]);
+    expect(ApiError.fromResponseText("<html>", 502).details).toEqual([]);
+  });
+
+  it("refuses a reason that is not UPPER_SNAKE_CASE", () => {
+    for (const reason of ["notFound", "NOT-FOUND", "_X", "X_", "A".repeat(64)]) {
+      expect(() => errorInfo(reason)).toThrow(/UPPER_SNAKE_CASE/);
+    }
+    expect(() => new ApiError("INTERNAL", "x", { reason: "lower" })).toThrow(/UPPER_SNAKE_CASE/);
   });
 });

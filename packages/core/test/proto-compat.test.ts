@@ -1,6 +1,8 @@
-// Our proto against Google's cloud_deploy.proto (from the google-proto-files npm package), both
-// compiled by buf: every JobRun message, enum and RPC must have the same names, numbers, types,
-// labels, JSON names, oneofs, enum values and HTTP bindings, so the two are interchangeable on the wire.
+// Our proto against Google's cloud_deploy.proto (from the google-proto-files npm package, v5: the
+// newest line that installs on Node 20, carrying the same file as v6), both compiled by buf: every
+// JobRun message, enum and RPC must have the same names, numbers, types, labels, JSON names, oneofs,
+// enum values, HTTP bindings, field behaviors and resource references, so the two are
+// interchangeable on the wire and say the same about which fields are required or output only.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -20,6 +22,8 @@ import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { http } from "../src/gen/google/api/annotations_pb.js";
 import { default_host, method_signature, oauth_scopes } from "../src/gen/google/api/client_pb.js";
+import { field_behavior } from "../src/gen/google/api/field_behavior_pb.js";
+import { resource, resource_reference } from "../src/gen/google/api/resource_pb.js";
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const repoRoot = dirname(dirname(packageDir));
@@ -83,25 +87,6 @@ const enums = [
   "PostdeployJobRun.FailureCause",
 ].map((name) => `google.cloud.deploy.v1.${name}`);
 
-/**
- * google-proto-files@4 (the newest major that runs on Node 20) ships a cloud_deploy.proto from before
- * 2024-09-27, when TerminateJobRunRequest gained override_deploy_policy (reference §3). That field is
- * the one known difference; it is compared against the reference's facts instead.
- */
-const fieldsNewerThanGoogleProtoFiles: Record<string, ReturnType<typeof fieldShape>> = {
-  "google.cloud.deploy.v1.TerminateJobRunRequest": [
-    {
-      name: "override_deploy_policy",
-      number: 2,
-      type: 9, // TYPE_STRING
-      label: 3, // LABEL_REPEATED
-      jsonName: "overrideDeployPolicy",
-      typeName: "",
-      oneof: undefined,
-    },
-  ],
-};
-
 function fieldShape(message: DescMessage) {
   return message.fields.map((f) => ({
     name: f.name,
@@ -112,6 +97,18 @@ function fieldShape(message: DescMessage) {
     typeName: f.proto.typeName,
     oneof: f.oneof?.name,
   }));
+}
+
+/** What the google.api annotations say about each field: its behaviors and the resource it names. */
+function fieldAnnotations(message: DescMessage) {
+  return message.fields.map((f) => {
+    const reference = getOption(f, resource_reference);
+    return {
+      name: f.name,
+      behavior: [...getOption(f, field_behavior)].sort(),
+      reference: { type: reference.type, childType: reference.childType },
+    };
+  });
 }
 
 function enumShape(desc: DescEnum) {
@@ -136,17 +133,27 @@ describe("our jobrun.proto matches Google's cloud_deploy.proto", () => {
       const mine = find(ours.getMessage(typeName), `our ${typeName}`);
       const theirs = find(google.getMessage(typeName), `Google's ${typeName}`);
       const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
-      const expected = fieldShape(theirs);
-      const late = fieldsNewerThanGoogleProtoFiles[typeName] ?? [];
-      for (const field of late) {
-        // Only what the reference says was added later may be missing from the npm copy.
-        expect(expected.some((f) => f.number === field.number)).toBe(false);
-        expected.push(field);
-      }
-      expect(fieldShape(mine).sort(byNumber)).toEqual(expected.sort(byNumber));
+      expect(fieldShape(mine).sort(byNumber)).toEqual(fieldShape(theirs).sort(byNumber));
       expect(mine.oneofs.map((o) => o.name)).toEqual(theirs.oneofs.map((o) => o.name));
     });
   }
+
+  for (const typeName of messages) {
+    it(`${typeName}: same field_behavior and resource_reference on every field`, () => {
+      const mine = find(ours.getMessage(typeName), `our ${typeName}`);
+      const theirs = find(google.getMessage(typeName), `Google's ${typeName}`);
+      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+      expect(fieldAnnotations(mine).sort(byName)).toEqual(fieldAnnotations(theirs).sort(byName));
+    });
+  }
+
+  it("JobRun: same resource type and pattern", () => {
+    const descriptor = (r: FileRegistry) =>
+      getOption(find(r.getMessage("google.cloud.deploy.v1.JobRun"), "JobRun"), resource);
+    expect(descriptor(ours).type).toBe("clouddeploy.googleapis.com/JobRun");
+    expect(descriptor(ours).type).toBe(descriptor(google).type);
+    expect(descriptor(ours).pattern).toEqual(descriptor(google).pattern);
+  });
 
   for (const typeName of enums) {
     it(`${typeName}: same values and numbers`, () => {

@@ -1,10 +1,10 @@
-// The main entry bundled as a Worker and run in real workerd (miniflare 3). Workers drop a request's
+// The main entry bundled as a Worker and run in real workerd (miniflare 4). Workers drop a request's
 // timers once its response is sent, so this is where time-based transitions must come from the clock:
 // a run terminated by one request is TERMINATED for a request made after terminateDelayMs, and the demo
 // has moved, with no timer and no ctx.waitUntil. (Local workerd lets timers run after a response, so
 // the Worker clears them itself at the end of each request, as production does.)
 
-import { bundleWorker } from "@jobrun/conformance/worker-bundle";
+import { bundleWorker, WORKERD_COMPATIBILITY_DATE } from "@jobrun/conformance/worker-bundle";
 import { JobRun_State } from "@jobrun/core";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,7 +26,11 @@ let bundleText: string;
 
 beforeAll(async () => {
   bundleText = await bundleWorker(new URL("./workerd/worker.ts", import.meta.url));
-  miniflare = new Miniflare({ modules: true, script: bundleText, compatibilityDate: "2024-09-23" });
+  miniflare = new Miniflare({
+    modules: true,
+    script: bundleText,
+    compatibilityDate: WORKERD_COMPATIBILITY_DATE,
+  });
   await miniflare.ready;
 }, 30_000);
 

@@ -12,6 +12,9 @@ export const COULD_NOT_AUTHENTICATE = "the proxy could not authenticate to Googl
 
 const SEE_LOGS = "the request id in x-request-id identifies it in the proxy's logs";
 
+/** The ErrorInfo domain of these errors: the proxy's own connection to Google failed, not the service. */
+const DOMAIN = "jobrun-proxy";
+
 /** An AuthProvider that remembers which errors it threw, so they can be told apart later. */
 export interface CredentialWatch {
   readonly auth: AuthProvider;
@@ -58,17 +61,23 @@ export function watchCredentials(auth: AuthProvider): CredentialWatch {
 export function callerSafeError(error: unknown, credentials: CredentialWatch): unknown {
   if (!isApiError(error)) return error;
   if (credentials.isCredentialFailure(error) || error.httpStatus === 401) {
-    return new ApiError("UNAVAILABLE", COULD_NOT_AUTHENTICATE, { cause: error });
+    return new ApiError("UNAVAILABLE", COULD_NOT_AUTHENTICATE, {
+      reason: "UPSTREAM_AUTHENTICATION_FAILED",
+      domain: DOMAIN,
+      cause: error,
+    });
   }
   if (error.cause === undefined || error.code === "CANCELLED" || error.code === "DEADLINE_EXCEEDED") {
     return error;
   }
-  const message =
-    error.code === "UNAVAILABLE"
-      ? `Google's API could not be reached; ${SEE_LOGS}`
-      : `Google's answer could not be read; ${SEE_LOGS}`;
+  const unreachable = error.code === "UNAVAILABLE";
+  const message = unreachable
+    ? `Google's API could not be reached; ${SEE_LOGS}`
+    : `Google's answer could not be read; ${SEE_LOGS}`;
   return new ApiError(error.code, message, {
     httpStatus: error.httpStatus,
+    reason: unreachable ? "UPSTREAM_UNREACHABLE" : "UPSTREAM_ANSWER_UNREADABLE",
+    domain: DOMAIN,
     // The resource the call was about is the caller's own; nothing else of the original is kept.
     details: error.details.filter((detail) => detail["@type"] === RESOURCE_INFO_TYPE),
     cause: error,

@@ -4,7 +4,7 @@ import {
   type FetchFunction,
   type RetryOptions,
 } from "@jobrun/client";
-import type { JobRunService } from "@jobrun/core";
+import type { JobRunService, RawForwarder } from "@jobrun/core";
 import { callerSafeError, watchCredentials } from "./caller-safe-errors.js";
 
 /**
@@ -35,7 +35,7 @@ export interface GoogleBackendOptions {
  * X-Goog-*) can reach Google, because none of it is ever handed to the client.
  * Its failures are told to callers without the proxy's own secrets and setup (callerSafeError).
  */
-export function createGoogleBackend(options: GoogleBackendOptions): JobRunService {
+export function createGoogleBackend(options: GoogleBackendOptions): JobRunService & RawForwarder {
   const credentials = watchCredentials(options.auth);
   const client = createJobRunsClient({
     endpoint: GOOGLE_UPSTREAM,
@@ -56,5 +56,7 @@ export function createGoogleBackend(options: GoogleBackendOptions): JobRunServic
     getJobRun: (request, callOptions) => client.getJobRun(request, callOptions).catch(safe),
     listJobRuns: (request, callOptions) => client.listJobRuns(request, callOptions).catch(safe),
     terminateJobRun: (request, callOptions) => client.terminateJobRun(request, callOptions).catch(safe),
+    forwardRaw: (method, request, forwardOptions) =>
+      client.forwardRaw(method, request, forwardOptions).catch(safe),
   };
 }

@@ -1,7 +1,7 @@
 // The non-interactive output: the list once, as proto3 JSON or as a plain table (no colour, no
 // glyphs: it is read by scripts and people alike).
-import { encodeJson, type JobRun, JobRunSchema, stateName } from "@jobrun/core";
-import { ageOf, durationOf, shortFailure, shortKind, shortRollout } from "./run-fields.js";
+import { encodeJson, type JobRun, JobRunSchema } from "@jobrun/core";
+import { ageOf, durationOf, shortFailure, shortKind, shortRollout, stateWord } from "./run-fields.js";
 
 /** `{"jobRuns":[…]}`, the shape of a ListJobRunsResponse, pretty-printed. */
 export function formatJson(runs: readonly JobRun[]): string {
@@ -9,7 +9,7 @@ export function formatJson(runs: readonly JobRun[]): string {
 }
 
 const tableColumns: readonly { title: string; value: (run: JobRun, nowMs: number) => string }[] = [
-  { title: "STATE", value: (run) => stateName(run.state) },
+  { title: "STATE", value: (run) => stateWord(run.state) },
   { title: "KIND", value: (run) => shortKind(run) },
   { title: "JOB", value: (run) => run.jobId },
   { title: "PHASE", value: (run) => run.phaseId },

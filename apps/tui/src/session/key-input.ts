@@ -1,7 +1,7 @@
 // From what the terminal reads to the keymap: splits reads that hold several keys, types text into
 // the filter and command lines, and runs the binding of every other key.
 import type { Key } from "ink";
-import { bindingFor, keyContextOf } from "../keymap.js";
+import { bindingFor, keyContextOf, turnedOffByReadonly } from "../keymap.js";
 import type { Store } from "../state/store.js";
 import type { UserActions } from "./actions.js";
 
@@ -45,12 +45,14 @@ export function createKeyInput(store: Store, actions: UserActions): (input: stri
         return;
       }
     }
-    // Any key ends the message shown by the previous one.
-    if (s.message !== undefined && s.mode === "normal")
-      store.dispatch({ type: "showMessage", message: undefined });
     const binding = bindingFor(keyContextOf(s), input, key, { readonly: s.readonly });
     if (binding !== undefined) binding.run(actions);
     else if (editsLine(s.mode) && !key.ctrl && !key.meta && isPrintable(input)) actions.typeText(input);
+    else if (s.readonly && turnedOffByReadonly(keyContextOf(s), input, key)) actions.refuseReadonly();
+    // Any key ends the message shown before it (a binding that showed a new one keeps that).
+    const after = store.getState();
+    if (s.message !== undefined && after.message === s.message && s.mode === "normal")
+      store.dispatch({ type: "showMessage", message: undefined });
   }
   return handleKey;
 }

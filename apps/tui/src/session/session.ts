@@ -1,12 +1,13 @@
 // The session wires the parts of a running UI together: the data source (list and get), the
 // refresh timer, the user actions the keymap calls, the key input and the spinner. Time comes from
 // the injected clock only.
-import type { JobRunService } from "@jobrun/core";
+import type { Clock, JobRunService } from "@jobrun/core";
 import type { Key } from "ink";
-import type { Clock } from "../clock.js";
 import { createDataSource } from "../source/data-source.js";
 import { createRefreshTimer } from "../source/refresh-policy.js";
+import type { StatusMessage } from "../state/state.js";
 import type { Store } from "../state/store.js";
+import type { Browser } from "../terminal/browser.js";
 import type { Clipboard } from "../terminal/clipboard.js";
 import { createUserActions } from "./actions.js";
 import { createKeyInput } from "./key-input.js";
@@ -14,11 +15,19 @@ import { createPendingWork } from "./pending-work.js";
 import { startSpinner } from "./spinner.js";
 import { createTimers } from "./timers.js";
 
+/** How long a message stays: long enough to read an error and its fix, short enough not to hide the keys. */
+export function messageLifetimeMs(message: StatusMessage): number {
+  if (message.offersLoadAll === true) return 10_000;
+  return message.tone === "error" ? 10_000 : 4_000;
+}
+
 export interface SessionOptions {
   readonly service: JobRunService;
   readonly store: Store;
   readonly clock: Clock;
   readonly clipboard: Clipboard;
+  /** Opens URLs (`l`, `o`); where it cannot, they are copied. */
+  readonly browser: Browser;
   /** Seconds between refreshes while runs move; 0 refreshes only on `r`. */
   readonly refreshSeconds: number;
   /** The remote endpoint, for error messages; undefined for the embedded emulator. */
@@ -57,7 +66,9 @@ export function createSession(options: SessionOptions): Session {
     timers,
     store,
     refreshSeconds: options.refreshSeconds,
-    refresh: () => void source.refresh(),
+    // A refresh would cut a load of every page short: it waits for its end.
+    refresh: () =>
+      store.getState().loading === "all" ? refreshTimer.scheduleByActivity() : void source.refresh(),
   });
   const actions = createUserActions({
     store,
@@ -66,21 +77,39 @@ export function createSession(options: SessionOptions): Session {
     timers,
     work,
     clipboard: options.clipboard,
+    browser: options.browser,
     now: () => clock.now(),
     running: () => running,
     endpoint: options.endpoint,
     onQuit: options.onQuit,
   });
+  // A message ends after a few seconds if nothing ended it before (a key, or the end of what it describes).
+  let shown: StatusMessage | undefined;
+  let unsubscribe = () => {};
+  const expireMessages = () => {
+    const { message } = store.getState();
+    if (message === shown) return;
+    shown = message;
+    if (message === undefined) timers.clear("message");
+    else
+      timers.set(
+        "message",
+        () => store.dispatch({ type: "expireMessage", message }),
+        messageLifetimeMs(message),
+      );
+  };
   return {
     start() {
       running = true;
       source.start();
+      unsubscribe = store.subscribe(expireMessages);
       void source.refresh();
       startSpinner(store, timers);
     },
     stop() {
       running = false;
       source.stop();
+      unsubscribe();
       timers.clearAll();
     },
     refresh: () => source.refresh(),

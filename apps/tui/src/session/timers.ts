@@ -1,6 +1,6 @@
 // The session's timers by purpose ("refresh", "spinner", "reread:<name>"): setting one replaces the
 // earlier timer of that purpose, and stopping the session clears them all at once.
-import type { Clock } from "../clock.js";
+import type { Clock } from "@jobrun/core";
 
 export interface Timers {
   /** Runs `callback` after `ms`, replacing any timer already set for `purpose`. */

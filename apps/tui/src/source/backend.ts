@@ -1,8 +1,8 @@
 // Where the runs come from: the embedded emulator's live demo, or a REST endpoint through
 // @jobrun/client with credentials found the way gcloud users expect.
 import type { JobRunService } from "@jobrun/core";
+import { type Clock, isLoopback } from "@jobrun/core";
 import { createEmulator } from "@jobrun/emulator";
-import type { Clock } from "../clock.js";
 
 export interface Backend {
   readonly service: JobRunService;
@@ -39,11 +39,6 @@ export function demoBackend(options: { readonly seed: number; readonly clock?: C
   };
 }
 
-function isLoopback(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname;
-  return host === "localhost" || host === "[::1]" || host === "::1" || /^127\./.test(host);
-}
-
 /** The backend for the flags: the demo, or a client of `endpoint`. */
 export async function openBackend(options: BackendOptions): Promise<Backend> {
   const { endpoint } = options;
@@ -57,7 +52,7 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
   const auth =
     options.accessToken !== undefined
       ? staticToken(options.accessToken)
-      : isLoopback(endpoint)
+      : isLoopback(new URL(endpoint).hostname)
         ? undefined
         : await fromEnvironment({ env: options.env });
   const client = createJobRunsClient({

@@ -1,11 +1,9 @@
 // Fetching the list. A refresh re-reads from the first page up to as many runs as are loaded, so
 // rows loaded by scrolling stay; further pages are fetched as the cursor nears the end.
-import type { CallOptions, JobRun, JobRunService } from "@jobrun/core";
+import { type CallOptions, type JobRun, type JobRunService, MAX_PAGE_SIZE } from "@jobrun/core";
 
 /** Runs per page when scrolling loads more. */
 export const PAGE_SIZE = 100;
-/** The server's largest page (larger requests are clamped anyway). */
-const MAX_PAGE_SIZE = 1000;
 
 /** What is listed: the parent and the server-side filter and order. */
 export interface ListingQuery {
@@ -43,8 +41,9 @@ export async function listNext(
   service: Pick<JobRunService, "listJobRuns">,
   query: ListingQuery,
   pageToken: string,
+  pageSize = PAGE_SIZE,
   options: CallOptions = {},
 ): Promise<LoadedPage> {
-  const page = await service.listJobRuns({ ...query, pageSize: PAGE_SIZE, pageToken }, options);
+  const page = await service.listJobRuns({ ...query, pageSize, pageToken }, options);
   return { runs: page.jobRuns, nextPageToken: page.nextPageToken };
 }

@@ -1,10 +1,9 @@
 import type { JobRun } from "@jobrun/core";
-import type { SortOrder } from "./sort.js";
-import type { StatusMessage, TerminalSize } from "./state.js";
+import type { Scope, StatusMessage, TerminalSize } from "./state.js";
 
 /** Everything that can change the UI state. */
 export type Action =
-  | { readonly type: "loadStarted"; readonly kind: "refresh" | "more" }
+  | { readonly type: "loadStarted"; readonly kind: "refresh" | "more" | "all" }
   | {
       readonly type: "loaded";
       readonly runs: readonly JobRun[];
@@ -12,8 +11,13 @@ export type Action =
       readonly atMs: number;
       /** A next page (appended) rather than a refresh (replacing). */
       readonly append: boolean;
+      /** A new scope whose first page this is: the list starts over in it. */
+      readonly scope?: Scope;
+      /** More pages follow at once (loading every page): the load is not over. */
+      readonly more?: boolean;
     }
-  | { readonly type: "loadFailed"; readonly message: string }
+  /** A load failed; `periodic` for a refresh (its message ends when a load works again). */
+  | { readonly type: "loadFailed"; readonly message: string; readonly periodic: boolean }
   /** One run as the server reports it now (a get after a terminate). */
   | { readonly type: "runRead"; readonly run: JobRun }
   | { readonly type: "move"; readonly by: number }
@@ -28,16 +32,15 @@ export type Action =
   | { readonly type: "editDraft"; readonly text: string }
   /** Leave the filter or command line; a cancelled filter is cleared, a submitted one kept. */
   | { readonly type: "endInput"; readonly keep: boolean }
-  | {
-      readonly type: "setScope";
-      readonly parent?: string;
-      readonly serverFilter?: string;
-      readonly sort?: SortOrder | undefined;
-    }
   | { readonly type: "askTerminate" }
   | { readonly type: "cancelTerminate" }
   | { readonly type: "terminateRequested"; readonly name: string }
+  | { readonly type: "terminateAccepted"; readonly name: string }
+  /** The request went out but no answer came: whether it was applied is unknown. */
+  | { readonly type: "terminateUnknown"; readonly name: string; readonly message: string }
   | { readonly type: "terminateFailed"; readonly name: string; readonly message: string }
   | { readonly type: "showMessage"; readonly message: StatusMessage | undefined }
+  /** Ends `message` if it is still the one shown (its time is up). */
+  | { readonly type: "expireMessage"; readonly message: StatusMessage }
   | { readonly type: "resize"; readonly size: TerminalSize }
   | { readonly type: "tick" };

@@ -1,23 +1,32 @@
-// How many lines each part of the screen takes. The frame is one line shorter than the terminal:
-// Ink clears the whole terminal before every frame that fills it, which flickers.
-import type { TerminalSize } from "./state.js";
+// How the screen's lines are shared: header, body and footer. Views and the reducer use the same
+// numbers, so the cursor is never scrolled off-screen.
+import type { State, TerminalSize } from "./state.js";
 
-/** Header lines above the list's column titles: title/scope, then counts and refresh time. */
+/** The header: title and scope, then counts and refresh time. */
 export const HEADER_LINES = 2;
-/** The status or command line at the bottom: two lines, so an error message and its fix fit. */
-export const FOOTER_LINES = 2;
 
-/** Lines of the whole frame. */
+/** What decides the footer's height. */
+export type FooterState = Pick<State, "size" | "mode" | "message">;
+
+/**
+ * Lines of the footer: one for the keys, two while a line is typed (the line and its keys) or a
+ * message is shown (an error and its fix fit).
+ */
+export function footerLines(state: Pick<State, "mode" | "message">): number {
+  return state.mode === "filter" || state.mode === "command" || state.message !== undefined ? 2 : 1;
+}
+
+/** Lines of the whole frame: one short of the terminal, or Ink would redraw it whole every time. */
 export function frameHeight(size: TerminalSize): number {
   return Math.max(1, size.rows - 1);
 }
 
 /** Rows of runs the list shows (below the header and the column titles). */
-export function listBodyHeight(size: TerminalSize): number {
-  return Math.max(1, frameHeight(size) - HEADER_LINES - 1 - FOOTER_LINES);
+export function listBodyHeight(state: FooterState): number {
+  return Math.max(1, frameHeight(state.size) - HEADER_LINES - 1 - footerLines(state));
 }
 
 /** Lines the details and help views show. */
-export function pageBodyHeight(size: TerminalSize): number {
-  return Math.max(1, frameHeight(size) - HEADER_LINES - FOOTER_LINES);
+export function pageBodyHeight(state: FooterState): number {
+  return Math.max(1, frameHeight(state.size) - HEADER_LINES - footerLines(state));
 }

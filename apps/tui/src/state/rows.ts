@@ -1,12 +1,14 @@
 // The rows the list shows, derived from the loaded runs: pending terminations applied, then the live
 // text filter.
-import { type JobRun, JobRun_State, parseJobRunName, stateName } from "@jobrun/core";
-import { shortFailure, shortKind } from "../format/run-fields.js";
+import { type JobRun, JobRun_State } from "@jobrun/core";
+import { namePartsOf } from "../format/name-parts.js";
+import { shortFailure, shortKind, stateWord } from "../format/run-fields.js";
+import type { PendingTermination } from "./state.js";
 
 /** `runs` with each run we asked to terminate (still IN_PROGRESS on the server) shown as TERMINATING. */
 export function withPendingTerminations(
   runs: readonly JobRun[],
-  terminating: ReadonlySet<string>,
+  terminating: ReadonlyMap<string, PendingTermination>,
 ): readonly JobRun[] {
   if (terminating.size === 0) return runs;
   return runs.map((run) =>
@@ -18,12 +20,9 @@ export function withPendingTerminations(
 
 /** The ids in a run's name (project, location, pipeline, release, rollout, job run), as core parses it. */
 function nameIds(name: string): string {
-  try {
-    return Object.values(parseJobRunName(name)).join("/");
-  } catch {
-    // A name core cannot parse (from a newer or odd server) is still searched as it is.
-    return name;
-  }
+  const parts = namePartsOf(name);
+  // A name core cannot parse (from a newer or odd server) is still searched as it is.
+  return parts === undefined ? name : Object.values(parts).join("/");
 }
 
 /**
@@ -38,7 +37,7 @@ export function matchesText(run: JobRun, needle: string): boolean {
     run.jobId.toLowerCase().includes(lower) ||
     run.phaseId.toLowerCase().includes(lower) ||
     shortKind(run).toLowerCase().includes(lower) ||
-    stateName(run.state).toLowerCase().includes(lower) ||
+    stateWord(run.state).toLowerCase().includes(lower) ||
     shortFailure(run).toLowerCase().includes(lower)
   );
 }
@@ -46,7 +45,7 @@ export function matchesText(run: JobRun, needle: string): boolean {
 /** The rows shown for these runs, pending terminations and text filter. */
 export function rowsOf(
   runs: readonly JobRun[],
-  terminating: ReadonlySet<string>,
+  terminating: ReadonlyMap<string, PendingTermination>,
   textFilter: string,
 ): readonly JobRun[] {
   const shown = withPendingTerminations(runs, terminating);

@@ -45,3 +45,13 @@ export function orderByOf(order: SortOrder | undefined): string {
   if (order === undefined) return "";
   return order.descending ? `${order.field} desc` : order.field;
 }
+
+/**
+ * The orderBy sent to the server: the order, then newest first among equals (a list sorted by state
+ * is otherwise in no useful order within each state).
+ */
+export function serverOrderBy(order: SortOrder | undefined): string {
+  const primary = orderByOf(order);
+  if (primary === "" || order?.field === "createTime") return primary;
+  return `${primary},createTime desc`;
+}

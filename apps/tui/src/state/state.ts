@@ -17,6 +17,26 @@ export interface TerminalSize {
 export interface StatusMessage {
   readonly text: string;
   readonly tone: "info" | "error";
+  /** The run the message is about: it ends once that run has finished (the session ends it after a few seconds anyway). */
+  readonly about?: string;
+  /** A failed periodic load: it ends when a load succeeds again. */
+  readonly fromLoad?: boolean;
+  /** The message offers to load every page: `G` while it shows takes the offer. */
+  readonly offersLoadAll?: boolean;
+}
+
+/**
+ * A terminate we asked for and the server does not yet report: `sending` while the request is
+ * under way, `accepted` once the server answered (its list may still say IN_PROGRESS for a moment),
+ * `unknown` when the request went out but no answer came (the run is then read again).
+ */
+export type PendingTermination = "sending" | "accepted" | "unknown";
+
+/** What is listed: the parent and the server-side filter and order. */
+export interface Scope {
+  readonly parent: string;
+  readonly serverFilter: string;
+  readonly sort: SortOrder | undefined;
 }
 
 export interface State {
@@ -24,6 +44,8 @@ export interface State {
   readonly mode: Mode;
   /** The List parent (a rollout name, `-` wildcards allowed). */
   readonly parent: string;
+  /** The parent the flags gave: `:rollout -` returns to it. */
+  readonly homeParent: string;
   /** AIP-160 filter sent to the server ("" for none). */
   readonly serverFilter: string;
   /** Server-side order; undefined for the server's default. */
@@ -32,8 +54,8 @@ export interface State {
   readonly runs: readonly JobRun[];
   /** Token of the next page; "" when everything is loaded. */
   readonly nextPageToken: string;
-  /** What is being fetched, if anything. */
-  readonly loading: "none" | "refresh" | "more";
+  /** What is being fetched, if anything: `all` is every page, after `G` twice. */
+  readonly loading: "none" | "refresh" | "more" | "all";
   /** When the last successful load finished (clock ms); undefined before the first. */
   readonly lastRefreshMs: number | undefined;
   /** The rows shown: `runs` with pending terminations applied, narrowed by the text filter. */
@@ -52,8 +74,8 @@ export interface State {
   readonly pageScroll: number;
   /** Name of the run the terminate dialog asks about. */
   readonly confirmName: string | undefined;
-  /** Runs we asked to terminate and the server still reports IN_PROGRESS: shown as TERMINATING. */
-  readonly terminating: ReadonlySet<string>;
+  /** Runs we asked to terminate that the server still reports IN_PROGRESS: shown as TERMINATING. */
+  readonly terminating: ReadonlyMap<string, PendingTermination>;
   readonly message: StatusMessage | undefined;
   readonly size: TerminalSize;
   /** `--readonly`: terminate is not offered at all. */
@@ -75,6 +97,7 @@ export function initialState(options: InitialStateOptions): State {
     view: "list",
     mode: "normal",
     parent: options.parent,
+    homeParent: options.parent,
     serverFilter: options.serverFilter ?? "",
     sort: options.sort,
     runs: [],
@@ -89,7 +112,7 @@ export function initialState(options: InitialStateOptions): State {
     scrollTop: 0,
     pageScroll: 0,
     confirmName: undefined,
-    terminating: new Set(),
+    terminating: new Map(),
     message: undefined,
     size: options.size ?? { columns: 100, rows: 30 },
     readonly: options.readonly ?? false,

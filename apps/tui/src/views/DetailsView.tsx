@@ -3,9 +3,7 @@ import { Box, Text } from "ink";
 import { pageBodyHeight } from "../state/layout.js";
 import type { State } from "../state/state.js";
 import type { Theme } from "../theme.js";
-import { detailLines } from "./detail-lines.js";
-
-const LABEL_WIDTH = 20;
+import { detailLines, LABEL_WIDTH } from "./detail-lines.js";
 
 export interface DetailsViewProps {
   readonly state: State;
@@ -16,7 +14,7 @@ export interface DetailsViewProps {
 
 /** Every field of the selected run, scrollable. */
 export function DetailsView({ state, run, theme, nowMs }: DetailsViewProps) {
-  const height = pageBodyHeight(state.size);
+  const height = pageBodyHeight(state);
   if (run === undefined) {
     return (
       <Box height={height}>
@@ -24,7 +22,10 @@ export function DetailsView({ state, run, theme, nowMs }: DetailsViewProps) {
       </Box>
     );
   }
-  const lines = detailLines(run, nowMs).slice(state.pageScroll, state.pageScroll + height);
+  const lines = detailLines(run, nowMs, state.size.columns).slice(
+    state.pageScroll,
+    state.pageScroll + height,
+  );
   return (
     <Box flexDirection="column" height={height}>
       {lines.map((line, i) => {

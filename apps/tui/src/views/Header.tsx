@@ -1,11 +1,12 @@
-import { type JobRun, JobRun_State, stateName } from "@jobrun/core";
+import { type JobRun, JobRun_State, parseRolloutName, WILDCARD } from "@jobrun/core";
 import { Box, Text } from "ink";
 import { useMemo } from "react";
+import { stateWord } from "../format/run-fields.js";
 import { clip } from "../format/text.js";
 import { withPendingTerminations } from "../state/rows.js";
 import { orderByOf } from "../state/sort.js";
 import type { State } from "../state/state.js";
-import { stateGlyph, type Theme } from "../theme.js";
+import { SPINNER_FRAMES, stateGlyph, type Theme } from "../theme.js";
 
 const countedStates = [
   JobRun_State.IN_PROGRESS,
@@ -42,7 +43,33 @@ export interface HeaderProps {
   readonly source: string;
 }
 
-/** Two lines: source and scope; counts per state and when the data was last refreshed. */
+/** The scope as a breadcrumb: "acme › us-central1 › pipeline web › all releases › all rollouts". */
+export function breadcrumbOf(parent: string): string {
+  let parts: ReturnType<typeof parseRolloutName>;
+  try {
+    parts = parseRolloutName(parent, { wildcards: true });
+  } catch {
+    return parent;
+  }
+  const level = (value: string, noun: string, plural: string) =>
+    value === WILDCARD ? `all ${plural}` : noun === "" ? value : `${noun} ${value}`;
+  return [
+    parts.project,
+    level(parts.location, "", "locations"),
+    level(parts.deliveryPipeline, "pipeline", "pipelines"),
+    level(parts.release, "release", "releases"),
+    level(parts.rollout, "rollout", "rollouts"),
+  ].join(" › ");
+}
+
+export interface HeaderProps {
+  readonly state: State;
+  readonly theme: Theme;
+  /** What the data comes from: "demo (embedded emulator)" or the endpoint. */
+  readonly source: string;
+}
+
+/** Two lines: source, scope and read-only; counts per state and what is loading or when it last loaded. */
 export function Header({ state, theme, source }: HeaderProps) {
   const { columns } = state.size;
   // Counted over every loaded run, not the text-filtered rows: the header describes the scope.
@@ -50,25 +77,34 @@ export function Header({ state, theme, source }: HeaderProps) {
     () => countByState(withPendingTerminations(state.runs, state.terminating)),
     [state.runs, state.terminating],
   );
+  const crumbs = useMemo(() => breadcrumbOf(state.parent), [state.parent]);
   const scope = [
-    `jobrun · ${source} · ${state.parent}`,
+    `jobrun · ${source} · ${crumbs}`,
     state.serverFilter === "" ? "" : ` · filter ${state.serverFilter}`,
     state.sort === undefined ? "" : ` · sort ${orderByOf(state.sort)}`,
     state.textFilter === "" ? "" : ` · /${state.textFilter}`,
   ].join("");
-  const total = `${state.runs.length}${state.nextPageToken === "" ? "" : "+"} runs`;
+  const loaded = `${state.runs.length}${state.nextPageToken === "" ? "" : "+"}`;
+  const total = state.textFilter === "" ? `${loaded} runs` : `${state.rows.length} of ${loaded} runs`;
+  const spinner = SPINNER_FRAMES[state.frame % SPINNER_FRAMES.length];
   const freshness =
     state.loading === "refresh"
-      ? "refreshing…"
+      ? `${spinner} loading…`
       : state.loading === "more"
-        ? "loading more…"
-        : state.lastRefreshMs === undefined
-          ? "not loaded"
-          : `updated ${timeOfDay(state.lastRefreshMs)}`;
+        ? `${spinner} loading more…`
+        : state.loading === "all"
+          ? `${spinner} loading every page… ${state.runs.length} runs so far`
+          : state.lastRefreshMs === undefined
+            ? "not loaded"
+            : `updated ${timeOfDay(state.lastRefreshMs)}`;
+  const marker = state.readonly ? "[read-only] " : "";
   return (
     <Box flexDirection="column">
-      <Text bold {...theme.accent("title")} wrap="truncate">
-        {clip(scope, columns)}
+      <Text wrap="truncate">
+        {marker === "" ? null : <Text {...theme.accent("error")}>{marker}</Text>}
+        <Text bold {...theme.accent("title")}>
+          {clip(scope, columns - marker.length)}
+        </Text>
       </Text>
       <Text wrap="truncate">
         <Text>{total}</Text>
@@ -77,7 +113,7 @@ export function Header({ state, theme, source }: HeaderProps) {
           if (n === 0) return null;
           return (
             <Text key={s} {...theme.state(s)}>
-              {`  ${stateGlyph(s, state.frame)} ${n} ${stateName(s)}`}
+              {`  ${stateGlyph(s, state.frame)} ${n} ${stateWord(s)}`}
             </Text>
           );
         })}

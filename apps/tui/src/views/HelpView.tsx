@@ -2,14 +2,15 @@ import { Box, Text } from "ink";
 import { pageBodyHeight } from "../state/layout.js";
 import type { State } from "../state/state.js";
 import type { Theme } from "../theme.js";
-import { helpLines } from "./help-lines.js";
-
-const KEYS_WIDTH = 32;
+import { HELP_KEYS_WIDTH, helpLines } from "./help-lines.js";
 
 /** The keys and commands, generated from the keymap. */
 export function HelpView({ state, theme }: { readonly state: State; readonly theme: Theme }) {
-  const height = pageBodyHeight(state.size);
-  const lines = helpLines({ readonly: state.readonly }).slice(state.pageScroll, state.pageScroll + height);
+  const height = pageBodyHeight(state);
+  const lines = helpLines({ readonly: state.readonly, columns: state.size.columns }).slice(
+    state.pageScroll,
+    state.pageScroll + height,
+  );
   return (
     <Box flexDirection="column" height={height}>
       {lines.map((line, i) => {
@@ -26,7 +27,7 @@ export function HelpView({ state, theme }: { readonly state: State; readonly the
           case "entry":
             return (
               <Text key={key} wrap="truncate">
-                <Text {...theme.accent("key")}>{`  ${line.keys.padEnd(KEYS_WIDTH)}`}</Text>
+                <Text {...theme.accent("key")}>{`  ${line.keys.padEnd(HELP_KEYS_WIDTH)}`}</Text>
                 {line.description}
               </Text>
             );

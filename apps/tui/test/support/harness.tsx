@@ -6,6 +6,7 @@ import { render } from "ink-testing-library";
 import { createSession, type Session } from "../../src/session/session.js";
 import { initialState, type State, type TerminalSize } from "../../src/state/state.js";
 import { createStore, type Store } from "../../src/state/store.js";
+import type { Browser } from "../../src/terminal/browser.js";
 import { createTheme } from "../../src/theme.js";
 import { App } from "../../src/views/App.js";
 import { ALL, NOW } from "./fixtures.js";
@@ -39,6 +40,8 @@ export interface Harness {
   rawFrame(): string;
   /** Types keys (one write each) and waits for the UI to settle. */
   press(...sequences: string[]): Promise<void>;
+  /** Types keys and waits only for the screen, not for calls under way (to look at a call in flight). */
+  pressOnly(...sequences: string[]): Promise<void>;
   /** Moves the clock (firing refresh and emulator timers) and waits for the UI to settle. */
   advance(ms: number): Promise<void>;
   state(): State;
@@ -53,6 +56,10 @@ export interface HarnessOptions {
   readonly refreshSeconds?: number;
   readonly parent?: string;
   readonly terminateDelayMs?: number;
+  /** Replaces the service's terminate (to lose its answer, say); it gets the emulator's. */
+  readonly terminate?: (real: JobRunService["terminateJobRun"]) => JobRunService["terminateJobRun"];
+  /** What `l` and `o` find: by default no browser, so they copy. */
+  readonly browser?: Browser;
 }
 
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
@@ -85,7 +92,8 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
     },
     terminateJobRun: (request, callOptions) => {
       calls.terminate++;
-      return emulator.terminateJobRun(request, callOptions);
+      const real: JobRunService["terminateJobRun"] = (r, o) => emulator.terminateJobRun(r, o);
+      return (options.terminate?.(real) ?? real)(request, callOptions);
     },
   };
   const quits = { count: 0 };
@@ -93,7 +101,11 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
     service,
     store,
     clock,
-    clipboard: (text) => copied.push(text),
+    clipboard: (text) => {
+      copied.push(text);
+      return { verb: "Copied", where: "the clipboard" };
+    },
+    browser: options.browser ?? (async () => ({ opened: false, why: "no browser in tests" })),
     refreshSeconds: options.refreshSeconds ?? 3,
     onQuit: () => {
       quits.count++;
@@ -128,6 +140,13 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
         ink.stdin.write(sequence);
         await settle();
         await session.idle();
+      }
+      await settle();
+    },
+    async pressOnly(...sequences) {
+      for (const sequence of sequences) {
+        ink.stdin.write(sequence);
+        await settle();
       }
       await settle();
     },

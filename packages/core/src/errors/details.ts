@@ -19,14 +19,34 @@ export function badRequest(field: string, description: string): ErrorDetail {
   return { "@type": BAD_REQUEST_TYPE, fieldViolations: [{ field, description }] };
 }
 
-/** google.rpc.ErrorInfo: a machine-readable reason, as AIP-193 asks for. */
-export function errorInfo(reason: string, metadata: Readonly<Record<string, string>> = {}): ErrorDetail {
-  return {
-    "@type": ERROR_INFO_TYPE,
-    reason,
-    domain: SERVICE_NAME,
-    metadata: { ...metadata },
-  };
+/** The ErrorInfo domain of errors the Cloud Deploy service itself raises (and the emulator, in its place). */
+export const SERVICE_ERROR_DOMAIN = SERVICE_NAME;
+
+/**
+ * google.rpc.ErrorInfo, which AIP-193 asks every error to carry: a machine-readable `reason`
+ * (UPPER_SNAKE_CASE, unique within its domain), the `domain` that raised it (Cloud Deploy's service
+ * name by default), and `metadata` such as the resource concerned. gax exposes them as `err.reason`,
+ * `err.domain` and `err.errorInfoMetadata`.
+ */
+export function errorInfo(
+  reason: string,
+  metadata: Readonly<Record<string, string>> = {},
+  domain: string = SERVICE_ERROR_DOMAIN,
+): ErrorDetail {
+  if (!ERROR_REASON.test(reason)) {
+    throw new Error(
+      `ErrorInfo reason ${JSON.stringify(reason)} is not UPPER_SNAKE_CASE of at most 63 characters`,
+    );
+  }
+  return { "@type": ERROR_INFO_TYPE, reason, domain, metadata: { ...metadata } };
+}
+
+/** AIP-193's form of a reason: `[A-Z][A-Z0-9_]+[A-Z0-9]`, at most 63 characters. */
+const ERROR_REASON = /^[A-Z][A-Z0-9_]{0,61}[A-Z0-9]$/;
+
+/** The ErrorInfo among an error's details, if it has one. */
+export function errorInfoOf(details: readonly ErrorDetail[]): ErrorDetail | undefined {
+  return details.find((detail) => detail["@type"] === ERROR_INFO_TYPE);
 }
 
 /** google.rpc.ResourceInfo naming the resource an error is about. */

@@ -9,17 +9,7 @@ import { checkResourceName } from "../rpc/method-policy.js";
 import type { InputSchemaOf, MethodName } from "../rpc/methods.js";
 import { quote } from "../text/truncate.js";
 import type { Route } from "./route-table.js";
-
-/**
- * Google's system parameters that any method takes beside its own fields; they shape the answer
- * (`$alt=json;enum-encoding=int`, pretty printing) and are not request fields.
- */
-export const SYSTEM_QUERY_PARAMETERS: ReadonlySet<string> = new Set([
-  "$alt",
-  "alt",
-  "$prettyPrint",
-  "prettyPrint",
-]);
+import { SYSTEM_QUERY_PARAMETERS } from "./system-parameters.js";
 
 export interface ParseHttpRequestOptions {
   /**
@@ -34,7 +24,7 @@ export interface ParseHttpRequestOptions {
  * - `params`, the decoded path variables of `matchRoute`, are the path fields; the field that names
  *   the method's resource is checked with the name rules (as buildHttpRequest does);
  * - for a route without a body, each other field may be given once in the query, by its JSON or its
- *   proto name (`pageSize` or `page_size`, as Google accepts); Google's system parameters are skipped;
+ *   proto name (`pageSize` or `page_size`, as Google accepts); Google's system parameters (readSystemParameters reads them) are skipped;
  * - for a route with `body: "*"`, `body` is the JSON text of the rest of the message ("" or
  *   `undefined` for none); a path field repeated in the body must equal the path's.
  * An unknown or repeated query parameter, a body that is not the message's JSON, or a name that

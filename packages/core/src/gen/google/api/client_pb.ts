@@ -1,4 +1,4 @@
-// Copyright 2023 Google LLC
+// Copyright 2026 Google LLC
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
 // you may not use this file except in compliance with the License.
@@ -28,7 +28,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file google/api/client.proto.
  */
 export const file_google_api_client: GenFile = /*@__PURE__*/
-  fileDesc("Chdnb29nbGUvYXBpL2NsaWVudC5wcm90bxIKZ29vZ2xlLmFwaSJ0ChZDb21tb25MYW5ndWFnZVNldHRpbmdzEh4KEnJlZmVyZW5jZV9kb2NzX3VyaRgBIAEoCUICGAESOgoMZGVzdGluYXRpb25zGAIgAygOMiQuZ29vZ2xlLmFwaS5DbGllbnRMaWJyYXJ5RGVzdGluYXRpb24i+wMKFUNsaWVudExpYnJhcnlTZXR0aW5ncxIPCgd2ZXJzaW9uGAEgASgJEi0KDGxhdW5jaF9zdGFnZRgCIAEoDjIXLmdvb2dsZS5hcGkuTGF1bmNoU3RhZ2USGgoScmVzdF9udW1lcmljX2VudW1zGAMgASgIEi8KDWphdmFfc2V0dGluZ3MYFSABKAsyGC5nb29nbGUuYXBpLkphdmFTZXR0aW5ncxItCgxjcHBfc2V0dGluZ3MYFiABKAsyFy5nb29nbGUuYXBpLkNwcFNldHRpbmdzEi0KDHBocF9zZXR0aW5ncxgXIAEoCzIXLmdvb2dsZS5hcGkuUGhwU2V0dGluZ3MSMwoPcHl0aG9uX3NldHRpbmdzGBggASgLMhouZ29vZ2xlLmFwaS5QeXRob25TZXR0aW5ncxIvCg1ub2RlX3NldHRpbmdzGBkgASgLMhguZ29vZ2xlLmFwaS5Ob2RlU2V0dGluZ3MSMwoPZG90bmV0X3NldHRpbmdzGBogASgLMhouZ29vZ2xlLmFwaS5Eb3RuZXRTZXR0aW5ncxIvCg1ydWJ5X3NldHRpbmdzGBsgASgLMhguZ29vZ2xlLmFwaS5SdWJ5U2V0dGluZ3MSKwoLZ29fc2V0dGluZ3MYHCABKAsyFi5nb29nbGUuYXBpLkdvU2V0dGluZ3MiqAMKClB1Ymxpc2hpbmcSMwoPbWV0aG9kX3NldHRpbmdzGAIgAygLMhouZ29vZ2xlLmFwaS5NZXRob2RTZXR0aW5ncxIVCg1uZXdfaXNzdWVfdXJpGGUgASgJEhkKEWRvY3VtZW50YXRpb25fdXJpGGYgASgJEhYKDmFwaV9zaG9ydF9uYW1lGGcgASgJEhQKDGdpdGh1Yl9sYWJlbBhoIAEoCRIeChZjb2Rlb3duZXJfZ2l0aHViX3RlYW1zGGkgAygJEhYKDmRvY190YWdfcHJlZml4GGogASgJEjsKDG9yZ2FuaXphdGlvbhhrIAEoDjIlLmdvb2dsZS5hcGkuQ2xpZW50TGlicmFyeU9yZ2FuaXphdGlvbhI7ChBsaWJyYXJ5X3NldHRpbmdzGG0gAygLMiEuZ29vZ2xlLmFwaS5DbGllbnRMaWJyYXJ5U2V0dGluZ3MSKQohcHJvdG9fcmVmZXJlbmNlX2RvY3VtZW50YXRpb25fdXJpGG4gASgJEigKIHJlc3RfcmVmZXJlbmNlX2RvY3VtZW50YXRpb25fdXJpGG8gASgJIuMBCgxKYXZhU2V0dGluZ3MSFwoPbGlicmFyeV9wYWNrYWdlGAEgASgJEkwKE3NlcnZpY2VfY2xhc3NfbmFtZXMYAiADKAsyLy5nb29nbGUuYXBpLkphdmFTZXR0aW5ncy5TZXJ2aWNlQ2xhc3NOYW1lc0VudHJ5EjIKBmNvbW1vbhgDIAEoCzIiLmdvb2dsZS5hcGkuQ29tbW9uTGFuZ3VhZ2VTZXR0aW5ncxo4ChZTZXJ2aWNlQ2xhc3NOYW1lc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiQQoLQ3BwU2V0dGluZ3MSMgoGY29tbW9uGAEgASgLMiIuZ29vZ2xlLmFwaS5Db21tb25MYW5ndWFnZVNldHRpbmdzIkEKC1BocFNldHRpbmdzEjIKBmNvbW1vbhgBIAEoCzIiLmdvb2dsZS5hcGkuQ29tbW9uTGFuZ3VhZ2VTZXR0aW5ncyJECg5QeXRob25TZXR0aW5ncxIyCgZjb21tb24YASABKAsyIi5nb29nbGUuYXBpLkNvbW1vbkxhbmd1YWdlU2V0dGluZ3MiQgoMTm9kZVNldHRpbmdzEjIKBmNvbW1vbhgBIAEoCzIiLmdvb2dsZS5hcGkuQ29tbW9uTGFuZ3VhZ2VTZXR0aW5ncyKqAwoORG90bmV0U2V0dGluZ3MSMgoGY29tbW9uGAEgASgLMiIuZ29vZ2xlLmFwaS5Db21tb25MYW5ndWFnZVNldHRpbmdzEkkKEHJlbmFtZWRfc2VydmljZXMYAiADKAsyLy5nb29nbGUuYXBpLkRvdG5ldFNldHRpbmdzLlJlbmFtZWRTZXJ2aWNlc0VudHJ5EksKEXJlbmFtZWRfcmVzb3VyY2VzGAMgAygLMjAuZ29vZ2xlLmFwaS5Eb3RuZXRTZXR0aW5ncy5SZW5hbWVkUmVzb3VyY2VzRW50cnkSGQoRaWdub3JlZF9yZXNvdXJjZXMYBCADKAkSIAoYZm9yY2VkX25hbWVzcGFjZV9hbGlhc2VzGAUgAygJEh4KFmhhbmR3cml0dGVuX3NpZ25hdHVyZXMYBiADKAkaNgoUUmVuYW1lZFNlcnZpY2VzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARo3ChVSZW5hbWVkUmVzb3VyY2VzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJCCgxSdWJ5U2V0dGluZ3MSMgoGY29tbW9uGAEgASgLMiIuZ29vZ2xlLmFwaS5Db21tb25MYW5ndWFnZVNldHRpbmdzIkAKCkdvU2V0dGluZ3MSMgoGY29tbW9uGAEgASgLMiIuZ29vZ2xlLmFwaS5Db21tb25MYW5ndWFnZVNldHRpbmdzIs8CCg5NZXRob2RTZXR0aW5ncxIQCghzZWxlY3RvchgBIAEoCRI8Cgxsb25nX3J1bm5pbmcYAiABKAsyJi5nb29nbGUuYXBpLk1ldGhvZFNldHRpbmdzLkxvbmdSdW5uaW5nEh0KFWF1dG9fcG9wdWxhdGVkX2ZpZWxkcxgDIAMoCRrNAQoLTG9uZ1J1bm5pbmcSNQoSaW5pdGlhbF9wb2xsX2RlbGF5GAEgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEh0KFXBvbGxfZGVsYXlfbXVsdGlwbGllchgCIAEoAhIxCg5tYXhfcG9sbF9kZWxheRgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhI1ChJ0b3RhbF9wb2xsX3RpbWVvdXQYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24qowEKGUNsaWVudExpYnJhcnlPcmdhbml6YXRpb24SKwonQ0xJRU5UX0xJQlJBUllfT1JHQU5JWkFUSU9OX1VOU1BFQ0lGSUVEEAASCQoFQ0xPVUQQARIHCgNBRFMQAhIKCgZQSE9UT1MQAxIPCgtTVFJFRVRfVklFVxAEEgwKCFNIT1BQSU5HEAUSBwoDR0VPEAYSEQoNR0VORVJBVElWRV9BSRAHKmcKGENsaWVudExpYnJhcnlEZXN0aW5hdGlvbhIqCiZDTElFTlRfTElCUkFSWV9ERVNUSU5BVElPTl9VTlNQRUNJRklFRBAAEgoKBkdJVEhVQhAKEhMKD1BBQ0tBR0VfTUFOQUdFUhAUOkoKEG1ldGhvZF9zaWduYXR1cmUSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxibCCADKAlSD21ldGhvZFNpZ25hdHVyZTpDCgxkZWZhdWx0X2hvc3QSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYmQggASgJUgtkZWZhdWx0SG9zdDpDCgxvYXV0aF9zY29wZXMSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYmgggASgJUgtvYXV0aFNjb3BlczpECgthcGlfdmVyc2lvbhIfLmdvb2dsZS5wcm90b2J1Zi5TZXJ2aWNlT3B0aW9ucxjBuqv6ASABKAlSCmFwaVZlcnNpb25CaQoOY29tLmdvb2dsZS5hcGlCC0NsaWVudFByb3RvUAFaQWdvb2dsZS5nb2xhbmcub3JnL2dlbnByb3RvL2dvb2dsZWFwaXMvYXBpL2Fubm90YXRpb25zO2Fubm90YXRpb25zogIER0FQSWIGcHJvdG8z", [file_google_api_launch_stage, file_google_protobuf_descriptor, file_google_protobuf_duration]);
+  fileDesc("Chdnb29nbGUvYXBpL2NsaWVudC5wcm90bxIKZ29vZ2xlLmFwaSK+AQoWQ29tbW9uTGFuZ3VhZ2VTZXR0aW5ncxIeChJyZWZlcmVuY2VfZG9jc191cmkYASABKAlCAhgBEjoKDGRlc3RpbmF0aW9ucxgCIAMoDjIkLmdvb2dsZS5hcGkuQ2xpZW50TGlicmFyeURlc3RpbmF0aW9uEkgKGnNlbGVjdGl2ZV9nYXBpY19nZW5lcmF0aW9uGAMgASgLMiQuZ29vZ2xlLmFwaS5TZWxlY3RpdmVHYXBpY0dlbmVyYXRpb24i+wMKFUNsaWVudExpYnJhcnlTZXR0aW5ncxIPCgd2ZXJzaW9uGAEgASgJEi0KDGxhdW5jaF9zdGFnZRgCIAEoDjIXLmdvb2dsZS5hcGkuTGF1bmNoU3RhZ2USGgoScmVzdF9udW1lcmljX2VudW1zGAMgASgIEi8KDWphdmFfc2V0dGluZ3MYFSABKAsyGC5nb29nbGUuYXBpLkphdmFTZXR0aW5ncxItCgxjcHBfc2V0dGluZ3MYFiABKAsyFy5nb29nbGUuYXBpLkNwcFNldHRpbmdzEi0KDHBocF9zZXR0aW5ncxgXIAEoCzIXLmdvb2dsZS5hcGkuUGhwU2V0dGluZ3MSMwoPcHl0aG9uX3NldHRpbmdzGBggASgLMhouZ29vZ2xlLmFwaS5QeXRob25TZXR0aW5ncxIvCg1ub2RlX3NldHRpbmdzGBkgASgLMhguZ29vZ2xlLmFwaS5Ob2RlU2V0dGluZ3MSMwoPZG90bmV0X3NldHRpbmdzGBogASgLMhouZ29vZ2xlLmFwaS5Eb3RuZXRTZXR0aW5ncxIvCg1ydWJ5X3NldHRpbmdzGBsgASgLMhguZ29vZ2xlLmFwaS5SdWJ5U2V0dGluZ3MSKwoLZ29fc2V0dGluZ3MYHCABKAsyFi5nb29nbGUuYXBpLkdvU2V0dGluZ3MiqAMKClB1Ymxpc2hpbmcSMwoPbWV0aG9kX3NldHRpbmdzGAIgAygLMhouZ29vZ2xlLmFwaS5NZXRob2RTZXR0aW5ncxIVCg1uZXdfaXNzdWVfdXJpGGUgASgJEhkKEWRvY3VtZW50YXRpb25fdXJpGGYgASgJEhYKDmFwaV9zaG9ydF9uYW1lGGcgASgJEhQKDGdpdGh1Yl9sYWJlbBhoIAEoCRIeChZjb2Rlb3duZXJfZ2l0aHViX3RlYW1zGGkgAygJEhYKDmRvY190YWdfcHJlZml4GGogASgJEjsKDG9yZ2FuaXphdGlvbhhrIAEoDjIlLmdvb2dsZS5hcGkuQ2xpZW50TGlicmFyeU9yZ2FuaXphdGlvbhI7ChBsaWJyYXJ5X3NldHRpbmdzGG0gAygLMiEuZ29vZ2xlLmFwaS5DbGllbnRMaWJyYXJ5U2V0dGluZ3MSKQohcHJvdG9fcmVmZXJlbmNlX2RvY3VtZW50YXRpb25fdXJpGG4gASgJEigKIHJlc3RfcmVmZXJlbmNlX2RvY3VtZW50YXRpb25fdXJpGG8gASgJIuMBCgxKYXZhU2V0dGluZ3MSFwoPbGlicmFyeV9wYWNrYWdlGAEgASgJEkwKE3NlcnZpY2VfY2xhc3NfbmFtZXMYAiADKAsyLy5nb29nbGUuYXBpLkphdmFTZXR0aW5ncy5TZXJ2aWNlQ2xhc3NOYW1lc0VudHJ5EjIKBmNvbW1vbhgDIAEoCzIiLmdvb2dsZS5hcGkuQ29tbW9uTGFuZ3VhZ2VTZXR0aW5ncxo4ChZTZXJ2aWNlQ2xhc3NOYW1lc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiQQoLQ3BwU2V0dGluZ3MSMgoGY29tbW9uGAEgASgLMiIuZ29vZ2xlLmFwaS5Db21tb25MYW5ndWFnZVNldHRpbmdzIloKC1BocFNldHRpbmdzEjIKBmNvbW1vbhgBIAEoCzIiLmdvb2dsZS5hcGkuQ29tbW9uTGFuZ3VhZ2VTZXR0aW5ncxIXCg9saWJyYXJ5X3BhY2thZ2UYAiABKAkimwIKDlB5dGhvblNldHRpbmdzEjIKBmNvbW1vbhgBIAEoCzIiLmdvb2dsZS5hcGkuQ29tbW9uTGFuZ3VhZ2VTZXR0aW5ncxJOChVleHBlcmltZW50YWxfZmVhdHVyZXMYAiABKAsyLy5nb29nbGUuYXBpLlB5dGhvblNldHRpbmdzLkV4cGVyaW1lbnRhbEZlYXR1cmVzGoQBChRFeHBlcmltZW50YWxGZWF0dXJlcxIdChVyZXN0X2FzeW5jX2lvX2VuYWJsZWQYASABKAgSJwofcHJvdG9idWZfcHl0aG9uaWNfdHlwZXNfZW5hYmxlZBgCIAEoCBIkChx1bnZlcnNpb25lZF9wYWNrYWdlX2Rpc2FibGVkGAMgASgIIkIKDE5vZGVTZXR0aW5ncxIyCgZjb21tb24YASABKAsyIi5nb29nbGUuYXBpLkNvbW1vbkxhbmd1YWdlU2V0dGluZ3MiqgMKDkRvdG5ldFNldHRpbmdzEjIKBmNvbW1vbhgBIAEoCzIiLmdvb2dsZS5hcGkuQ29tbW9uTGFuZ3VhZ2VTZXR0aW5ncxJJChByZW5hbWVkX3NlcnZpY2VzGAIgAygLMi8uZ29vZ2xlLmFwaS5Eb3RuZXRTZXR0aW5ncy5SZW5hbWVkU2VydmljZXNFbnRyeRJLChFyZW5hbWVkX3Jlc291cmNlcxgDIAMoCzIwLmdvb2dsZS5hcGkuRG90bmV0U2V0dGluZ3MuUmVuYW1lZFJlc291cmNlc0VudHJ5EhkKEWlnbm9yZWRfcmVzb3VyY2VzGAQgAygJEiAKGGZvcmNlZF9uYW1lc3BhY2VfYWxpYXNlcxgFIAMoCRIeChZoYW5kd3JpdHRlbl9zaWduYXR1cmVzGAYgAygJGjYKFFJlbmFtZWRTZXJ2aWNlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaNwoVUmVuYW1lZFJlc291cmNlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiQgoMUnVieVNldHRpbmdzEjIKBmNvbW1vbhgBIAEoCzIiLmdvb2dsZS5hcGkuQ29tbW9uTGFuZ3VhZ2VTZXR0aW5ncyK/AQoKR29TZXR0aW5ncxIyCgZjb21tb24YASABKAsyIi5nb29nbGUuYXBpLkNvbW1vbkxhbmd1YWdlU2V0dGluZ3MSRQoQcmVuYW1lZF9zZXJ2aWNlcxgCIAMoCzIrLmdvb2dsZS5hcGkuR29TZXR0aW5ncy5SZW5hbWVkU2VydmljZXNFbnRyeRo2ChRSZW5hbWVkU2VydmljZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIoIDCg5NZXRob2RTZXR0aW5ncxIQCghzZWxlY3RvchgBIAEoCRI8Cgxsb25nX3J1bm5pbmcYAiABKAsyJi5nb29nbGUuYXBpLk1ldGhvZFNldHRpbmdzLkxvbmdSdW5uaW5nEh0KFWF1dG9fcG9wdWxhdGVkX2ZpZWxkcxgDIAMoCRIxCghiYXRjaGluZxgEIAEoCzIfLmdvb2dsZS5hcGkuQmF0Y2hpbmdDb25maWdQcm90bxrNAQoLTG9uZ1J1bm5pbmcSNQoSaW5pdGlhbF9wb2xsX2RlbGF5GAEgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEh0KFXBvbGxfZGVsYXlfbXVsdGlwbGllchgCIAEoAhIxCg5tYXhfcG9sbF9kZWxheRgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhI1ChJ0b3RhbF9wb2xsX3RpbWVvdXQYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24iUQoYU2VsZWN0aXZlR2FwaWNHZW5lcmF0aW9uEg8KB21ldGhvZHMYASADKAkSJAocZ2VuZXJhdGVfb21pdHRlZF9hc19pbnRlcm5hbBgCIAEoCCKLAQoTQmF0Y2hpbmdDb25maWdQcm90bxI1Cgp0aHJlc2hvbGRzGAEgASgLMiEuZ29vZ2xlLmFwaS5CYXRjaGluZ1NldHRpbmdzUHJvdG8SPQoQYmF0Y2hfZGVzY3JpcHRvchgCIAEoCzIjLmdvb2dsZS5hcGkuQmF0Y2hpbmdEZXNjcmlwdG9yUHJvdG8i6wIKFUJhdGNoaW5nU2V0dGluZ3NQcm90bxIfChdlbGVtZW50X2NvdW50X3RocmVzaG9sZBgBIAEoBRIeChZyZXF1ZXN0X2J5dGVfdGhyZXNob2xkGAIgASgDEjIKD2RlbGF5X3RocmVzaG9sZBgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIbChNlbGVtZW50X2NvdW50X2xpbWl0GAQgASgFEhoKEnJlcXVlc3RfYnl0ZV9saW1pdBgFIAEoBRIiChpmbG93X2NvbnRyb2xfZWxlbWVudF9saW1pdBgGIAEoBRIfChdmbG93X2NvbnRyb2xfYnl0ZV9saW1pdBgHIAEoBRJfCiRmbG93X2NvbnRyb2xfbGltaXRfZXhjZWVkZWRfYmVoYXZpb3IYCCABKA4yMS5nb29nbGUuYXBpLkZsb3dDb250cm9sTGltaXRFeGNlZWRlZEJlaGF2aW9yUHJvdG8iaQoXQmF0Y2hpbmdEZXNjcmlwdG9yUHJvdG8SFQoNYmF0Y2hlZF9maWVsZBgBIAEoCRIcChRkaXNjcmltaW5hdG9yX2ZpZWxkcxgCIAMoCRIZChFzdWJyZXNwb25zZV9maWVsZBgDIAEoCSqjAQoZQ2xpZW50TGlicmFyeU9yZ2FuaXphdGlvbhIrCidDTElFTlRfTElCUkFSWV9PUkdBTklaQVRJT05fVU5TUEVDSUZJRUQQABIJCgVDTE9VRBABEgcKA0FEUxACEgoKBlBIT1RPUxADEg8KC1NUUkVFVF9WSUVXEAQSDAoIU0hPUFBJTkcQBRIHCgNHRU8QBhIRCg1HRU5FUkFUSVZFX0FJEAcqZwoYQ2xpZW50TGlicmFyeURlc3RpbmF0aW9uEioKJkNMSUVOVF9MSUJSQVJZX0RFU1RJTkFUSU9OX1VOU1BFQ0lGSUVEEAASCgoGR0lUSFVCEAoSEwoPUEFDS0FHRV9NQU5BR0VSEBQqZwolRmxvd0NvbnRyb2xMaW1pdEV4Y2VlZGVkQmVoYXZpb3JQcm90bxISCg5VTlNFVF9CRUhBVklPUhAAEhMKD1RIUk9XX0VYQ0VQVElPThABEgkKBUJMT0NLEAISCgoGSUdOT1JFEAM6SgoQbWV0aG9kX3NpZ25hdHVyZRIeLmdvb2dsZS5wcm90b2J1Zi5NZXRob2RPcHRpb25zGJsIIAMoCVIPbWV0aG9kU2lnbmF0dXJlOkMKDGRlZmF1bHRfaG9zdBIfLmdvb2dsZS5wcm90b2J1Zi5TZXJ2aWNlT3B0aW9ucxiZCCABKAlSC2RlZmF1bHRIb3N0OkMKDG9hdXRoX3Njb3BlcxIfLmdvb2dsZS5wcm90b2J1Zi5TZXJ2aWNlT3B0aW9ucxiaCCABKAlSC29hdXRoU2NvcGVzOkQKC2FwaV92ZXJzaW9uEh8uZ29vZ2xlLnByb3RvYnVmLlNlcnZpY2VPcHRpb25zGMG6q/oBIAEoCVIKYXBpVmVyc2lvbkJpCg5jb20uZ29vZ2xlLmFwaUILQ2xpZW50UHJvdG9QAVpBZ29vZ2xlLmdvbGFuZy5vcmcvZ2VucHJvdG8vZ29vZ2xlYXBpcy9hcGkvYW5ub3RhdGlvbnM7YW5ub3RhdGlvbnOiAgRHQVBJYgZwcm90bzM", [file_google_api_launch_stage, file_google_protobuf_descriptor, file_google_protobuf_duration]);
 
 /**
  * Required information for every language.
@@ -51,6 +51,15 @@ export type CommonLanguageSettings = Message<"google.api.CommonLanguageSettings"
    * @generated from field: repeated google.api.ClientLibraryDestination destinations = 2;
    */
   destinations: ClientLibraryDestination[];
+
+  /**
+   * Configuration for which RPCs should be generated in the GAPIC client.
+   *
+   * Note: This field should not be used in most cases.
+   *
+   * @generated from field: google.api.SelectiveGapicGeneration selective_gapic_generation = 3;
+   */
+  selectiveGapicGeneration?: SelectiveGapicGeneration | undefined;
 };
 
 /**
@@ -74,6 +83,15 @@ export type CommonLanguageSettingsJson = {
    * @generated from field: repeated google.api.ClientLibraryDestination destinations = 2;
    */
   destinations?: ClientLibraryDestinationJson[];
+
+  /**
+   * Configuration for which RPCs should be generated in the GAPIC client.
+   *
+   * Note: This field should not be used in most cases.
+   *
+   * @generated from field: google.api.SelectiveGapicGeneration selective_gapic_generation = 3;
+   */
+  selectiveGapicGeneration?: SelectiveGapicGenerationJson;
 };
 
 /**
@@ -480,9 +498,10 @@ export type JavaSettings = Message<"google.api.JavaSettings"> & {
    *
    * Example of a YAML configuration::
    *
-   *  publishing:
-   *    java_settings:
-   *      library_package: com.google.cloud.pubsub.v1
+   *     publishing:
+   *       library_settings:
+   *         java_settings:
+   *           library_package: com.google.cloud.pubsub.v1
    *
    * @generated from field: string library_package = 1;
    */
@@ -498,11 +517,11 @@ export type JavaSettings = Message<"google.api.JavaSettings"> & {
    *
    * Example of a YAML configuration::
    *
-   *  publishing:
-   *    java_settings:
-   *      service_class_names:
-   *        - google.pubsub.v1.Publisher: TopicAdmin
-   *        - google.pubsub.v1.Subscriber: SubscriptionAdmin
+   *     publishing:
+   *       java_settings:
+   *         service_class_names:
+   *           - google.pubsub.v1.Publisher: TopicAdmin
+   *           - google.pubsub.v1.Subscriber: SubscriptionAdmin
    *
    * @generated from field: map<string, string> service_class_names = 2;
    */
@@ -531,9 +550,10 @@ export type JavaSettingsJson = {
    *
    * Example of a YAML configuration::
    *
-   *  publishing:
-   *    java_settings:
-   *      library_package: com.google.cloud.pubsub.v1
+   *     publishing:
+   *       library_settings:
+   *         java_settings:
+   *           library_package: com.google.cloud.pubsub.v1
    *
    * @generated from field: string library_package = 1;
    */
@@ -549,11 +569,11 @@ export type JavaSettingsJson = {
    *
    * Example of a YAML configuration::
    *
-   *  publishing:
-   *    java_settings:
-   *      service_class_names:
-   *        - google.pubsub.v1.Publisher: TopicAdmin
-   *        - google.pubsub.v1.Subscriber: SubscriptionAdmin
+   *     publishing:
+   *       java_settings:
+   *         service_class_names:
+   *           - google.pubsub.v1.Publisher: TopicAdmin
+   *           - google.pubsub.v1.Subscriber: SubscriptionAdmin
    *
    * @generated from field: map<string, string> service_class_names = 2;
    */
@@ -621,6 +641,24 @@ export type PhpSettings = Message<"google.api.PhpSettings"> & {
    * @generated from field: google.api.CommonLanguageSettings common = 1;
    */
   common?: CommonLanguageSettings | undefined;
+
+  /**
+   * The package name to use in Php. Clobbers the php_namespace option
+   * set in the protobuf. This should be used **only** by APIs
+   * who have already set the language_settings.php.package_name" field
+   * in gapic.yaml. API teams should use the protobuf php_namespace option
+   * where possible.
+   *
+   * Example of a YAML configuration::
+   *
+   *     publishing:
+   *       library_settings:
+   *         php_settings:
+   *           library_package: Google\Cloud\PubSub\V1
+   *
+   * @generated from field: string library_package = 2;
+   */
+  libraryPackage: string;
 };
 
 /**
@@ -635,6 +673,24 @@ export type PhpSettingsJson = {
    * @generated from field: google.api.CommonLanguageSettings common = 1;
    */
   common?: CommonLanguageSettingsJson;
+
+  /**
+   * The package name to use in Php. Clobbers the php_namespace option
+   * set in the protobuf. This should be used **only** by APIs
+   * who have already set the language_settings.php.package_name" field
+   * in gapic.yaml. API teams should use the protobuf php_namespace option
+   * where possible.
+   *
+   * Example of a YAML configuration::
+   *
+   *     publishing:
+   *       library_settings:
+   *         php_settings:
+   *           library_package: Google\Cloud\PubSub\V1
+   *
+   * @generated from field: string library_package = 2;
+   */
+  libraryPackage?: string;
 };
 
 /**
@@ -656,6 +712,13 @@ export type PythonSettings = Message<"google.api.PythonSettings"> & {
    * @generated from field: google.api.CommonLanguageSettings common = 1;
    */
   common?: CommonLanguageSettings | undefined;
+
+  /**
+   * Experimental features to be included during client library generation.
+   *
+   * @generated from field: google.api.PythonSettings.ExperimentalFeatures experimental_features = 2;
+   */
+  experimentalFeatures?: PythonSettings_ExperimentalFeatures | undefined;
 };
 
 /**
@@ -670,6 +733,13 @@ export type PythonSettingsJson = {
    * @generated from field: google.api.CommonLanguageSettings common = 1;
    */
   common?: CommonLanguageSettingsJson;
+
+  /**
+   * Experimental features to be included during client library generation.
+   *
+   * @generated from field: google.api.PythonSettings.ExperimentalFeatures experimental_features = 2;
+   */
+  experimentalFeatures?: PythonSettings_ExperimentalFeaturesJson;
 };
 
 /**
@@ -678,6 +748,91 @@ export type PythonSettingsJson = {
  */
 export const PythonSettingsSchema: GenMessage<PythonSettings, {jsonType: PythonSettingsJson}> = /*@__PURE__*/
   messageDesc(file_google_api_client, 6);
+
+/**
+ * Experimental features to be included during client library generation.
+ * These fields will be deprecated once the feature graduates and is enabled
+ * by default.
+ *
+ * @generated from message google.api.PythonSettings.ExperimentalFeatures
+ */
+export type PythonSettings_ExperimentalFeatures = Message<"google.api.PythonSettings.ExperimentalFeatures"> & {
+  /**
+   * Enables generation of asynchronous REST clients if `rest` transport is
+   * enabled. By default, asynchronous REST clients will not be generated.
+   * This feature will be enabled by default 1 month after launching the
+   * feature in preview packages.
+   *
+   * @generated from field: bool rest_async_io_enabled = 1;
+   */
+  restAsyncIoEnabled: boolean;
+
+  /**
+   * Enables generation of protobuf code using new types that are more
+   * Pythonic which are included in `protobuf>=5.29.x`. This feature will be
+   * enabled by default 1 month after launching the feature in preview
+   * packages.
+   *
+   * @generated from field: bool protobuf_pythonic_types_enabled = 2;
+   */
+  protobufPythonicTypesEnabled: boolean;
+
+  /**
+   * Disables generation of an unversioned Python package for this client
+   * library. This means that the module names will need to be versioned in
+   * import statements. For example `import google.cloud.library_v2` instead
+   * of `import google.cloud.library`.
+   *
+   * @generated from field: bool unversioned_package_disabled = 3;
+   */
+  unversionedPackageDisabled: boolean;
+};
+
+/**
+ * Experimental features to be included during client library generation.
+ * These fields will be deprecated once the feature graduates and is enabled
+ * by default.
+ *
+ * @generated from message google.api.PythonSettings.ExperimentalFeatures
+ */
+export type PythonSettings_ExperimentalFeaturesJson = {
+  /**
+   * Enables generation of asynchronous REST clients if `rest` transport is
+   * enabled. By default, asynchronous REST clients will not be generated.
+   * This feature will be enabled by default 1 month after launching the
+   * feature in preview packages.
+   *
+   * @generated from field: bool rest_async_io_enabled = 1;
+   */
+  restAsyncIoEnabled?: boolean;
+
+  /**
+   * Enables generation of protobuf code using new types that are more
+   * Pythonic which are included in `protobuf>=5.29.x`. This feature will be
+   * enabled by default 1 month after launching the feature in preview
+   * packages.
+   *
+   * @generated from field: bool protobuf_pythonic_types_enabled = 2;
+   */
+  protobufPythonicTypesEnabled?: boolean;
+
+  /**
+   * Disables generation of an unversioned Python package for this client
+   * library. This means that the module names will need to be versioned in
+   * import statements. For example `import google.cloud.library_v2` instead
+   * of `import google.cloud.library`.
+   *
+   * @generated from field: bool unversioned_package_disabled = 3;
+   */
+  unversionedPackageDisabled?: boolean;
+};
+
+/**
+ * Describes the message google.api.PythonSettings.ExperimentalFeatures.
+ * Use `create(PythonSettings_ExperimentalFeaturesSchema)` to create a new message.
+ */
+export const PythonSettings_ExperimentalFeaturesSchema: GenMessage<PythonSettings_ExperimentalFeatures, {jsonType: PythonSettings_ExperimentalFeaturesJson}> = /*@__PURE__*/
+  messageDesc(file_google_api_client, 6, 0);
 
 /**
  * Settings for Node client libraries.
@@ -896,6 +1051,22 @@ export type GoSettings = Message<"google.api.GoSettings"> & {
    * @generated from field: google.api.CommonLanguageSettings common = 1;
    */
   common?: CommonLanguageSettings | undefined;
+
+  /**
+   * Map of service names to renamed services. Keys are the package relative
+   * service names and values are the name to be used for the service client
+   * and call options.
+   *
+   * Example:
+   *
+   *     publishing:
+   *       go_settings:
+   *         renamed_services:
+   *           Publisher: TopicAdmin
+   *
+   * @generated from field: map<string, string> renamed_services = 2;
+   */
+  renamedServices: { [key: string]: string };
 };
 
 /**
@@ -910,6 +1081,22 @@ export type GoSettingsJson = {
    * @generated from field: google.api.CommonLanguageSettings common = 1;
    */
   common?: CommonLanguageSettingsJson;
+
+  /**
+   * Map of service names to renamed services. Keys are the package relative
+   * service names and values are the name to be used for the service client
+   * and call options.
+   *
+   * Example:
+   *
+   *     publishing:
+   *       go_settings:
+   *         renamed_services:
+   *           Publisher: TopicAdmin
+   *
+   * @generated from field: map<string, string> renamed_services = 2;
+   */
+  renamedServices?: { [key: string]: string };
 };
 
 /**
@@ -929,6 +1116,13 @@ export type MethodSettings = Message<"google.api.MethodSettings"> & {
    * The fully qualified name of the method, for which the options below apply.
    * This is used to find the method to apply the options.
    *
+   * Example:
+   *
+   *     publishing:
+   *       method_settings:
+   *       - selector: google.storage.control.v2.StorageControl.CreateFolder
+   *         # method settings for CreateFolder...
+   *
    * @generated from field: string selector = 1;
    */
   selector: string;
@@ -940,17 +1134,14 @@ export type MethodSettings = Message<"google.api.MethodSettings"> & {
    *
    * Example of a YAML configuration::
    *
-   *  publishing:
-   *    method_settings:
-   *      - selector: google.cloud.speech.v2.Speech.BatchRecognize
-   *        long_running:
-   *          initial_poll_delay:
-   *            seconds: 60 # 1 minute
-   *          poll_delay_multiplier: 1.5
-   *          max_poll_delay:
-   *            seconds: 360 # 6 minutes
-   *          total_poll_timeout:
-   *             seconds: 54000 # 90 minutes
+   *     publishing:
+   *       method_settings:
+   *       - selector: google.cloud.speech.v2.Speech.BatchRecognize
+   *         long_running:
+   *           initial_poll_delay: 60s # 1 minute
+   *           poll_delay_multiplier: 1.5
+   *           max_poll_delay: 360s # 6 minutes
+   *           total_poll_timeout: 54000s # 90 minutes
    *
    * @generated from field: google.api.MethodSettings.LongRunning long_running = 2;
    */
@@ -963,15 +1154,32 @@ export type MethodSettings = Message<"google.api.MethodSettings"> & {
    *
    * Example of a YAML configuration:
    *
-   *  publishing:
-   *    method_settings:
-   *      - selector: google.example.v1.ExampleService.CreateExample
-   *        auto_populated_fields:
-   *        - request_id
+   *     publishing:
+   *       method_settings:
+   *       - selector: google.example.v1.ExampleService.CreateExample
+   *         auto_populated_fields:
+   *         - request_id
    *
    * @generated from field: repeated string auto_populated_fields = 3;
    */
   autoPopulatedFields: string[];
+
+  /**
+   * Batching configuration for an API method in client libraries.
+   *
+   * Example of a YAML configuration:
+   *
+   *     publishing:
+   *       method_settings:
+   *       - selector: google.example.v1.ExampleService.BatchCreateExample
+   *         batching:
+   *           element_count_threshold: 1000
+   *           request_byte_threshold: 100000000
+   *           delay_threshold_millis: 10
+   *
+   * @generated from field: google.api.BatchingConfigProto batching = 4;
+   */
+  batching?: BatchingConfigProto | undefined;
 };
 
 /**
@@ -984,6 +1192,13 @@ export type MethodSettingsJson = {
    * The fully qualified name of the method, for which the options below apply.
    * This is used to find the method to apply the options.
    *
+   * Example:
+   *
+   *     publishing:
+   *       method_settings:
+   *       - selector: google.storage.control.v2.StorageControl.CreateFolder
+   *         # method settings for CreateFolder...
+   *
    * @generated from field: string selector = 1;
    */
   selector?: string;
@@ -995,17 +1210,14 @@ export type MethodSettingsJson = {
    *
    * Example of a YAML configuration::
    *
-   *  publishing:
-   *    method_settings:
-   *      - selector: google.cloud.speech.v2.Speech.BatchRecognize
-   *        long_running:
-   *          initial_poll_delay:
-   *            seconds: 60 # 1 minute
-   *          poll_delay_multiplier: 1.5
-   *          max_poll_delay:
-   *            seconds: 360 # 6 minutes
-   *          total_poll_timeout:
-   *             seconds: 54000 # 90 minutes
+   *     publishing:
+   *       method_settings:
+   *       - selector: google.cloud.speech.v2.Speech.BatchRecognize
+   *         long_running:
+   *           initial_poll_delay: 60s # 1 minute
+   *           poll_delay_multiplier: 1.5
+   *           max_poll_delay: 360s # 6 minutes
+   *           total_poll_timeout: 54000s # 90 minutes
    *
    * @generated from field: google.api.MethodSettings.LongRunning long_running = 2;
    */
@@ -1018,15 +1230,32 @@ export type MethodSettingsJson = {
    *
    * Example of a YAML configuration:
    *
-   *  publishing:
-   *    method_settings:
-   *      - selector: google.example.v1.ExampleService.CreateExample
-   *        auto_populated_fields:
-   *        - request_id
+   *     publishing:
+   *       method_settings:
+   *       - selector: google.example.v1.ExampleService.CreateExample
+   *         auto_populated_fields:
+   *         - request_id
    *
    * @generated from field: repeated string auto_populated_fields = 3;
    */
   autoPopulatedFields?: string[];
+
+  /**
+   * Batching configuration for an API method in client libraries.
+   *
+   * Example of a YAML configuration:
+   *
+   *     publishing:
+   *       method_settings:
+   *       - selector: google.example.v1.ExampleService.BatchCreateExample
+   *         batching:
+   *           element_count_threshold: 1000
+   *           request_byte_threshold: 100000000
+   *           delay_threshold_millis: 10
+   *
+   * @generated from field: google.api.BatchingConfigProto batching = 4;
+   */
+  batching?: BatchingConfigProtoJson;
 };
 
 /**
@@ -1130,6 +1359,346 @@ export type MethodSettings_LongRunningJson = {
  */
 export const MethodSettings_LongRunningSchema: GenMessage<MethodSettings_LongRunning, {jsonType: MethodSettings_LongRunningJson}> = /*@__PURE__*/
   messageDesc(file_google_api_client, 11, 0);
+
+/**
+ * This message is used to configure the generation of a subset of the RPCs in
+ * a service for client libraries.
+ *
+ * Note: This feature should not be used in most cases.
+ *
+ * @generated from message google.api.SelectiveGapicGeneration
+ */
+export type SelectiveGapicGeneration = Message<"google.api.SelectiveGapicGeneration"> & {
+  /**
+   * An allowlist of the fully qualified names of RPCs that should be included
+   * on public client surfaces.
+   *
+   * @generated from field: repeated string methods = 1;
+   */
+  methods: string[];
+
+  /**
+   * Setting this to true indicates to the client generators that methods
+   * that would be excluded from the generation should instead be generated
+   * in a way that indicates these methods should not be consumed by
+   * end users. How this is expressed is up to individual language
+   * implementations to decide. Some examples may be: added annotations,
+   * obfuscated identifiers, or other language idiomatic patterns.
+   *
+   * @generated from field: bool generate_omitted_as_internal = 2;
+   */
+  generateOmittedAsInternal: boolean;
+};
+
+/**
+ * This message is used to configure the generation of a subset of the RPCs in
+ * a service for client libraries.
+ *
+ * Note: This feature should not be used in most cases.
+ *
+ * @generated from message google.api.SelectiveGapicGeneration
+ */
+export type SelectiveGapicGenerationJson = {
+  /**
+   * An allowlist of the fully qualified names of RPCs that should be included
+   * on public client surfaces.
+   *
+   * @generated from field: repeated string methods = 1;
+   */
+  methods?: string[];
+
+  /**
+   * Setting this to true indicates to the client generators that methods
+   * that would be excluded from the generation should instead be generated
+   * in a way that indicates these methods should not be consumed by
+   * end users. How this is expressed is up to individual language
+   * implementations to decide. Some examples may be: added annotations,
+   * obfuscated identifiers, or other language idiomatic patterns.
+   *
+   * @generated from field: bool generate_omitted_as_internal = 2;
+   */
+  generateOmittedAsInternal?: boolean;
+};
+
+/**
+ * Describes the message google.api.SelectiveGapicGeneration.
+ * Use `create(SelectiveGapicGenerationSchema)` to create a new message.
+ */
+export const SelectiveGapicGenerationSchema: GenMessage<SelectiveGapicGeneration, {jsonType: SelectiveGapicGenerationJson}> = /*@__PURE__*/
+  messageDesc(file_google_api_client, 12);
+
+/**
+ * `BatchingConfigProto` defines the batching configuration for an API method.
+ *
+ * @generated from message google.api.BatchingConfigProto
+ */
+export type BatchingConfigProto = Message<"google.api.BatchingConfigProto"> & {
+  /**
+   * The thresholds which trigger a batched request to be sent.
+   *
+   * @generated from field: google.api.BatchingSettingsProto thresholds = 1;
+   */
+  thresholds?: BatchingSettingsProto | undefined;
+
+  /**
+   * The request and response fields used in batching.
+   *
+   * @generated from field: google.api.BatchingDescriptorProto batch_descriptor = 2;
+   */
+  batchDescriptor?: BatchingDescriptorProto | undefined;
+};
+
+/**
+ * `BatchingConfigProto` defines the batching configuration for an API method.
+ *
+ * @generated from message google.api.BatchingConfigProto
+ */
+export type BatchingConfigProtoJson = {
+  /**
+   * The thresholds which trigger a batched request to be sent.
+   *
+   * @generated from field: google.api.BatchingSettingsProto thresholds = 1;
+   */
+  thresholds?: BatchingSettingsProtoJson;
+
+  /**
+   * The request and response fields used in batching.
+   *
+   * @generated from field: google.api.BatchingDescriptorProto batch_descriptor = 2;
+   */
+  batchDescriptor?: BatchingDescriptorProtoJson;
+};
+
+/**
+ * Describes the message google.api.BatchingConfigProto.
+ * Use `create(BatchingConfigProtoSchema)` to create a new message.
+ */
+export const BatchingConfigProtoSchema: GenMessage<BatchingConfigProto, {jsonType: BatchingConfigProtoJson}> = /*@__PURE__*/
+  messageDesc(file_google_api_client, 13);
+
+/**
+ * `BatchingSettingsProto` specifies a set of batching thresholds, each of
+ * which acts as a trigger to send a batch of messages as a request. At least
+ * one threshold must be positive nonzero.
+ *
+ * @generated from message google.api.BatchingSettingsProto
+ */
+export type BatchingSettingsProto = Message<"google.api.BatchingSettingsProto"> & {
+  /**
+   * The number of elements of a field collected into a batch which, if
+   * exceeded, causes the batch to be sent.
+   *
+   * @generated from field: int32 element_count_threshold = 1;
+   */
+  elementCountThreshold: number;
+
+  /**
+   * The aggregated size of the batched field which, if exceeded, causes the
+   * batch to be sent. This size is computed by aggregating the sizes of the
+   * request field to be batched, not of the entire request message.
+   *
+   * @generated from field: int64 request_byte_threshold = 2;
+   */
+  requestByteThreshold: bigint;
+
+  /**
+   * The duration after which a batch should be sent, starting from the addition
+   * of the first message to that batch.
+   *
+   * @generated from field: google.protobuf.Duration delay_threshold = 3;
+   */
+  delayThreshold?: Duration | undefined;
+
+  /**
+   * The maximum number of elements collected in a batch that could be accepted
+   * by server.
+   *
+   * @generated from field: int32 element_count_limit = 4;
+   */
+  elementCountLimit: number;
+
+  /**
+   * The maximum size of the request that could be accepted by server.
+   *
+   * @generated from field: int32 request_byte_limit = 5;
+   */
+  requestByteLimit: number;
+
+  /**
+   * The maximum number of elements allowed by flow control.
+   *
+   * @generated from field: int32 flow_control_element_limit = 6;
+   */
+  flowControlElementLimit: number;
+
+  /**
+   * The maximum size of data allowed by flow control.
+   *
+   * @generated from field: int32 flow_control_byte_limit = 7;
+   */
+  flowControlByteLimit: number;
+
+  /**
+   * The behavior to take when the flow control limit is exceeded.
+   *
+   * @generated from field: google.api.FlowControlLimitExceededBehaviorProto flow_control_limit_exceeded_behavior = 8;
+   */
+  flowControlLimitExceededBehavior: FlowControlLimitExceededBehaviorProto;
+};
+
+/**
+ * `BatchingSettingsProto` specifies a set of batching thresholds, each of
+ * which acts as a trigger to send a batch of messages as a request. At least
+ * one threshold must be positive nonzero.
+ *
+ * @generated from message google.api.BatchingSettingsProto
+ */
+export type BatchingSettingsProtoJson = {
+  /**
+   * The number of elements of a field collected into a batch which, if
+   * exceeded, causes the batch to be sent.
+   *
+   * @generated from field: int32 element_count_threshold = 1;
+   */
+  elementCountThreshold?: number;
+
+  /**
+   * The aggregated size of the batched field which, if exceeded, causes the
+   * batch to be sent. This size is computed by aggregating the sizes of the
+   * request field to be batched, not of the entire request message.
+   *
+   * @generated from field: int64 request_byte_threshold = 2;
+   */
+  requestByteThreshold?: string;
+
+  /**
+   * The duration after which a batch should be sent, starting from the addition
+   * of the first message to that batch.
+   *
+   * @generated from field: google.protobuf.Duration delay_threshold = 3;
+   */
+  delayThreshold?: DurationJson;
+
+  /**
+   * The maximum number of elements collected in a batch that could be accepted
+   * by server.
+   *
+   * @generated from field: int32 element_count_limit = 4;
+   */
+  elementCountLimit?: number;
+
+  /**
+   * The maximum size of the request that could be accepted by server.
+   *
+   * @generated from field: int32 request_byte_limit = 5;
+   */
+  requestByteLimit?: number;
+
+  /**
+   * The maximum number of elements allowed by flow control.
+   *
+   * @generated from field: int32 flow_control_element_limit = 6;
+   */
+  flowControlElementLimit?: number;
+
+  /**
+   * The maximum size of data allowed by flow control.
+   *
+   * @generated from field: int32 flow_control_byte_limit = 7;
+   */
+  flowControlByteLimit?: number;
+
+  /**
+   * The behavior to take when the flow control limit is exceeded.
+   *
+   * @generated from field: google.api.FlowControlLimitExceededBehaviorProto flow_control_limit_exceeded_behavior = 8;
+   */
+  flowControlLimitExceededBehavior?: FlowControlLimitExceededBehaviorProtoJson;
+};
+
+/**
+ * Describes the message google.api.BatchingSettingsProto.
+ * Use `create(BatchingSettingsProtoSchema)` to create a new message.
+ */
+export const BatchingSettingsProtoSchema: GenMessage<BatchingSettingsProto, {jsonType: BatchingSettingsProtoJson}> = /*@__PURE__*/
+  messageDesc(file_google_api_client, 14);
+
+/**
+ * `BatchingDescriptorProto` specifies the fields of the request message to be
+ * used for batching, and, optionally, the fields of the response message to be
+ * used for demultiplexing.
+ *
+ * @generated from message google.api.BatchingDescriptorProto
+ */
+export type BatchingDescriptorProto = Message<"google.api.BatchingDescriptorProto"> & {
+  /**
+   * The repeated field in the request message to be aggregated by batching.
+   *
+   * @generated from field: string batched_field = 1;
+   */
+  batchedField: string;
+
+  /**
+   * A list of the fields in the request message. Two requests will be batched
+   * together only if the values of every field specified in
+   * `request_discriminator_fields` is equal between the two requests.
+   *
+   * @generated from field: repeated string discriminator_fields = 2;
+   */
+  discriminatorFields: string[];
+
+  /**
+   * Optional. When present, indicates the field in the response message to be
+   * used to demultiplex the response into multiple response messages, in
+   * correspondence with the multiple request messages originally batched
+   * together.
+   *
+   * @generated from field: string subresponse_field = 3;
+   */
+  subresponseField: string;
+};
+
+/**
+ * `BatchingDescriptorProto` specifies the fields of the request message to be
+ * used for batching, and, optionally, the fields of the response message to be
+ * used for demultiplexing.
+ *
+ * @generated from message google.api.BatchingDescriptorProto
+ */
+export type BatchingDescriptorProtoJson = {
+  /**
+   * The repeated field in the request message to be aggregated by batching.
+   *
+   * @generated from field: string batched_field = 1;
+   */
+  batchedField?: string;
+
+  /**
+   * A list of the fields in the request message. Two requests will be batched
+   * together only if the values of every field specified in
+   * `request_discriminator_fields` is equal between the two requests.
+   *
+   * @generated from field: repeated string discriminator_fields = 2;
+   */
+  discriminatorFields?: string[];
+
+  /**
+   * Optional. When present, indicates the field in the response message to be
+   * used to demultiplex the response into multiple response messages, in
+   * correspondence with the multiple request messages originally batched
+   * together.
+   *
+   * @generated from field: string subresponse_field = 3;
+   */
+  subresponseField?: string;
+};
+
+/**
+ * Describes the message google.api.BatchingDescriptorProto.
+ * Use `create(BatchingDescriptorProtoSchema)` to create a new message.
+ */
+export const BatchingDescriptorProtoSchema: GenMessage<BatchingDescriptorProto, {jsonType: BatchingDescriptorProtoJson}> = /*@__PURE__*/
+  messageDesc(file_google_api_client, 15);
 
 /**
  * The organization for which the client libraries are being published.
@@ -1253,6 +1822,54 @@ export const ClientLibraryDestinationSchema: GenEnum<ClientLibraryDestination, C
   enumDesc(file_google_api_client, 1);
 
 /**
+ * The behavior to take when the flow control limit is exceeded.
+ *
+ * @generated from enum google.api.FlowControlLimitExceededBehaviorProto
+ */
+export enum FlowControlLimitExceededBehaviorProto {
+  /**
+   * Default behavior, system-defined.
+   *
+   * @generated from enum value: UNSET_BEHAVIOR = 0;
+   */
+  UNSET_BEHAVIOR = 0,
+
+  /**
+   * Stop operation, raise error.
+   *
+   * @generated from enum value: THROW_EXCEPTION = 1;
+   */
+  THROW_EXCEPTION = 1,
+
+  /**
+   * Pause operation until limit clears.
+   *
+   * @generated from enum value: BLOCK = 2;
+   */
+  BLOCK = 2,
+
+  /**
+   * Continue operation, disregard limit.
+   *
+   * @generated from enum value: IGNORE = 3;
+   */
+  IGNORE = 3,
+}
+
+/**
+ * The behavior to take when the flow control limit is exceeded.
+ *
+ * @generated from enum google.api.FlowControlLimitExceededBehaviorProto
+ */
+export type FlowControlLimitExceededBehaviorProtoJson = "UNSET_BEHAVIOR" | "THROW_EXCEPTION" | "BLOCK" | "IGNORE";
+
+/**
+ * Describes the enum google.api.FlowControlLimitExceededBehaviorProto.
+ */
+export const FlowControlLimitExceededBehaviorProtoSchema: GenEnum<FlowControlLimitExceededBehaviorProto, FlowControlLimitExceededBehaviorProtoJson> = /*@__PURE__*/
+  enumDesc(file_google_api_client, 2);
+
+/**
  * A definition of a client library method signature.
  *
  * In client libraries, each proto RPC corresponds to one or more methods
@@ -1267,15 +1884,15 @@ export const ClientLibraryDestinationSchema: GenEnum<ClientLibraryDestination, C
  *
  * For example, the proto RPC and annotation:
  *
- *   rpc CreateSubscription(CreateSubscriptionRequest)
- *       returns (Subscription) {
- *     option (google.api.method_signature) = "name,topic";
- *   }
+ *     rpc CreateSubscription(CreateSubscriptionRequest)
+ *         returns (Subscription) {
+ *       option (google.api.method_signature) = "name,topic";
+ *     }
  *
  * Would add the following Java overload (in addition to the method accepting
  * the request object):
  *
- *   public final Subscription createSubscription(String name, String topic)
+ *     public final Subscription createSubscription(String name, String topic)
  *
  * The following backwards-compatibility guidelines apply:
  *
@@ -1300,10 +1917,10 @@ export const method_signature: GenExtension<MethodOptions, string[]> = /*@__PURE
  *
  * Example:
  *
- *   service Foo {
- *     option (google.api.default_host) = "foo.googleapi.com";
- *     ...
- *   }
+ *     service Foo {
+ *       option (google.api.default_host) = "foo.googleapi.com";
+ *       ...
+ *     }
  *
  * @generated from extension: string default_host = 1049;
  */
@@ -1315,22 +1932,22 @@ export const default_host: GenExtension<ServiceOptions, string> = /*@__PURE__*/
  *
  * Example:
  *
- *   service Foo {
- *     option (google.api.oauth_scopes) = \
- *       "https://www.googleapis.com/auth/cloud-platform";
- *     ...
- *   }
+ *     service Foo {
+ *       option (google.api.oauth_scopes) = \
+ *         "https://www.googleapis.com/auth/cloud-platform";
+ *       ...
+ *     }
  *
  * If there is more than one scope, use a comma-separated string:
  *
  * Example:
  *
- *   service Foo {
- *     option (google.api.oauth_scopes) = \
- *       "https://www.googleapis.com/auth/cloud-platform,"
- *       "https://www.googleapis.com/auth/monitoring";
- *     ...
- *   }
+ *     service Foo {
+ *       option (google.api.oauth_scopes) = \
+ *         "https://www.googleapis.com/auth/cloud-platform,"
+ *         "https://www.googleapis.com/auth/monitoring";
+ *       ...
+ *     }
  *
  * @generated from extension: string oauth_scopes = 1050;
  */
@@ -1349,9 +1966,9 @@ export const oauth_scopes: GenExtension<ServiceOptions, string> = /*@__PURE__*/
  *
  * Example:
  *
- *   service Foo {
- *     option (google.api.api_version) = "v1_20230821_preview";
- *   }
+ *     service Foo {
+ *       option (google.api.api_version) = "v1_20230821_preview";
+ *     }
  *
  * @generated from extension: string api_version = 525000001;
  */

@@ -1,4 +1,4 @@
-// Copyright 2023 Google LLC
+// Copyright 2026 Google LLC
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
 // you may not use this file except in compliance with the License.
@@ -24,7 +24,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file google/api/http.proto.
  */
 export const file_google_api_http: GenFile = /*@__PURE__*/
-  fileDesc("ChVnb29nbGUvYXBpL2h0dHAucHJvdG8SCmdvb2dsZS5hcGkiVAoESHR0cBIjCgVydWxlcxgBIAMoCzIULmdvb2dsZS5hcGkuSHR0cFJ1bGUSJwofZnVsbHlfZGVjb2RlX3Jlc2VydmVkX2V4cGFuc2lvbhgCIAEoCCKBAgoISHR0cFJ1bGUSEAoIc2VsZWN0b3IYASABKAkSDQoDZ2V0GAIgASgJSAASDQoDcHV0GAMgASgJSAASDgoEcG9zdBgEIAEoCUgAEhAKBmRlbGV0ZRgFIAEoCUgAEg8KBXBhdGNoGAYgASgJSAASLwoGY3VzdG9tGAggASgLMh0uZ29vZ2xlLmFwaS5DdXN0b21IdHRwUGF0dGVybkgAEgwKBGJvZHkYByABKAkSFQoNcmVzcG9uc2VfYm9keRgMIAEoCRIxChNhZGRpdGlvbmFsX2JpbmRpbmdzGAsgAygLMhQuZ29vZ2xlLmFwaS5IdHRwUnVsZUIJCgdwYXR0ZXJuIi8KEUN1c3RvbUh0dHBQYXR0ZXJuEgwKBGtpbmQYASABKAkSDAoEcGF0aBgCIAEoCUJqCg5jb20uZ29vZ2xlLmFwaUIJSHR0cFByb3RvUAFaQWdvb2dsZS5nb2xhbmcub3JnL2dlbnByb3RvL2dvb2dsZWFwaXMvYXBpL2Fubm90YXRpb25zO2Fubm90YXRpb25z+AEBogIER0FQSWIGcHJvdG8z");
+  fileDesc("ChVnb29nbGUvYXBpL2h0dHAucHJvdG8SCmdvb2dsZS5hcGkiVAoESHR0cBIjCgVydWxlcxgBIAMoCzIULmdvb2dsZS5hcGkuSHR0cFJ1bGUSJwofZnVsbHlfZGVjb2RlX3Jlc2VydmVkX2V4cGFuc2lvbhgCIAEoCCKBAgoISHR0cFJ1bGUSEAoIc2VsZWN0b3IYASABKAkSDQoDZ2V0GAIgASgJSAASDQoDcHV0GAMgASgJSAASDgoEcG9zdBgEIAEoCUgAEhAKBmRlbGV0ZRgFIAEoCUgAEg8KBXBhdGNoGAYgASgJSAASLwoGY3VzdG9tGAggASgLMh0uZ29vZ2xlLmFwaS5DdXN0b21IdHRwUGF0dGVybkgAEgwKBGJvZHkYByABKAkSFQoNcmVzcG9uc2VfYm9keRgMIAEoCRIxChNhZGRpdGlvbmFsX2JpbmRpbmdzGAsgAygLMhQuZ29vZ2xlLmFwaS5IdHRwUnVsZUIJCgdwYXR0ZXJuIi8KEUN1c3RvbUh0dHBQYXR0ZXJuEgwKBGtpbmQYASABKAkSDAoEcGF0aBgCIAEoCUJnCg5jb20uZ29vZ2xlLmFwaUIJSHR0cFByb3RvUAFaQWdvb2dsZS5nb2xhbmcub3JnL2dlbnByb3RvL2dvb2dsZWFwaXMvYXBpL2Fubm90YXRpb25zO2Fubm90YXRpb25zogIER0FQSWIGcHJvdG8z");
 
 /**
  * Defines the HTTP configuration for an API service. It contains a list of
@@ -94,7 +94,7 @@ export const HttpSchema: GenMessage<Http, {jsonType: HttpJson}> = /*@__PURE__*/
   messageDesc(file_google_api_http, 0);
 
 /**
- * # gRPC Transcoding
+ * gRPC Transcoding
  *
  * gRPC Transcoding is a feature for mapping between a gRPC method and one or
  * more HTTP REST endpoints. It allows developers to build a single API service
@@ -135,9 +135,8 @@ export const HttpSchema: GenMessage<Http, {jsonType: HttpJson}> = /*@__PURE__*/
  *
  * This enables an HTTP REST to gRPC mapping as below:
  *
- * HTTP | gRPC
- * -----|-----
- * `GET /v1/messages/123456`  | `GetMessage(name: "messages/123456")`
+ * - HTTP: `GET /v1/messages/123456`
+ * - gRPC: `GetMessage(name: "messages/123456")`
  *
  * Any fields in the request message which are not bound by the path template
  * automatically become HTTP query parameters if there is no HTTP request body.
@@ -161,11 +160,9 @@ export const HttpSchema: GenMessage<Http, {jsonType: HttpJson}> = /*@__PURE__*/
  *
  * This enables a HTTP JSON to RPC mapping as below:
  *
- * HTTP | gRPC
- * -----|-----
- * `GET /v1/messages/123456?revision=2&sub.subfield=foo` |
- * `GetMessage(message_id: "123456" revision: 2 sub: SubMessage(subfield:
- * "foo"))`
+ * - HTTP: `GET /v1/messages/123456?revision=2&sub.subfield=foo`
+ * - gRPC: `GetMessage(message_id: "123456" revision: 2 sub:
+ * SubMessage(subfield: "foo"))`
  *
  * Note that fields which are mapped to URL query parameters must have a
  * primitive type or a repeated primitive type or a non-repeated message type.
@@ -195,10 +192,8 @@ export const HttpSchema: GenMessage<Http, {jsonType: HttpJson}> = /*@__PURE__*/
  * representation of the JSON in the request body is determined by
  * protos JSON encoding:
  *
- * HTTP | gRPC
- * -----|-----
- * `PATCH /v1/messages/123456 { "text": "Hi!" }` | `UpdateMessage(message_id:
- * "123456" message { text: "Hi!" })`
+ * - HTTP: `PATCH /v1/messages/123456 { "text": "Hi!" }`
+ * - gRPC: `UpdateMessage(message_id: "123456" message { text: "Hi!" })`
  *
  * The special name `*` can be used in the body mapping to define that
  * every field not bound by the path template should be mapped to the
@@ -221,10 +216,8 @@ export const HttpSchema: GenMessage<Http, {jsonType: HttpJson}> = /*@__PURE__*/
  *
  * The following HTTP JSON to RPC mapping is enabled:
  *
- * HTTP | gRPC
- * -----|-----
- * `PATCH /v1/messages/123456 { "text": "Hi!" }` | `UpdateMessage(message_id:
- * "123456" text: "Hi!")`
+ * - HTTP: `PATCH /v1/messages/123456 { "text": "Hi!" }`
+ * - gRPC: `UpdateMessage(message_id: "123456" text: "Hi!")`
  *
  * Note that when using `*` in the body mapping, it is not possible to
  * have HTTP parameters, as all fields not bound by the path end in
@@ -252,13 +245,13 @@ export const HttpSchema: GenMessage<Http, {jsonType: HttpJson}> = /*@__PURE__*/
  *
  * This enables the following two alternative HTTP JSON to RPC mappings:
  *
- * HTTP | gRPC
- * -----|-----
- * `GET /v1/messages/123456` | `GetMessage(message_id: "123456")`
- * `GET /v1/users/me/messages/123456` | `GetMessage(user_id: "me" message_id:
- * "123456")`
+ * - HTTP: `GET /v1/messages/123456`
+ * - gRPC: `GetMessage(message_id: "123456")`
  *
- * ## Rules for HTTP mapping
+ * - HTTP: `GET /v1/users/me/messages/123456`
+ * - gRPC: `GetMessage(user_id: "me" message_id: "123456")`
+ *
+ * Rules for HTTP mapping
  *
  * 1. Leaf request fields (recursive expansion nested messages in the request
  *    message) are classified into three categories:
@@ -277,7 +270,7 @@ export const HttpSchema: GenMessage<Http, {jsonType: HttpJson}> = /*@__PURE__*/
  *  request body, all
  *     fields are passed via URL path and URL query parameters.
  *
- * ### Path template syntax
+ * Path template syntax
  *
  *     Template = "/" Segments [ Verb ] ;
  *     Segments = Segment { "/" Segment } ;
@@ -316,7 +309,7 @@ export const HttpSchema: GenMessage<Http, {jsonType: HttpJson}> = /*@__PURE__*/
  * Document](https://developers.google.com/discovery/v1/reference/apis) as
  * `{+var}`.
  *
- * ## Using gRPC API Service Configuration
+ * Using gRPC API Service Configuration
  *
  * gRPC API Service Configuration (service config) is a configuration language
  * for configuring a gRPC service to become a user-facing product. The
@@ -331,15 +324,14 @@ export const HttpSchema: GenMessage<Http, {jsonType: HttpJson}> = /*@__PURE__*/
  * specified in the service config will override any matching transcoding
  * configuration in the proto.
  *
- * Example:
+ * The following example selects a gRPC method and applies an `HttpRule` to it:
  *
  *     http:
  *       rules:
- *         # Selects a gRPC method and applies HttpRule to it.
  *         - selector: example.v1.Messaging.GetMessage
  *           get: /v1/messages/{message_id}/{sub.subfield}
  *
- * ## Special notes
+ * Special notes
  *
  * When gRPC Transcoding is used to map a gRPC to JSON REST endpoints, the
  * proto to JSON conversion must follow the [proto3
@@ -476,7 +468,7 @@ export type HttpRule = Message<"google.api.HttpRule"> & {
 };
 
 /**
- * # gRPC Transcoding
+ * gRPC Transcoding
  *
  * gRPC Transcoding is a feature for mapping between a gRPC method and one or
  * more HTTP REST endpoints. It allows developers to build a single API service
@@ -517,9 +509,8 @@ export type HttpRule = Message<"google.api.HttpRule"> & {
  *
  * This enables an HTTP REST to gRPC mapping as below:
  *
- * HTTP | gRPC
- * -----|-----
- * `GET /v1/messages/123456`  | `GetMessage(name: "messages/123456")`
+ * - HTTP: `GET /v1/messages/123456`
+ * - gRPC: `GetMessage(name: "messages/123456")`
  *
  * Any fields in the request message which are not bound by the path template
  * automatically become HTTP query parameters if there is no HTTP request body.
@@ -543,11 +534,9 @@ export type HttpRule = Message<"google.api.HttpRule"> & {
  *
  * This enables a HTTP JSON to RPC mapping as below:
  *
- * HTTP | gRPC
- * -----|-----
- * `GET /v1/messages/123456?revision=2&sub.subfield=foo` |
- * `GetMessage(message_id: "123456" revision: 2 sub: SubMessage(subfield:
- * "foo"))`
+ * - HTTP: `GET /v1/messages/123456?revision=2&sub.subfield=foo`
+ * - gRPC: `GetMessage(message_id: "123456" revision: 2 sub:
+ * SubMessage(subfield: "foo"))`
  *
  * Note that fields which are mapped to URL query parameters must have a
  * primitive type or a repeated primitive type or a non-repeated message type.
@@ -577,10 +566,8 @@ export type HttpRule = Message<"google.api.HttpRule"> & {
  * representation of the JSON in the request body is determined by
  * protos JSON encoding:
  *
- * HTTP | gRPC
- * -----|-----
- * `PATCH /v1/messages/123456 { "text": "Hi!" }` | `UpdateMessage(message_id:
- * "123456" message { text: "Hi!" })`
+ * - HTTP: `PATCH /v1/messages/123456 { "text": "Hi!" }`
+ * - gRPC: `UpdateMessage(message_id: "123456" message { text: "Hi!" })`
  *
  * The special name `*` can be used in the body mapping to define that
  * every field not bound by the path template should be mapped to the
@@ -603,10 +590,8 @@ export type HttpRule = Message<"google.api.HttpRule"> & {
  *
  * The following HTTP JSON to RPC mapping is enabled:
  *
- * HTTP | gRPC
- * -----|-----
- * `PATCH /v1/messages/123456 { "text": "Hi!" }` | `UpdateMessage(message_id:
- * "123456" text: "Hi!")`
+ * - HTTP: `PATCH /v1/messages/123456 { "text": "Hi!" }`
+ * - gRPC: `UpdateMessage(message_id: "123456" text: "Hi!")`
  *
  * Note that when using `*` in the body mapping, it is not possible to
  * have HTTP parameters, as all fields not bound by the path end in
@@ -634,13 +619,13 @@ export type HttpRule = Message<"google.api.HttpRule"> & {
  *
  * This enables the following two alternative HTTP JSON to RPC mappings:
  *
- * HTTP | gRPC
- * -----|-----
- * `GET /v1/messages/123456` | `GetMessage(message_id: "123456")`
- * `GET /v1/users/me/messages/123456` | `GetMessage(user_id: "me" message_id:
- * "123456")`
+ * - HTTP: `GET /v1/messages/123456`
+ * - gRPC: `GetMessage(message_id: "123456")`
  *
- * ## Rules for HTTP mapping
+ * - HTTP: `GET /v1/users/me/messages/123456`
+ * - gRPC: `GetMessage(user_id: "me" message_id: "123456")`
+ *
+ * Rules for HTTP mapping
  *
  * 1. Leaf request fields (recursive expansion nested messages in the request
  *    message) are classified into three categories:
@@ -659,7 +644,7 @@ export type HttpRule = Message<"google.api.HttpRule"> & {
  *  request body, all
  *     fields are passed via URL path and URL query parameters.
  *
- * ### Path template syntax
+ * Path template syntax
  *
  *     Template = "/" Segments [ Verb ] ;
  *     Segments = Segment { "/" Segment } ;
@@ -698,7 +683,7 @@ export type HttpRule = Message<"google.api.HttpRule"> & {
  * Document](https://developers.google.com/discovery/v1/reference/apis) as
  * `{+var}`.
  *
- * ## Using gRPC API Service Configuration
+ * Using gRPC API Service Configuration
  *
  * gRPC API Service Configuration (service config) is a configuration language
  * for configuring a gRPC service to become a user-facing product. The
@@ -713,15 +698,14 @@ export type HttpRule = Message<"google.api.HttpRule"> & {
  * specified in the service config will override any matching transcoding
  * configuration in the proto.
  *
- * Example:
+ * The following example selects a gRPC method and applies an `HttpRule` to it:
  *
  *     http:
  *       rules:
- *         # Selects a gRPC method and applies HttpRule to it.
  *         - selector: example.v1.Messaging.GetMessage
  *           get: /v1/messages/{message_id}/{sub.subfield}
  *
- * ## Special notes
+ * Special notes
  *
  * When gRPC Transcoding is used to map a gRPC to JSON REST endpoints, the
  * proto to JSON conversion must follow the [proto3

@@ -4,7 +4,7 @@ import { BoundedMemo } from "./bounded-memo.js";
 import type { ResponseCache } from "./cache.js";
 import { errorResponse, toApiError } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
-import { header, hostOfAbsoluteForm, rawPath } from "./request-info.js";
+import { header, hostOfAbsoluteForm, rawPath, servedByNode } from "./request-info.js";
 import { handleRpc, type RpcContext, validateMatch } from "./rpc.js";
 import { type AuthOptions, authenticate } from "./steps/auth.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./steps/body-limit.js";
@@ -148,7 +148,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     } catch (error) {
       response = failed(error, state);
     }
-    if (head) response = await withoutBody(response);
+    if (head) response = await withoutBody(response, servedByNode(c));
     if (sink !== undefined) logRequest(sink, state, c.req.method, c.req.path, response.status, start);
     return response;
   });
@@ -160,13 +160,14 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
 }
 
 /**
- * The answer to a HEAD: the GET's status and headers, Content-Length included (which a bodiless
- * Response would otherwise lose), and no body. Hono drops the body too, but not before this.
+ * The answer to a HEAD: the GET's status and headers, and no body. On Node the GET's Content-Length
+ * is set explicitly (the adapter would derive none from a bodiless Response); workerd drops a HEAD's
+ * body itself and resets the connection when a bodiless response declares a length.
  */
-async function withoutBody(response: Response): Promise<Response> {
+async function withoutBody(response: Response, declareLength: boolean): Promise<Response> {
   const length = (await response.arrayBuffer()).byteLength;
   const headers = new Headers(response.headers);
-  headers.set("content-length", String(length));
+  if (declareLength) headers.set("content-length", String(length));
   return new Response(null, { status: response.status, headers });
 }
 

@@ -88,3 +88,8 @@ export function hostOfAbsoluteForm(c: Context): string | undefined {
   const host = incoming?.headers?.host;
   return typeof host === "string" ? host : "";
 }
+
+/** Whether the request came through @hono/node-server (its bindings are the env). */
+export function servedByNode(c: Context): boolean {
+  return incomingOf(c) !== undefined;
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Sums the test-results.json files vitest writes in every package (see vitest.shared.ts) and prints
+// Sums the test-results.json files vitest writes in every package (see vitest.config.ts) and prints
 // the closing line CI reads: "N passed, N failed". Exits 1 when a package that has tests wrote no
 // report (it crashed before reporting) or any test failed.
 //

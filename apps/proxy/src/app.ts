@@ -1,18 +1,22 @@
-import { ApiError, isLoopback, type JobRunService, matchRoute, type RouteMatch } from "@jobrun/core";
-import { type Context, Hono } from "hono";
-import { BoundedMemo } from "./bounded-memo.js";
+import type { JobRunService } from "@jobrun/core";
+import { Hono } from "hono";
 import type { ResponseCache } from "./cache.js";
 import { errorResponse, toApiError } from "./errors.js";
+import { isNodeServer } from "./node-server-adapter.js";
 import { openApiDocument } from "./openapi.js";
-import { header, hostOfAbsoluteForm, rawPath, servedByNode } from "./request-info.js";
-import { handleRpc, type RpcContext, validateMatch } from "./rpc.js";
-import { type AuthOptions, authenticate } from "./steps/auth.js";
+import { header } from "./request-info.js";
+import { rpc } from "./rpc.js";
+import { type AuthOptions, auth } from "./steps/auth.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./steps/body-limit.js";
 import { type CorsOptions, cors } from "./steps/cors.js";
 import { EncodedRunMemo } from "./steps/etag.js";
+import { hostGuard } from "./steps/host-guard.js";
 import { jsonLineSink, logRequest } from "./steps/logger.js";
-import { type RateLimiter, rateLimited } from "./steps/rate-limit.js";
+import { pipeline } from "./steps/pipeline.js";
+import { publicEndpoints } from "./steps/public-endpoints.js";
+import { type RateLimiter, rateLimit } from "./steps/rate-limit.js";
 import { requestIdOf } from "./steps/request-id.js";
+import { notFound, route } from "./steps/route.js";
 import type { LogSink, ProxyEnv, RequestState } from "./types.js";
 
 export interface ProxyOptions {
@@ -49,106 +53,57 @@ export interface ProxyOptions {
   readonly allowedHosts?: readonly string[] | "loopback";
 }
 
-type Match = Extract<RouteMatch, { kind: "match" }>;
-
-/** A path the route table does not know and no method of it serves. */
-const notFound = (path: string) =>
-  new ApiError(
-    "NOT_FOUND",
-    `no such REST method: ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)}`,
-  );
-
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
-
 /**
  * The proxy: Cloud Deploy's JobRun REST surface over any JobRunService, behind auth, scopes, limits
  * and caching. It is a plain Hono app (`app.fetch`), for Node, Workers, or `app.request()` in tests.
  *
- * Every request goes through one handler that runs the steps in a fixed order: request id, Host
- * check, CORS, health and OpenAPI (before auth), auth, rate limit, route, RPC; then the log line.
- * One function instead of a chain of Hono middleware: the chain cost a closure, a promise and a
- * context-variable write per step per request, which was most of a GET's time in the proxy.
+ * Every request gets its id, then goes through the steps listed below in order until one answers,
+ * then gets its log line. Whatever a step throws becomes a google.rpc.Status answer.
  */
 export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
-  const app = new Hono<ProxyEnv>();
-  const rpc: RpcContext = {
-    backend: options.backend,
-    cache: options.cache,
-    memo: new EncodedRunMemo(),
-    timeoutMs: options.timeoutMs,
-    cancelOnDisconnect: options.cancelOnDisconnect ?? true,
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-  };
-  const openapi = JSON.stringify(openApiDocument());
   const sink = options.log === false ? undefined : (options.log ?? jsonLineSink);
-  const hostAllowed = options.allowedHosts === undefined ? undefined : hostGuard(options.allowedHosts);
-  const corsStep = cors(options.cors ?? { origins: [] });
-  const auth = authenticate(options.auth);
-  const limiter = options.rateLimit;
-  // Matches whose resource name already passed validation, by method and raw path. Matching and
-  // validating are pure functions of that text, so a repeated request skips both.
-  const routes = new BoundedMemo<Match>(1000);
+  // A step that is not configured is left out, so it costs nothing per request.
+  const serve = pipeline([
+    ...(options.allowedHosts === undefined ? [] : [hostGuard(options.allowedHosts)]),
+    cors(options.cors ?? { origins: [] }), // answers a preflight; adds CORS headers for an allowed origin
+    publicEndpoints(openApiDocument()), // /healthz and /openapi.json, before auth
+    auth(options.auth),
+    ...(options.rateLimit === undefined ? [] : [rateLimit(options.rateLimit)]),
+    route(), // 404, 405, malformed resource name
+    // Authorization (role, scopes), the body limit, the backend call, ETags and the edge cache.
+    rpc({
+      backend: options.backend,
+      cache: options.cache,
+      memo: new EncodedRunMemo(),
+      timeoutMs: options.timeoutMs,
+      cancelOnDisconnect: options.cancelOnDisconnect ?? true,
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    }),
+  ]);
 
-  const serve = async (c: Context<ProxyEnv>, state: RequestState, method: string): Promise<Response> => {
-    if (hostAllowed !== undefined && !hostAllowed(c.req.url, hostOfAbsoluteForm(c))) {
-      const error = new ApiError("PERMISSION_DENIED", "this proxy does not answer to that Host");
-      return errorResponse(error, state.headers);
-    }
-    const preflight = corsStep(c, state);
-    if (preflight !== undefined) return preflight;
-    if (method === "GET") {
-      // As the Hono routes they were: exact paths, no trailing slash, any query.
-      const path = c.req.path;
-      if (path === "/healthz") return c.body('{"status":"ok"}', 200, { ...state.headers, ...JSON_HEADERS });
-      if (path === "/openapi.json") return c.body(openapi, 200, { ...state.headers, ...JSON_HEADERS });
-    }
-    const caller = await auth(c, state);
-    if (caller instanceof Response) return caller;
-    state.caller = caller;
-    if (limiter !== undefined) {
-      const refused = await rateLimited(limiter, state, caller.id);
-      if (refused !== undefined) return refused;
-    }
-    const path = rawPath(c);
-    const memoKey = `${method} ${path}`;
-    const known = routes.get(memoKey);
-    if (known !== undefined) return handleRpc(c, state, known, rpc, true);
-    const match = matchRoute(method, path);
-    if (match.kind === "not-found") throw notFound(path);
-    if (match.kind === "method-not-allowed") {
-      // HEAD is served wherever GET is (RFC 9110 §9.3.2).
-      const allow = match.allow.flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])).join(", ");
-      const error = new ApiError(
-        "UNIMPLEMENTED",
-        `method ${c.req.method} is not allowed here; use ${allow}`,
-        {
-          httpStatus: 405,
-        },
-      );
-      return errorResponse(error, { ...state.headers, allow });
-    }
-    validateMatch(match);
-    routes.set(memoKey, match);
-    return handleRpc(c, state, match, rpc, true);
-  };
-
+  const app = new Hono<ProxyEnv>();
   app.all("*", async (c) => {
     const start = sink === undefined ? 0 : performance.now();
+    // First the request id (the caller's, when harmless), echoed in every answer and the log line.
     const id = requestIdOf(header(c, "x-request-id"));
+    const head = c.req.method === "HEAD";
     const state: RequestState = {
       id,
+      // HEAD is served as GET, and its body dropped below (RFC 9110 §9.3.2).
+      method: head ? "GET" : c.req.method,
       headers: { "x-request-id": id, vary: "Origin" },
       fields: {},
       caller: undefined,
+      route: undefined,
     };
-    const head = c.req.method === "HEAD";
     let response: Response;
     try {
-      response = await serve(c, state, head ? "GET" : c.req.method);
+      response = await serve(c, state);
     } catch (error) {
       response = failed(error, state);
     }
-    if (head) response = await withoutBody(response, servedByNode(c));
+    if (head) response = await withoutBody(response, isNodeServer(c.env));
+    // Last the log line, whichever step answered.
     if (sink !== undefined) logRequest(sink, state, c.req.method, c.req.path, response.status, start);
     return response;
   });
@@ -181,35 +136,4 @@ function failed(error: unknown, state: RequestState): Response {
   if (apiError.httpStatus >= 500 && apiError.cause instanceof Error)
     state.fields.cause = apiError.cause.message;
   return errorResponse(apiError, state.headers);
-}
-
-/**
- * Whether a request URL's host is one of `hosts` (and, for an absolute-form target, the Host header
- * too). The answer depends only on the URL's origin, of which a proxy sees very few, so it is
- * remembered per origin instead of parsing every URL.
- */
-function hostGuard(
-  hosts: readonly string[] | "loopback",
-): (url: string, absoluteFormHost: string | undefined) => boolean {
-  const allowed =
-    hosts === "loopback"
-      ? isLoopback
-      : (
-          (names: ReadonlySet<string>) => (host: string) =>
-            names.has(host)
-        )(new Set(hosts.map((h) => h.toLowerCase())));
-  const seen = new BoundedMemo<boolean>(64);
-  return (url, hostHeader) => {
-    const slash = url.indexOf("/", url.indexOf("//") + 2);
-    const origin = slash < 0 ? url : url.slice(0, slash);
-    let ok = seen.get(origin);
-    if (ok === undefined) {
-      ok = allowed(new URL(url).hostname.toLowerCase());
-      seen.set(origin, ok);
-    }
-    if (!ok || hostHeader === undefined) return ok;
-    return (
-      URL.canParse(`http://${hostHeader}`) && allowed(new URL(`http://${hostHeader}`).hostname.toLowerCase())
-    );
-  };
 }

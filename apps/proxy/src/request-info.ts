@@ -1,16 +1,10 @@
-// Cheap reads of the incoming request. On Node (@hono/node-server) the adapter hands the raw
-// IncomingMessage over as `env.incoming`; reading a header from `Request.headers` there would build
-// a whole Fetch Headers object from the raw header list on every request, so the few headers the hot
-// path needs are read from Node's own (already parsed) header object instead.
+// Cheap reads of the incoming request. On Node, @hono/node-server's bindings (node-server-adapter.ts)
+// give the raw request line and Node's own, already parsed header object: reading a header from
+// `Request.headers` there would build a whole Fetch Headers object from the raw header list on every
+// request. Elsewhere (Workers, `app.request()`) the Fetch Request is read.
 
 import type { Context } from "hono";
-
-/** What @hono/node-server passes as the env; absent on Workers and in `app.request()`. */
-interface NodeBindings {
-  readonly incoming?: { readonly url?: unknown; readonly headers?: Record<string, unknown> };
-}
-
-const incomingOf = (c: Context) => (c.env as NodeBindings | undefined)?.incoming;
+import { disconnectSignalOf, incomingHeaders, incomingTarget } from "./node-server-adapter.js";
 
 /**
  * Headers for which Node joins repeated fields with ", " exactly as Fetch's `Headers.get` does, so
@@ -21,7 +15,7 @@ export type JoinedHeader = "origin" | "x-request-id" | "if-none-match" | "access
 
 /** A request header, as `c.req.header(name)` would return it. */
 export function header(c: Context, name: JoinedHeader): string | undefined {
-  const headers = incomingOf(c)?.headers;
+  const headers = incomingHeaders(c.env);
   if (headers !== undefined) {
     const value = headers[name];
     if (value === undefined || typeof value === "string") return value;
@@ -35,10 +29,10 @@ export function header(c: Context, name: JoinedHeader): string | undefined {
  * request line is at hand, so dot segments are refused instead of silently resolved.
  */
 export function rawPath(c: Context): string {
-  const incoming = originForm(incomingOf(c)?.url);
-  if (incoming !== undefined) {
-    const q = incoming.indexOf("?");
-    return q < 0 ? incoming : incoming.slice(0, q);
+  const target = incomingTarget(c.env);
+  if (target !== undefined) {
+    const q = target.indexOf("?");
+    return q < 0 ? target : target.slice(0, q);
   }
   const url = c.req.url;
   const start = url.indexOf("/", url.indexOf("//") + 2);
@@ -55,41 +49,14 @@ export const NO_QUERY_MARK: URLSearchParams = new URLSearchParams();
  * The returned object must not be changed.
  */
 export function queryOf(c: Context): URLSearchParams {
-  const incoming = incomingOf(c)?.url;
-  const target = typeof incoming === "string" ? incoming : c.req.url;
+  const target = incomingTarget(c.env) ?? c.req.url;
   return target.includes("?") ? new URL(c.req.url).searchParams : NO_QUERY_MARK;
 }
 
 /**
- * The request-target in origin form (`/path?query`), as sent. An absolute-form target
- * (`GET http://host/path HTTP/1.1`, which RFC 9112 has servers accept) is cut down to its path and
- * query, still raw: its dot segments must be refused like any others, not resolved by a URL parser.
+ * A signal that fires when the caller goes away, so the backend call is abandoned. On Node it comes
+ * from the response's "close"; elsewhere (Workers) the request's own signal is native and cheap.
  */
-function originForm(target: unknown): string | undefined {
-  if (typeof target !== "string") return undefined;
-  if (target.startsWith("/")) return target;
-  const scheme = /^https?:\/\//i.exec(target);
-  if (scheme === null) return undefined;
-  const rest = target.slice(scheme[0].length);
-  const end = rest.search(/[/?]/);
-  if (end < 0) return "/";
-  return rest[end] === "/" ? rest.slice(end) : `/${rest.slice(end)}`;
-}
-
-/**
- * The Host header of a request whose target was in absolute form, or undefined. There the URL's
- * host comes from the target, so a Host check on the URL alone would let the Host header through
- * unchecked: both must pass.
- */
-export function hostOfAbsoluteForm(c: Context): string | undefined {
-  const incoming = incomingOf(c);
-  const target = incoming?.url;
-  if (typeof target !== "string" || target.startsWith("/")) return undefined;
-  const host = incoming?.headers?.host;
-  return typeof host === "string" ? host : "";
-}
-
-/** Whether the request came through @hono/node-server (its bindings are the env). */
-export function servedByNode(c: Context): boolean {
-  return incomingOf(c) !== undefined;
+export function disconnectSignal(c: Context): AbortSignal {
+  return disconnectSignalOf(c.env) ?? c.req.raw.signal;
 }

@@ -22,10 +22,11 @@ import {
 } from "@jobrun/core";
 import type { Context } from "hono";
 import { cacheKey, EDGE_TTL_S, type ResponseCache } from "./cache.js";
-import { header, NO_QUERY_MARK, queryOf } from "./request-info.js";
+import { disconnectSignal, header, NO_QUERY_MARK, queryOf } from "./request-info.js";
 import { inScopes, outOfScope, parseScopes, type Scope } from "./scopes.js";
 import { readBodyText } from "./steps/body-limit.js";
 import { type EncodedRunMemo, ifNoneMatchHits, strongEtag } from "./steps/etag.js";
+import type { FinalStep } from "./steps/pipeline.js";
 import type { Caller, ProxyEnv, RequestState } from "./types.js";
 
 export interface RpcContext {
@@ -61,6 +62,11 @@ const JSON_TYPE = "application/json; charset=utf-8";
 
 /** The enum encoding of a call without a query. */
 const DEFAULT_ENCODING: EnumEncoding = enumEncodingFromQuery(new URLSearchParams());
+
+/** The last step: serves the RPC the route step matched. */
+export function rpc(context: RpcContext): FinalStep {
+  return (c, state) => handleRpc(c, state, state.route as Match, context, true);
+}
 
 /**
  * Serves one RPC. `validated` says the match came from the route memo, whose entries are stored only
@@ -205,24 +211,6 @@ function json(value: unknown, headers: Record<string, string>): Response {
     status: 200,
     headers: { "content-type": JSON_TYPE, ...headers },
   });
-}
-
-/**
- * A signal that fires when the caller goes away, so the backend call is abandoned. On Node it comes
- * from the response socket's "close" (reading `request.signal` there would build a whole second
- * Request per call); elsewhere (Workers) the request's own signal is native and cheap.
- */
-function disconnectSignal(c: Context<ProxyEnv>): AbortSignal {
-  const outgoing = (c.env as { outgoing?: { once?: unknown; writableFinished?: boolean } } | undefined)
-    ?.outgoing;
-  if (outgoing !== undefined && typeof outgoing.once === "function") {
-    const controller = new AbortController();
-    (outgoing.once as (event: string, listener: () => void) => void).call(outgoing, "close", () => {
-      if (outgoing.writableFinished !== true) controller.abort();
-    });
-    return controller.signal;
-  }
-  return c.req.raw.signal;
 }
 
 const scopeCache = new WeakMap<readonly string[], Scope[]>();

@@ -1,3 +1,5 @@
+import type { RouteMatch } from "@jobrun/core";
+
 /** What a caller may do: read (get, list) or also terminate. */
 export type Role = "reader" | "operator";
 
@@ -27,6 +29,8 @@ export type LogSink = (entry: LogEntry) => void;
 export interface RequestState {
   /** The request id, echoed in `x-request-id`. */
   readonly id: string;
+  /** The method the request is served as: its own, except HEAD, which is served as GET. */
+  readonly method: string;
   /**
    * Headers every response gets (request id, CORS), gathered before the handler runs and written
    * when the response is made: touching a finished Response's headers is slow on Node.
@@ -36,12 +40,17 @@ export interface RequestState {
   readonly fields: Record<string, unknown>;
   /** Set once authenticated. */
   caller: Caller | undefined;
+  /** Set once routed: the REST method and path parameters, the resource name validated. */
+  route: RouteMatched | undefined;
 }
+
+/** A request matched to a REST method of core's route table. */
+export type RouteMatched = Extract<RouteMatch, { kind: "match" }>;
 
 /**
  * The Hono environment of the proxy's app. It declares nothing: the request's state travels as a
  * RequestState argument, and on Node the adapter's bindings (`incoming`, `outgoing`) are read where
- * needed (request-info.ts), so any env a host passes is accepted.
+ * needed (node-server-adapter.ts), so any env a host passes is accepted.
  */
 // biome-ignore lint/complexity/noBannedTypes: Hono's own blank environment is `{}`.
 export type ProxyEnv = {};

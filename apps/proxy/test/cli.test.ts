@@ -1,4 +1,5 @@
-// The real bin (bin/jobrun-proxy.js launching dist/cli.js, built by the global setup), spawned as a user would run it.
+// The real bin (bin/jobrun-proxy.js launching dist/node/cli.js, made by the build that turbo runs
+// before the tests), spawned as a user would run it.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -4,6 +4,7 @@ import { errorResponse, toApiError } from "../errors.js";
 import type { JwtVerifier } from "../jwt.js";
 import type { KeyStore } from "../keys.js";
 import type { Caller, RequestState } from "../types.js";
+import type { Step, StepResult } from "./pipeline.js";
 
 /**
  * Who may call. `"none"` lets everyone in as an operator over every resource: only for a proxy bound
@@ -66,4 +67,20 @@ function credentialOf(authorization: string | undefined, apiKey: string | undefi
     return match?.[1];
   }
   return apiKey?.trim() || undefined;
+}
+
+/** The auth step: the caller goes into the request's state; without a valid credential, 401. */
+export function auth(options: AuthOptions): Step {
+  const resolve = authenticate(options);
+  const admit = (state: RequestState, caller: Caller | Response): StepResult => {
+    if (caller instanceof Response) return caller;
+    state.caller = caller;
+    return undefined;
+  };
+  return (c, state) => {
+    const caller = resolve(c, state);
+    return caller instanceof Promise
+      ? caller.then((resolved) => admit(state, resolved))
+      : admit(state, caller);
+  };
 }

@@ -1,6 +1,7 @@
 import { ApiError, retryInfo } from "@jobrun/core";
 import { errorResponse } from "../errors.js";
-import type { RequestState } from "../types.js";
+import type { Caller, RequestState } from "../types.js";
+import type { Step } from "./pipeline.js";
 
 /** The verdict of a rate limiter. */
 export interface RateLimitVerdict {
@@ -82,4 +83,9 @@ export async function rateLimited(
     details: [retryInfo(verdict.retryAfterS * 1000)],
   });
   return errorResponse(error, { ...state.headers, "retry-after": String(verdict.retryAfterS) });
+}
+
+/** The rate-limit step, after auth: one more request for the caller, or 429. */
+export function rateLimit(limiter: RateLimiter): Step {
+  return (_c, state) => rateLimited(limiter, state, (state.caller as Caller).id);
 }

@@ -128,8 +128,10 @@ beforeAll(async () => {
       "tmux is not installed, and the end-to-end test needs it: apt-get install -y tmux (.ci/run installs it)",
     );
   }
-  // Test the binary as built from this source.
-  execFileSync("pnpm", ["run", "build"], { cwd: appDir, stdio: "ignore" });
+  // The binary as built from this source: turbo's `test` task builds the package first.
+  if (!existsSync(join(appDir, "dist", "cli.js"))) {
+    throw new Error("jobrun is not built: run `pnpm run build` at the repository root first");
+  }
   // CI=true on purpose: Ink alone would then draw only a last frame, and a user may have CI set in
   // a terminal; jobrun must stay interactive whenever stdout is a terminal.
   // The shell records the exit code once jobrun has gone.

@@ -3,7 +3,7 @@
 
 import { parseArgs } from "node:util";
 import { isLoopback } from "@jobrun/core";
-import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./node/server.js";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server.js";
 
 /** A usage mistake: printed as it is, with exit code 2. */
 export class UsageError extends Error {

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/// <reference types="node" />
 // jobrun-proxy: the proxy on Node. Everything a flag or file can get wrong is checked before the
 // port is opened, and reported as one line with exit code 2.
 
@@ -10,9 +9,14 @@ import type { AuthProvider } from "@jobrun/client";
 import { fromEnvironment, serviceAccountKey } from "@jobrun/client/node";
 import { isLoopback, type JobRunService } from "@jobrun/core";
 import { loadJobRunsFile } from "@jobrun/emulator/node";
-import { createProxy } from "./app.js";
-import { createEmulatorBackend } from "./backends/emulator.js";
-import { createGoogleBackend } from "./backends/google.js";
+import { createProxy } from "../app.js";
+import { createEmulatorBackend } from "../backends/emulator.js";
+import { createGoogleBackend } from "../backends/google.js";
+import { createJwtVerifier } from "../jwt.js";
+import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "../keys.js";
+import type { AuthOptions } from "../steps/auth.js";
+import { jsonLineSink } from "../steps/logger.js";
+import { memoryRateLimiter } from "../steps/rate-limit.js";
 import {
   type CliConfig,
   type NewKeyConfig,
@@ -21,12 +25,7 @@ import {
   USAGE,
   UsageError,
 } from "./cli-args.js";
-import { createJwtVerifier } from "./jwt.js";
-import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "./keys.js";
-import { createNodeServer } from "./node/server.js";
-import type { AuthOptions } from "./steps/auth.js";
-import { jsonLineSink } from "./steps/logger.js";
-import { memoryRateLimiter } from "./steps/rate-limit.js";
+import { createNodeServer } from "./server.js";
 
 async function main(): Promise<void> {
   let config: CliConfig;

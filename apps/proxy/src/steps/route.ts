@@ -1,0 +1,53 @@
+import { ApiError, matchRoute } from "@jobrun/core";
+import { BoundedMemo } from "../bounded-memo.js";
+import { errorResponse } from "../errors.js";
+import { rawPath } from "../request-info.js";
+import { validateMatch } from "../rpc.js";
+import type { RouteMatched } from "../types.js";
+import type { Step } from "./pipeline.js";
+
+/** A path the route table does not know and no method of it serves. */
+export const notFound = (path: string): ApiError =>
+  new ApiError(
+    "NOT_FOUND",
+    `no such REST method: ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)}`,
+  );
+
+/**
+ * Finds the REST method of the request in core's route table and validates the resource name in the
+ * path; the match goes into the request's state. 404 for an unknown path, 405 (with Allow) for a
+ * known path and another method, 400 for a malformed name. A HEAD is routed as the GET it is served as.
+ */
+export function route(): Step {
+  // Matches whose resource name already passed validation, by method and raw path. Matching and
+  // validating are pure functions of that text, so a repeated request skips both.
+  const routes = new BoundedMemo<RouteMatched>(1000);
+  return (c, state) => {
+    const method = state.method;
+    const path = rawPath(c);
+    const memoKey = `${method} ${path}`;
+    const known = routes.get(memoKey);
+    if (known !== undefined) {
+      state.route = known;
+      return undefined;
+    }
+    const match = matchRoute(method, path);
+    if (match.kind === "not-found") throw notFound(path);
+    if (match.kind === "method-not-allowed") {
+      // HEAD is served wherever GET is (RFC 9110 §9.3.2).
+      const allow = match.allow.flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])).join(", ");
+      const error = new ApiError(
+        "UNIMPLEMENTED",
+        `method ${c.req.method} is not allowed here; use ${allow}`,
+        {
+          httpStatus: 405,
+        },
+      );
+      return errorResponse(error, { ...state.headers, allow });
+    }
+    validateMatch(match);
+    routes.set(memoKey, match);
+    state.route = match;
+    return undefined;
+  };
+}

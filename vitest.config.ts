@@ -35,6 +35,9 @@ const projects = [
   project("@jobrun/client", "packages/client"),
   project("@jobrun/emulator", "packages/emulator"),
   project("@jobrun/proxy", "apps/proxy"),
+  // The client under Deno, Bun and headless Chromium, against the proxy. Every call crosses a bridge
+  // to another process first, and the paging tests make a few hundred: room for a busy machine.
+  project("@jobrun/runtime-tests", "packages/runtime-tests", { testTimeout: 60_000, hookTimeout: 60_000 }),
   project("@jobrun/tui", "apps/tui", {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
     // Ink's colours are off when stdout is not a terminal; the colour tests need them on (NO_COLOR

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCommandLine } from "../src/options/parse-options.js";
+import { serverOrderBy } from "../src/state/sort.js";
 
 function parentOf(argv: string[], env: Record<string, string> = {}): string {
   const parsed = parseCommandLine(argv, env);
@@ -64,5 +65,14 @@ describe("other flags", () => {
       readonly: true,
       sort: { field: "createTime", descending: true },
     });
+  });
+});
+
+describe("server order", () => {
+  it("sorts within equal values newest first, so a list by state is in time order within each state", () => {
+    expect(serverOrderBy({ field: "state", descending: false })).toBe("state,createTime desc");
+    expect(serverOrderBy({ field: "jobId", descending: true })).toBe("jobId desc,createTime desc");
+    expect(serverOrderBy({ field: "createTime", descending: false })).toBe("createTime");
+    expect(serverOrderBy(undefined)).toBe("");
   });
 });

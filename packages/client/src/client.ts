@@ -27,7 +27,8 @@ import {
 import type { AuthProvider } from "./auth/auth-provider.js";
 import { type Clock, systemClock } from "./clock.js";
 import { decodeResponse } from "./decode/response-decoder.js";
-import { DEFAULT_ENDPOINT, normalizeEndpoint } from "./endpoint.js";
+import { endpointForUniverse, normalizeEndpoint } from "./endpoint.js";
+import { checkQuotaProject, QUOTA_PROJECT_HEADER } from "./quota-project.js";
 import { type RetryOptions, retryPolicyFrom, withRetries } from "./retry.js";
 import {
   answerOf,
@@ -37,11 +38,27 @@ import {
   type HttpAnswer,
   type HttpCall,
 } from "./transport.js";
+import { resolveUniverseDomain } from "./universe.js";
 import { CLIENT_VERSION } from "./version.js";
 
 export interface JobRunsClientOptions {
-  /** Base URL of the REST surface: Google's (the default), or a jobrun proxy. A path prefix is kept. */
+  /**
+   * Base URL of the REST surface: Google's (the default, `https://clouddeploy.<universeDomain>`), or
+   * a jobrun proxy. A path prefix is kept.
+   */
   readonly endpoint?: string;
+  /**
+   * The Google Cloud universe: default the credentials' (`auth.universeDomain`, which fromEnvironment
+   * takes from GOOGLE_CLOUD_UNIVERSE_DOMAIN or the credentials file), else "googleapis.com". It sets
+   * the default endpoint; one that differs from the credentials' universe is refused.
+   */
+  readonly universeDomain?: string;
+  /**
+   * The project billed for the calls' quota, sent as `x-goog-user-project`. Default the credentials'
+   * (`auth.quotaProject`: the file's quota_project_id, or GOOGLE_CLOUD_QUOTA_PROJECT through
+   * fromEnvironment); none when neither says.
+   */
+  readonly quotaProject?: string;
   /** The fetch to use; default the global one. */
   readonly fetch?: FetchFunction;
   /** Where access tokens come from. Without it no Authorization header is sent (a local proxy). */
@@ -86,7 +103,14 @@ export interface JobRunsClient extends JobRunService, RawForwarder {
  * so it runs on Node, Workers, Deno, Bun and browsers.
  */
 export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRunsClient {
-  const endpoint = normalizeEndpoint(options.endpoint ?? DEFAULT_ENDPOINT);
+  const universeDomain = resolveUniverseDomain(options.universeDomain, options.auth?.universeDomain);
+  const endpoint = normalizeEndpoint(options.endpoint ?? endpointForUniverse(universeDomain));
+  const quotaProject =
+    options.quotaProject !== undefined
+      ? checkQuotaProject(options.quotaProject, "quotaProject")
+      : options.auth?.quotaProject === undefined
+        ? undefined
+        : checkQuotaProject(options.auth.quotaProject, "the credentials' quota project");
   const fetchFunction: FetchFunction = options.fetch ?? ((input, init) => fetch(input, init));
   const policy = retryPolicyFrom(options.retry);
   const clock = options.clock ?? systemClock;
@@ -127,6 +151,7 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
       "x-goog-request-params": routingHeader(parts.params),
     };
     if (parts.body !== undefined) headers["content-type"] = "application/json";
+    if (quotaProject !== undefined) headers[QUOTA_PROJECT_HEADER] = quotaProject;
     const query = new URLSearchParams(parts.query);
     for (const [name, value] of extraQuery) query.append(name, value);
     const queryText = query.toString();

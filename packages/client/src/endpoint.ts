@@ -1,7 +1,15 @@
-import { ApiError } from "@jobrun/core";
+import { ApiError, GOOGLE_ENDPOINT } from "@jobrun/core";
+import { DEFAULT_UNIVERSE_DOMAIN, googleServiceUrl } from "./universe.js";
 
 /** Google's endpoint for Cloud Deploy. */
-export const DEFAULT_ENDPOINT = "https://clouddeploy.googleapis.com";
+export const DEFAULT_ENDPOINT = GOOGLE_ENDPOINT;
+
+/** Cloud Deploy's endpoint in a universe: `https://clouddeploy.<universe>`. */
+export function endpointForUniverse(universeDomain: string): string {
+  return universeDomain === DEFAULT_UNIVERSE_DOMAIN
+    ? DEFAULT_ENDPOINT
+    : googleServiceUrl("clouddeploy", universeDomain);
+}
 
 /**
  * Checks an endpoint once, when the client is made, so a typo fails there with a message that says

@@ -8,6 +8,14 @@ export {
   type AuthorizedUserOptions,
   authorizedUser,
 } from "./auth/authorized-user.js";
+export { CREDENTIAL_TYPES, credentialsFromJson } from "./auth/credentials-json.js";
+export type { CredentialsOptions } from "./auth/direct-credentials.js";
+export {
+  type ExternalAccountOptions,
+  externalAccount,
+  type SourcedAuthProvider,
+} from "./auth/external-account.js";
+export { impersonatedServiceAccount } from "./auth/impersonated-service-account.js";
 export {
   METADATA_SERVER_ENDPOINT,
   type MetadataServerOptions,
@@ -17,6 +25,7 @@ export { GOOGLE_TOKEN_ENDPOINT } from "./auth/oauth-token-endpoint.js";
 export { type ServiceAccountOptions, serviceAccountKey } from "./auth/service-account.js";
 export { parseServiceAccountKey, type ServiceAccountKey } from "./auth/service-account-key.js";
 export { staticToken } from "./auth/static-token.js";
+export type { ReadTextFile } from "./auth/subject-token.js";
 export {
   type AccessToken,
   cachedTokenProvider,
@@ -25,11 +34,13 @@ export {
 } from "./auth/token-cache.js";
 export { createJobRunsClient, type JobRunsClient, type JobRunsClientOptions } from "./client.js";
 export { type Clock, systemClock } from "./clock.js";
-export { DEFAULT_ENDPOINT } from "./endpoint.js";
+export { DEFAULT_ENDPOINT, endpointForUniverse } from "./endpoint.js";
+export { QUOTA_PROJECT_HEADER } from "./quota-project.js";
 export {
   DEFAULT_RETRY_POLICY,
   type RetryOptions,
   type RetryPolicy,
 } from "./retry.js";
 export { DEFAULT_MAX_RESPONSE_BYTES, type FetchFunction, resourceNameOf } from "./transport.js";
+export { DEFAULT_UNIVERSE_DOMAIN } from "./universe.js";
 export { CLIENT_VERSION } from "./version.js";

@@ -1,4 +1,5 @@
 import { ApiError } from "@jobrun/core";
+import { jwtVerify } from "jose";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   cachedTokenProvider,
@@ -8,7 +9,7 @@ import {
   staticToken,
 } from "../src/index.js";
 import { fakeClock } from "./support/fake-clock.js";
-import { makeServiceAccountKey, startFakeTokenEndpoint } from "./support/fake-google-auth.js";
+import { makeServiceAccountKey, startFakeGoogleAuth } from "./support/fake-google-auth.js";
 import { JOB_RUN, jobRunJson } from "./support/fixtures.js";
 import { sendJson, startTestServer, type TestServer } from "./support/http-server.js";
 
@@ -108,7 +109,7 @@ describe("service account (JWT-bearer flow)", () => {
   });
 
   it("signs an RS256 assertion Google accepts: iss, aud, scope, iat, exp, kid", async () => {
-    const tokens = await track(startFakeTokenEndpoint({ publicKey: key.publicKey }));
+    const tokens = await track(startFakeGoogleAuth({ publicKey: key.publicKey }));
     const clock = fakeClock(Date.now());
     const provider = serviceAccountKey(JSON.stringify(key.keyFile), {
       tokenEndpoint: `${tokens.url}/token`,
@@ -124,7 +125,7 @@ describe("service account (JWT-bearer flow)", () => {
   });
 
   it("one token fetch for 100 parallel calls", async () => {
-    const tokens = await track(startFakeTokenEndpoint({ publicKey: key.publicKey, delayMs: 20 }));
+    const tokens = await track(startFakeGoogleAuth({ publicKey: key.publicKey, delayMs: 20 }));
     const api = await track(jobRunServer((token) => token === "ya29.token-1"));
     const auth = serviceAccountKey(key.keyFile, { tokenEndpoint: `${tokens.url}/token` });
     const client = createJobRunsClient({ endpoint: api.url, auth });
@@ -135,7 +136,7 @@ describe("service account (JWT-bearer flow)", () => {
   });
 
   it("refreshes once and resends when the server refuses a cached token (401)", async () => {
-    const tokens = await track(startFakeTokenEndpoint({ publicKey: key.publicKey }));
+    const tokens = await track(startFakeGoogleAuth({ publicKey: key.publicKey }));
     const api = await track(jobRunServer((token) => token === "ya29.token-2"));
     const client = createJobRunsClient({
       endpoint: api.url,
@@ -147,7 +148,7 @@ describe("service account (JWT-bearer flow)", () => {
   });
 
   it("after a revocation, 500 calls in flight make exactly one token refetch", async () => {
-    const tokens = await track(startFakeTokenEndpoint({ publicKey: key.publicKey, delayMs: 5 }));
+    const tokens = await track(startFakeGoogleAuth({ publicKey: key.publicKey, delayMs: 5 }));
     let revoked = new Set<string>();
     const api = await track(
       startTestServer(async (request, response) => {
@@ -192,7 +193,7 @@ describe("service account (JWT-bearer flow)", () => {
   });
 
   it("resends a refused terminate once too (a 401 was not acted on), but never more", async () => {
-    const tokens = await track(startFakeTokenEndpoint({ publicKey: key.publicKey }));
+    const tokens = await track(startFakeGoogleAuth({ publicKey: key.publicKey }));
     const api = await track(jobRunServer(() => false));
     const client = createJobRunsClient({
       endpoint: api.url,
@@ -207,12 +208,63 @@ describe("service account (JWT-bearer flow)", () => {
 
   it("a rejected grant is UNAUTHENTICATED with the endpoint's reason, never the assertion", async () => {
     const other = await makeServiceAccountKey("unused");
-    const tokens = await track(startFakeTokenEndpoint({ publicKey: other.publicKey }));
+    const tokens = await track(startFakeGoogleAuth({ publicKey: other.publicKey }));
     const provider = serviceAccountKey(key.keyFile, { tokenEndpoint: `${tokens.url}/token` });
     const error = (await provider.getAccessToken().catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe("UNAUTHENTICATED");
     expect(error.message).toMatch(/deployer@demo\.iam\.gserviceaccount\.com.*HTTP 400 \(invalid_grant/);
     expect(error.message).not.toMatch(/eyJ/);
+  });
+
+  it("outside googleapis.com, the token is a self-signed JWT with scope and no aud (AIP-4111), with no token request", async () => {
+    const tokens = await track(startFakeGoogleAuth({ publicKey: key.publicKey }));
+    const clock = fakeClock(Date.now());
+    const provider = serviceAccountKey(
+      { ...key.keyFile, token_uri: `${tokens.url}/token`, universe_domain: "sovereign-cloud.example" },
+      { clock },
+    );
+    expect(provider.universeDomain).toBe("sovereign-cloud.example");
+    const token = await provider.getAccessToken();
+    expect(await provider.getAccessToken()).toBe(token);
+    expect(tokens.requests).toHaveLength(0);
+    const { payload, protectedHeader } = await jwtVerify(token, key.publicKey, {
+      currentDate: new Date(clock.now()),
+    });
+    expect(protectedHeader).toMatchObject({ alg: "RS256", kid: "key-1" });
+    expect(payload).toEqual({
+      iss: "deployer@demo.iam.gserviceaccount.com",
+      sub: "deployer@demo.iam.gserviceaccount.com",
+      scope: "https://www.googleapis.com/auth/cloud-platform",
+      iat: Math.floor(clock.now() / 1000),
+      exp: Math.floor(clock.now() / 1000) + 3600,
+    });
+    // The client follows the key's universe, and refuses to be pointed at another one.
+    const api = await track(jobRunServer((t) => t === token));
+    const routed: string[] = [];
+    const client = createJobRunsClient({
+      auth: provider,
+      fetch: (url, init) => {
+        routed.push(url);
+        return fetch(url.replace("https://clouddeploy.sovereign-cloud.example", api.url), init);
+      },
+    });
+    expect(client.endpoint).toBe("https://clouddeploy.sovereign-cloud.example");
+    await client.getJobRun({ name: JOB_RUN });
+    expect(routed[0]?.startsWith(`https://clouddeploy.sovereign-cloud.example/v1/${JOB_RUN}`)).toBe(true);
+    expect(() => createJobRunsClient({ auth: provider, universeDomain: "googleapis.com" })).toThrow(
+      /universeDomain is "googleapis\.com", but the credentials belong to "sovereign-cloud\.example"/,
+    );
+  });
+
+  it("carries the key's quota_project_id to the client's x-goog-user-project header", async () => {
+    const tokens = await track(startFakeGoogleAuth({ publicKey: key.publicKey }));
+    const api = await track(jobRunServer((t) => t === "ya29.token-1"));
+    const auth = serviceAccountKey(
+      { ...key.keyFile, quota_project_id: "billing-project" },
+      { tokenEndpoint: `${tokens.url}/token` },
+    );
+    await createJobRunsClient({ endpoint: api.url, auth }).getJobRun({ name: JOB_RUN });
+    expect(api.requests[0]?.headers["x-goog-user-project"]).toBe("billing-project");
   });
 
   describe("bad keys get clear errors that never echo the private key", () => {

@@ -5,7 +5,7 @@ import type { ApiError } from "@jobrun/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fromEnvironment, gcloudCli } from "../src/node/index.js";
 import { fakeClock } from "./support/fake-clock.js";
-import { makeServiceAccountKey, startFakeTokenEndpoint } from "./support/fake-google-auth.js";
+import { makeServiceAccountKey, startFakeGoogleAuth } from "./support/fake-google-auth.js";
 import { sendJson, startTestServer, type TestServer } from "./support/http-server.js";
 
 let dir: string;
@@ -88,7 +88,7 @@ describe("gcloud CLI", () => {
 describe("fromEnvironment (like ADC)", () => {
   it("1. uses the service-account key named by GOOGLE_APPLICATION_CREDENTIALS", async () => {
     const { keyFile, publicKey } = await makeServiceAccountKey("set below");
-    const verifying = await startFakeTokenEndpoint({ publicKey });
+    const verifying = await startFakeGoogleAuth({ publicKey });
     servers.push(verifying);
     const path = join(dir, "key.json");
     await writeFile(path, JSON.stringify({ ...keyFile, token_uri: `${verifying.url}/token` }));
@@ -110,10 +110,10 @@ describe("fromEnvironment (like ADC)", () => {
     )) as Error;
     expect(error.message).toMatch(/broken\.json .*is not JSON/);
     expect(error.message).not.toContain("SECRET");
-    const external = join(dir, "external.json");
-    await writeFile(external, '{"type":"external_account"}');
-    await expect(fromEnvironment({ env: { GOOGLE_APPLICATION_CREDENTIALS: external } })).rejects.toThrow(
-      /type "external_account"; supported are/,
+    const unsupported = join(dir, "unsupported.json");
+    await writeFile(unsupported, '{"type":"gdch_service_account"}');
+    await expect(fromEnvironment({ env: { GOOGLE_APPLICATION_CREDENTIALS: unsupported } })).rejects.toThrow(
+      /type "gdch_service_account"; supported are "service_account", "authorized_user", "external_account", "impersonated_service_account"/,
     );
   });
 

@@ -168,6 +168,20 @@ describe("requests", () => {
   });
 });
 
+describe("quota project", () => {
+  it("sends quotaProject as x-goog-user-project, and nothing without one", async () => {
+    server = await startTestServer((_, response) => sendJson(response, 200, jobRunJson()));
+    await createJobRunsClient({ endpoint: server.url, quotaProject: "billing-project" }).getJobRun({
+      name: JOB_RUN,
+    });
+    await createJobRunsClient({ endpoint: server.url }).getJobRun({ name: JOB_RUN });
+    expect(server.requests.map((r) => r.headers["x-goog-user-project"])).toEqual([
+      "billing-project",
+      undefined,
+    ]);
+  });
+});
+
 describe("endpoint", () => {
   it.each([
     ["not a url", /not an absolute URL/],
@@ -186,5 +200,35 @@ describe("endpoint", () => {
 
   it("defaults to Google's endpoint", () => {
     expect(createJobRunsClient().endpoint).toBe("https://clouddeploy.googleapis.com");
+  });
+
+  it("universeDomain moves the default endpoint to clouddeploy.<universe>; an explicit endpoint wins", () => {
+    expect(createJobRunsClient({ universeDomain: "sovereign-cloud.example" }).endpoint).toBe(
+      "https://clouddeploy.sovereign-cloud.example",
+    );
+    expect(createJobRunsClient({ universeDomain: "googleapis.com" }).endpoint).toBe(
+      "https://clouddeploy.googleapis.com",
+    );
+    expect(
+      createJobRunsClient({ universeDomain: "sovereign-cloud.example", endpoint: "http://localhost:8787" })
+        .endpoint,
+    ).toBe("http://localhost:8787");
+  });
+
+  it.each([
+    [
+      "a universeDomain that is not a domain",
+      { universeDomain: "evil.example/path#" },
+      /universeDomain must be a domain name/,
+    ],
+    ["an empty universeDomain", { universeDomain: "" }, /universeDomain must be a domain name/],
+    [
+      "a quotaProject with a line break",
+      { quotaProject: "p\r\nx-evil: 1" },
+      /quotaProject must be a project id or number/,
+    ],
+    ["an empty quotaProject", { quotaProject: "" }, /quotaProject must be a project id or number/],
+  ])("refuses %s when the client is made", (_, options, message) => {
+    expect(() => createJobRunsClient(options)).toThrow(message);
   });
 });

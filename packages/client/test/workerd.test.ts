@@ -2,7 +2,7 @@ import { bundleWorker, WORKERD_COMPATIBILITY_DATE } from "@jobrun/conformance/wo
 import { createEmulator, createManualClock, type Emulator } from "@jobrun/emulator";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeServiceAccountKey, startFakeTokenEndpoint } from "./support/fake-google-auth.js";
+import { makeServiceAccountKey, startFakeGoogleAuth } from "./support/fake-google-auth.js";
 import { startTestServer, type TestServer } from "./support/http-server.js";
 import { type ServiceServer, serveJobRunService } from "./support/service-server.js";
 
@@ -68,7 +68,7 @@ describe("the edge entry in workerd", () => {
 
   it("signs a service-account JWT with WebCrypto inside workerd", async () => {
     const { keyFile, publicKey } = await makeServiceAccountKey("unused");
-    const tokens = await startFakeTokenEndpoint({ publicKey });
+    const tokens = await startFakeGoogleAuth({ publicKey });
     others.push(tokens);
     const seen: string[] = [];
     const api = await startTestServer(async (request, response) => {

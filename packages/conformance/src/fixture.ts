@@ -143,8 +143,12 @@ function makeRun(parent: string, i: number, forcedState?: (typeof states)[number
   } as JobRunJson;
 }
 
-/** A fresh copy of the fixture. */
-export function conformanceFixture(terminateDelayMs = 150): ConformanceFixture {
+/**
+ * A fresh copy of the fixture. The suite sees a terminated run as TERMINATING on the next call, so
+ * the default delay is far longer than a call takes even on a loaded machine through the slowest
+ * harness (a browser behind a bridge); only one test waits it out, polling for TERMINATED.
+ */
+export function conformanceFixture(terminateDelayMs = 2_000): ConformanceFixture {
   serial = 0;
   const jobRuns: JobRunJson[] = [];
   const add = (parent: string, count: number, state?: (typeof states)[number]) => {

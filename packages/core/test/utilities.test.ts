@@ -13,6 +13,7 @@ import {
   scalarJsonKind,
   scalarTypeName,
   sleep,
+  systemClock,
   timestampPartsMs,
   truncate,
 } from "../src/index.js";
@@ -157,5 +158,33 @@ describe("sleep on a Clock", () => {
     await expect(slept).rejects.toThrow("stop");
     clock.fire(); // cleared: nothing left to fire
     await expect(sleep(clock, 1, controller.signal)).rejects.toThrow("stop");
+  });
+});
+
+describe("systemClock", () => {
+  it("waits a delay past setTimeout's 2^31 ms limit instead of firing at once", async () => {
+    let fired = false;
+    const handle = systemClock.setTimeout(
+      () => {
+        fired = true;
+      },
+      2 ** 31 + 5,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fired).toBe(false);
+    systemClock.clearTimeout(handle);
+  });
+
+  it("fires an ordinary delay, and clearTimeout stops one", async () => {
+    let fired = 0;
+    systemClock.setTimeout(() => {
+      fired += 1;
+    }, 1);
+    const cleared = systemClock.setTimeout(() => {
+      fired += 10;
+    }, 5);
+    systemClock.clearTimeout(cleared);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fired).toBe(1);
   });
 });

@@ -89,5 +89,7 @@ describe("persistEmulator", () => {
       expect(new Set(document.jobRuns.map((r) => r.etag)).size).toBe(1);
       expect(createEmulator({ jobRuns: document }).size).toBe(runs);
     }
-  }, 30_000);
+    // Four writer processes, each building and writing 2 MB generations: about 10 s on an idle
+    // machine, and over 30 s when the other packages' tests share its two cores (seen on Node 24).
+  }, 120_000);
 });

@@ -226,5 +226,6 @@ Output
   -v, --version             the version
 
 Exit codes: 0 ok, 1 the server refused, 2 bad flags, 3 not signed in or not allowed,
-            4 endpoint unreachable, 5 scope not found.
+            4 endpoint unreachable, 5 the server says the scope does not exist (NOT_FOUND).
+An empty listing prints "Listed 0 items." on stderr.
 Keys: press ? in the UI.`;

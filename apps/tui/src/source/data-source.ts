@@ -105,9 +105,11 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       void settlePage(generation, listNext(service, queryOf(s), s.nextPageToken), true);
     },
     async loadAll() {
-      const mine = generation;
       const s = store.getState();
       if (s.nextPageToken === "" || s.loading === "all") return;
+      // A refresh or page under way would interleave with these pages: its answer is dropped, and
+      // the refresh timer is armed again at the end.
+      const mine = ++generation;
       dispatch({ type: "loadStarted", kind: "all" });
       let token = s.nextPageToken;
       const loading = (async () => {
@@ -120,9 +122,16 @@ export function createDataSource(options: DataSourceOptions): DataSource {
         }
       })();
       await work.track(
-        loading.catch((error: unknown) => {
-          if (current(mine)) dispatch({ type: "loadFailed", message: failed(error), periodic: false });
-        }),
+        loading.then(
+          () => {
+            if (current(mine)) options.onRefreshSettled();
+          },
+          (error: unknown) => {
+            if (!current(mine)) return;
+            dispatch({ type: "loadFailed", message: failed(error), periodic: false });
+            options.onRefreshSettled();
+          },
+        ),
       );
     },
     reread(name) {

@@ -12,6 +12,16 @@ export interface AuthProvider {
    * the old token, must not throw the fresh one away.
    */
   invalidate?(refusedToken?: string): void;
+  /**
+   * The project billed for the calls' quota, when the credentials name one (`quota_project_id`).
+   * The client sends it as `x-goog-user-project` unless its own `quotaProject` option says otherwise.
+   */
+  readonly quotaProject?: string;
+  /**
+   * The universe the credentials belong to ("googleapis.com" unless they say otherwise). The client
+   * talks to `clouddeploy.<universe>` by default, and refuses a universeDomain option that differs.
+   */
+  readonly universeDomain?: string;
 }
 
 /** The scope Cloud Deploy asks for (its only oauth_scope). */

@@ -1,6 +1,7 @@
 import { ApiError } from "@jobrun/core";
 import { type Clock, systemClock } from "../clock.js";
 import type { FetchFunction } from "../transport.js";
+import { DEFAULT_UNIVERSE_DOMAIN } from "../universe.js";
 import type { AuthProvider } from "./auth-provider.js";
 import { GOOGLE_TOKEN_ENDPOINT, requestAccessToken } from "./oauth-token-endpoint.js";
 import { cachedTokenProvider, type TokenCacheOptions } from "./token-cache.js";
@@ -11,6 +12,10 @@ export interface AuthorizedUserCredentials {
   readonly client_id: string;
   readonly client_secret: string;
   readonly refresh_token: string;
+  /** The project billed for quota (sent as x-goog-user-project); gcloud writes it. */
+  readonly quota_project_id?: string;
+  /** Only "googleapis.com": user credentials exist in no other universe. */
+  readonly universe_domain?: string;
 }
 
 export interface AuthorizedUserOptions extends TokenCacheOptions {
@@ -29,10 +34,26 @@ export function authorizedUser(
       throw new ApiError("INVALID_ARGUMENT", `the authorized_user credentials have no ${name}`);
     }
   }
+  for (const name of ["quota_project_id", "universe_domain"] as const) {
+    const value = credentials[name];
+    if (value !== undefined && (typeof value !== "string" || value === "")) {
+      throw new ApiError(
+        "INVALID_ARGUMENT",
+        `the authorized_user credentials' ${name} must be a non-empty string`,
+      );
+    }
+  }
+  if (credentials.universe_domain !== undefined && credentials.universe_domain !== DEFAULT_UNIVERSE_DOMAIN) {
+    throw new ApiError(
+      "INVALID_ARGUMENT",
+      `the authorized_user credentials' universe_domain is not ${DEFAULT_UNIVERSE_DOMAIN}: user credentials ` +
+        "work only there; use a service account or workload identity federation in another universe",
+    );
+  }
   const clock = options.clock ?? systemClock;
   const fetchFunction = options.fetch ?? ((input, init) => fetch(input, init));
   const url = options.tokenEndpoint ?? GOOGLE_TOKEN_ENDPOINT;
-  return cachedTokenProvider(
+  const provider = cachedTokenProvider(
     (signal) =>
       requestAccessToken(
         {
@@ -55,4 +76,9 @@ export function authorizedUser(
       ),
     { ...options, clock },
   );
+  return {
+    ...provider,
+    universeDomain: DEFAULT_UNIVERSE_DOMAIN,
+    ...(credentials.quota_project_id === undefined ? {} : { quotaProject: credentials.quota_project_id }),
+  };
 }

@@ -9,6 +9,10 @@ export interface ServiceAccountKey {
   readonly private_key_id?: string;
   readonly token_uri?: string;
   readonly project_id?: string;
+  /** The project billed for quota (sent as x-goog-user-project). */
+  readonly quota_project_id?: string;
+  /** The universe the account lives in; default "googleapis.com". */
+  readonly universe_domain?: string;
 }
 
 /**
@@ -49,7 +53,13 @@ export function parseServiceAccountKey(
       `${origin}: private_key of ${fields.client_email as string} is not a PEM PKCS#8 key (-----BEGIN PRIVATE KEY-----)`,
     );
   }
-  for (const name of ["private_key_id", "token_uri", "project_id"] as const) {
+  for (const name of [
+    "private_key_id",
+    "token_uri",
+    "project_id",
+    "quota_project_id",
+    "universe_domain",
+  ] as const) {
     if (fields[name] !== undefined && typeof fields[name] !== "string") {
       throw new ApiError("INVALID_ARGUMENT", `${origin}: ${name} must be a string`);
     }

@@ -4,12 +4,12 @@ import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { ApiError } from "@jobrun/core";
 import type { AuthProvider } from "../auth/auth-provider.js";
-import { type AuthorizedUserCredentials, authorizedUser } from "../auth/authorized-user.js";
+import { credentialsFromJson } from "../auth/credentials-json.js";
 import { metadataServer } from "../auth/metadata-server.js";
-import { serviceAccountKey } from "../auth/service-account.js";
-import type { ServiceAccountKey } from "../auth/service-account-key.js";
+import { staticToken } from "../auth/static-token.js";
 import type { Clock } from "../clock.js";
 import type { FetchFunction } from "../transport.js";
+import { checkUniverseDomain } from "../universe.js";
 import { gcloudCli } from "./gcloud.js";
 
 /** An AuthProvider that says where its credentials come from (never what they are). */
@@ -30,21 +30,45 @@ export interface EnvironmentOptions {
 
 /**
  * Finds credentials the way Google's Application Default Credentials do, in order:
- * 1. the JSON file named by GOOGLE_APPLICATION_CREDENTIALS (service account key or user credentials);
- * 2. gcloud's application-default file (`gcloud auth application-default login`);
+ * 0. a ready access token in GOOGLE_OAUTH_ACCESS_TOKEN (the convention of Terraform's Google provider);
+ * 1. the JSON file named by GOOGLE_APPLICATION_CREDENTIALS: a service account key, user credentials,
+ *    an external account (workload identity federation) or an impersonated service account;
+ * 2. gcloud's application-default file (`gcloud auth application-default login`), any of those kinds;
  * 3. the gcloud CLI on PATH (`gcloud auth print-access-token`);
  * 4. the metadata server (GCE, Cloud Run, GKE), at GCE_METADATA_HOST if that is set.
+ * GOOGLE_CLOUD_QUOTA_PROJECT names the project billed for quota (over the file's quota_project_id),
+ * and GOOGLE_CLOUD_UNIVERSE_DOMAIN the universe, which the credentials must belong to.
  */
 export async function fromEnvironment(options: EnvironmentOptions = {}): Promise<EnvironmentAuthProvider> {
   const env = options.env ?? process.env;
+  return withEnvironmentSettings(await findCredentials(env, options), env);
+}
+
+async function findCredentials(
+  env: Readonly<Record<string, string | undefined>>,
+  options: EnvironmentOptions,
+): Promise<EnvironmentAuthProvider> {
   const common = {
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   };
+  const fileOptions = {
+    ...common,
+    ...(options.scopes === undefined ? {} : { scopes: options.scopes }),
+    // An external account's subject token file is read again at every exchange (it is rotated).
+    readFile: (path: string) => readFile(path, "utf8"),
+  };
+  const accessToken = nonEmpty(env.GOOGLE_OAUTH_ACCESS_TOKEN);
+  if (accessToken !== undefined) {
+    return { ...staticToken(accessToken), source: "access token in GOOGLE_OAUTH_ACCESS_TOKEN" };
+  }
   const explicit = env.GOOGLE_APPLICATION_CREDENTIALS;
   if (explicit !== undefined && explicit !== "") {
     const text = await readCredentialsFile(explicit, "GOOGLE_APPLICATION_CREDENTIALS");
-    return credentialsFromJson(text, `${explicit} (GOOGLE_APPLICATION_CREDENTIALS)`, options, common);
+    return credentialsFromJson(text, {
+      ...fileOptions,
+      location: `${explicit} (GOOGLE_APPLICATION_CREDENTIALS)`,
+    });
   }
   const adcFile = join(
     gcloudConfigDir(env, options.homeDir ?? homedir()),
@@ -52,7 +76,7 @@ export async function fromEnvironment(options: EnvironmentOptions = {}): Promise
   );
   if (await isReadable(adcFile)) {
     const text = await readCredentialsFile(adcFile, "gcloud's application default credentials");
-    return credentialsFromJson(text, adcFile, options, common);
+    return credentialsFromJson(text, { ...fileOptions, location: adcFile });
   }
   const gcloud = await findOnPath(process.platform === "win32" ? "gcloud.cmd" : "gcloud", env.PATH ?? "");
   if (gcloud !== undefined) {
@@ -85,39 +109,35 @@ export async function fromEnvironment(options: EnvironmentOptions = {}): Promise
   };
 }
 
-function credentialsFromJson(
-  text: string,
-  origin: string,
-  options: EnvironmentOptions,
-  common: { fetch?: FetchFunction; clock?: Clock },
+/** Applies GOOGLE_CLOUD_QUOTA_PROJECT and GOOGLE_CLOUD_UNIVERSE_DOMAIN to the credentials found. */
+function withEnvironmentSettings(
+  provider: EnvironmentAuthProvider,
+  env: Readonly<Record<string, string | undefined>>,
 ): EnvironmentAuthProvider {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // Not the parse error's message: it quotes the file, and the file holds a private key.
-    throw new ApiError("INVALID_ARGUMENT", `credentials file ${origin} is not JSON`);
+  const quotaProject = nonEmpty(env.GOOGLE_CLOUD_QUOTA_PROJECT) ?? provider.quotaProject;
+  const requested = nonEmpty(env.GOOGLE_CLOUD_UNIVERSE_DOMAIN);
+  let universeDomain = provider.universeDomain;
+  if (requested !== undefined) {
+    const domain = checkUniverseDomain(requested, "GOOGLE_CLOUD_UNIVERSE_DOMAIN");
+    if (universeDomain !== undefined && universeDomain !== domain) {
+      throw new ApiError(
+        "INVALID_ARGUMENT",
+        `GOOGLE_CLOUD_UNIVERSE_DOMAIN is ${JSON.stringify(domain)}, but the credentials (${provider.source}) ` +
+          `belong to ${JSON.stringify(universeDomain)}`,
+      );
+    }
+    universeDomain = domain;
   }
-  const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
-  if (type === "service_account") {
-    const key = value as ServiceAccountKey;
-    const provider = serviceAccountKey(key, {
-      ...common,
-      ...(options.scopes === undefined ? {} : { scopes: options.scopes }),
-    });
-    return { ...provider, source: `service account ${key.client_email} from ${origin}` };
-  }
-  if (type === "authorized_user") {
-    return {
-      ...authorizedUser(value as AuthorizedUserCredentials, common),
-      source: `user credentials from ${origin}`,
-    };
-  }
-  throw new ApiError(
-    "INVALID_ARGUMENT",
-    `credentials file ${origin} has type ${typeof type === "string" ? JSON.stringify(type) : "missing"}; ` +
-      `supported are "service_account" and "authorized_user"`,
-  );
+  return {
+    ...provider,
+    ...(quotaProject === undefined ? {} : { quotaProject }),
+    ...(universeDomain === undefined ? {} : { universeDomain }),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === "" ? undefined : trimmed;
 }
 
 async function readCredentialsFile(path: string, what: string): Promise<string> {

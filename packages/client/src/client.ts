@@ -1,31 +1,27 @@
-import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import {
   ApiError,
   buildHttpRequest,
   type CallOptions,
+  type Clock,
   callSignal,
   type EnumEncoding,
   type ForwardOptions,
-  type GetJobRunRequestInit,
   type JobRun,
-  JobRunSchema,
   type JobRunService,
   type ListJobRunsRequestInit,
-  type ListJobRunsResponse,
-  ListJobRunsResponseSchema,
   listAllJobRuns,
   type MethodName,
   type RawAnswer,
   type RawForwarder,
   type RequestInitOf,
-  type RpcName,
+  type ResponseOf,
+  type Route,
+  routes,
+  routeTable,
   routingHeader,
-  type TerminateJobRunRequestInit,
-  type TerminateJobRunResponse,
-  TerminateJobRunResponseSchema,
+  systemClock,
 } from "@jobrun/core";
 import type { AuthProvider } from "./auth/auth-provider.js";
-import { type Clock, systemClock } from "./clock.js";
 import { decodeResponse } from "./decode/response-decoder.js";
 import { endpointForUniverse, normalizeEndpoint } from "./endpoint.js";
 import { checkQuotaProject, QUOTA_PROJECT_HEADER } from "./quota-project.js";
@@ -125,25 +121,26 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
     );
   }
 
-  async function call<Desc extends DescMessage>(
-    rpc: RpcName,
-    request: GetJobRunRequestInit | ListJobRunsRequestInit | TerminateJobRunRequestInit,
-    responseSchema: Desc,
+  /** One call of any method: everything it needs is in its route (binding, schemas, policy). */
+  async function call<M extends MethodName>(
+    route: Route<M>,
+    request: RequestInitOf<M>,
     callOptions: CallOptions,
-  ): Promise<MessageShape<Desc>> {
-    const httpCall = httpCallOf(rpc, request, encoding, []);
-    const answer = await exchange(httpCall, callOptions);
-    return decodeResponse(responseSchema, utf8.decode(answer.body), `${rpc} ${httpCall.resourceName}`);
+  ): Promise<ResponseOf<M>> {
+    const httpCall = httpCallOf(route, request, encoding, []);
+    const answer = await exchange(route, httpCall, callOptions);
+    return decodeResponse(route.output, utf8.decode(answer.body), `${route.rpc} ${httpCall.resourceName}`);
   }
 
-  function httpCallOf(
-    rpc: RpcName,
-    request: GetJobRunRequestInit | ListJobRunsRequestInit | TerminateJobRunRequestInit,
+  function httpCallOf<M extends MethodName>(
+    route: Route<M>,
+    request: RequestInitOf<M>,
     buildOptions: { enumEncoding?: EnumEncoding },
     extraQuery: readonly (readonly [string, string])[],
   ): HttpCall {
-    const parts = buildHttpRequest(rpc, request as never, buildOptions);
-    const resourceName = parts.params.name ?? parts.params.parent ?? "";
+    const { rpc } = route;
+    const parts = buildHttpRequest(rpc, request, buildOptions);
+    const resourceName = parts.params[route.policy.resource.field] ?? "";
     const headers: Record<string, string> = {
       accept: "application/json",
       "user-agent": userAgent,
@@ -167,7 +164,7 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
   }
 
   /** One call with its retries and budget: the 2xx answer as received, or the last failure. */
-  async function exchange(httpCall: HttpCall, callOptions: CallOptions): Promise<HttpAnswer> {
+  async function exchange(route: Route, httpCall: HttpCall, callOptions: CallOptions): Promise<HttpAnswer> {
     const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs;
     const overall = callSignal({
       ...(callOptions.signal === undefined ? {} : { signal: callOptions.signal }),
@@ -179,8 +176,8 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
         clock,
         random,
         signal: overall.signal,
-        // Terminating twice is not terminating once: Google's policy never retries it.
-        idempotent: httpCall.rpc !== "TerminateJobRun",
+        // Terminating twice is not terminating once: only the policy's idempotent methods retry.
+        idempotent: route.policy.idempotent,
       });
     } finally {
       overall.dispose();
@@ -192,11 +189,11 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
     request: RequestInitOf<M>,
     forwardOptions: ForwardOptions = {},
   ): Promise<RawAnswer> {
-    const rpc = `${method.charAt(0).toUpperCase()}${method.slice(1)}` as RpcName;
+    const route: Route<M> = routeTable[method];
     // The caller's system parameters go upstream as given ($alt included): nothing of the client's own.
     const httpCall = httpCallOf(
-      rpc,
-      request as never,
+      route,
+      request,
       { enumEncoding: "name" },
       forwardOptions.systemParameters ?? [],
     );
@@ -208,7 +205,7 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
       (httpCall.headers as Record<string, string>).accept = "application/x-protobuf";
     }
     try {
-      return rawAnswer(await exchange(httpCall, forwardOptions));
+      return rawAnswer(await exchange(route, httpCall, forwardOptions));
     } catch (error) {
       const answer = error instanceof ApiError ? answerOf(error) : undefined;
       // A 401 is Google refusing the client's own credentials: not an answer about the caller's request.
@@ -242,16 +239,33 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
   }
 
   const client: JobRunsClient = {
+    ...serviceOver(call),
     endpoint,
-    getJobRun: (request, callOptions = {}) => call("GetJobRun", request, JobRunSchema, callOptions),
-    listJobRuns: (request, callOptions = {}): Promise<ListJobRunsResponse> =>
-      call("ListJobRuns", request, ListJobRunsResponseSchema, callOptions),
-    terminateJobRun: (request, callOptions = {}): Promise<TerminateJobRunResponse> =>
-      call("TerminateJobRun", request, TerminateJobRunResponseSchema, callOptions),
     listAllJobRuns: (request, callOptions = {}) => listAllJobRuns(client, request, callOptions),
     forwardRaw,
   };
   return client;
+}
+
+/** A call of any method over its route. */
+type RouteCall = <M extends MethodName>(
+  route: Route<M>,
+  request: RequestInitOf<M>,
+  options: CallOptions,
+) => Promise<ResponseOf<M>>;
+
+/**
+ * One JobRunService method per route of core's table, which is read from the same descriptor the
+ * JobRunService type is mapped from: a method added to the proto is a method of the client, never
+ * a property that compiles and is undefined at run time.
+ */
+function serviceOver(call: RouteCall): JobRunService {
+  const service: Partial<Record<MethodName, unknown>> = {};
+  for (const route of routes) {
+    service[route.methodName] = (request: RequestInitOf<MethodName>, options: CallOptions = {}) =>
+      call(route, request, options);
+  }
+  return service as JobRunService;
 }
 
 const utf8 = new TextDecoder();

@@ -1,6 +1,8 @@
 // @jobrun/client: the edge-safe entry (fetch and WebCrypto only, no Node built-ins). The providers
 // that need a file system or a child process are in "@jobrun/client/node".
 
+// The clock retries and token caches use: core's, re-exported for the `clock` option.
+export { type Clock, systemClock } from "@jobrun/core";
 // Auth.
 export { type AuthProvider, CLOUD_PLATFORM_SCOPE } from "./auth/auth-provider.js";
 export {
@@ -33,7 +35,6 @@ export {
   type TokenFetcher,
 } from "./auth/token-cache.js";
 export { createJobRunsClient, type JobRunsClient, type JobRunsClientOptions } from "./client.js";
-export { type Clock, systemClock } from "./clock.js";
 export { DEFAULT_ENDPOINT, endpointForUniverse } from "./endpoint.js";
 export { QUOTA_PROJECT_HEADER } from "./quota-project.js";
 export {

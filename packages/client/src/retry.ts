@@ -1,5 +1,5 @@
-import { ApiError, type CodeName, callSignal, isApiError, RETRY_INFO_TYPE } from "@jobrun/core";
-import type { Clock } from "./clock.js";
+import type { Clock } from "@jobrun/core";
+import { ApiError, type CodeName, callSignal, isApiError, RETRY_INFO_TYPE, sleep } from "@jobrun/core";
 
 /**
  * When and how a call is tried again. The defaults are Google's own policy for GetJobRun and
@@ -131,7 +131,7 @@ export async function withRetries<T>(
       if (!idempotent || !isApiError(error) || attempts >= policy.maxAttempts) throw error;
       const wait = waitBeforeRetry(error, policy, ceiling, random);
       if (wait === undefined || clock.now() + wait >= deadline) throw error;
-      await clock.sleep(wait, signal);
+      await sleep(clock, wait, signal);
       ceiling = Math.min(ceiling * policy.delayMultiplier, policy.maxDelayMs);
     } finally {
       attemptSignal.dispose();

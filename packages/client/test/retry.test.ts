@@ -265,10 +265,10 @@ describe("abort and timeouts", () => {
     server = await startTestServer(unavailable);
     const controller = new AbortController();
     const clock = fakeClock();
-    const sleep = clock.sleep;
-    clock.sleep = (ms, signal) => {
+    const setTimer = clock.setTimeout;
+    clock.setTimeout = (callback, ms) => {
       controller.abort();
-      return sleep(ms, signal);
+      return setTimer(callback, ms);
     };
     const client = createJobRunsClient({ endpoint: server.url, clock });
     await expect(client.getJobRun({ name: JOB_RUN }, { signal: controller.signal })).rejects.toMatchObject({
@@ -340,9 +340,10 @@ describe("timeouts beyond setTimeout's 2^31 ms", () => {
 
   it("the system clock sleeps a long Retry-After instead of retrying at once", async () => {
     const { systemClock } = await import("../src/index.js");
+    const { sleep } = await import("@jobrun/core");
     let woke = false;
     const controller = new AbortController();
-    const sleeping = systemClock.sleep(2 ** 31 + 1_000, controller.signal).then(() => {
+    const sleeping = sleep(systemClock, 2 ** 31 + 1_000, controller.signal).then(() => {
       woke = true;
     });
     await new Promise((resolve) => setTimeout(resolve, 30));

@@ -116,6 +116,7 @@ export {
 } from "./gen/google/cloud/deploy/v1/jobrun_pb.js";
 export { listAllJobRuns } from "./list-all.js";
 export { MAX_TIMER_DELAY_MS, setLongTimeout } from "./long-timeout.js";
+export { type BuildNameParts, parseBuildName } from "./names/build-name.js";
 // Resource names.
 export {
   concretePrefixOf,
@@ -226,6 +227,7 @@ export type {
 export { quote, truncate } from "./text/truncate.js";
 export { type Clock, sleep, systemClock } from "./time/clock.js";
 export { parseRfc3339, type TimestampParts, timestampPartsMs } from "./time/rfc3339.js";
+export { decodeBase64url, encodeBase64url } from "./util/base64url.js";
 export { BoundedMap } from "./util/bounded-map.js";
 export { constantTimeEqual } from "./util/constant-time-equal.js";
 export { isLoopback } from "./util/is-loopback.js";

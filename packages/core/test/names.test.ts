@@ -6,6 +6,7 @@ import {
   isJobRunName,
   isRolloutName,
   jobRunName,
+  parseBuildName,
   parseDeployPolicyName,
   parseJobRunName,
   parseRolloutName,
@@ -174,5 +175,20 @@ describe("DeployPolicy names", () => {
 
   it("refuses anything else", () => {
     expect(refusal(() => parseDeployPolicyName(name)).message).toMatch(/invalid DeployPolicy name/);
+  });
+});
+
+describe("Cloud Build names", () => {
+  it("parses the build a job run reports", () => {
+    expect(parseBuildName("projects/123/locations/us-central1/builds/0b1c-42")).toEqual({
+      project: "123",
+      location: "us-central1",
+      build: "0b1c-42",
+    });
+  });
+
+  it("refuses anything else", () => {
+    expect(refusal(() => parseBuildName(name)).message).toMatch(/invalid Build name/);
+    expect(refusal(() => parseBuildName("projects/p/builds/b")).message).toMatch(/invalid Build name/);
   });
 });

@@ -6,6 +6,8 @@ import {
   BoundedMap,
   type Clock,
   constantTimeEqual,
+  decodeBase64url,
+  encodeBase64url,
   GOOGLE_ENDPOINT,
   isLoopback,
   parseRfc3339,
@@ -158,6 +160,25 @@ describe("sleep on a Clock", () => {
     await expect(slept).rejects.toThrow("stop");
     clock.fire(); // cleared: nothing left to fire
     await expect(sleep(clock, 1, controller.signal)).rejects.toThrow("stop");
+  });
+});
+
+describe("base64url", () => {
+  it("round-trips and refuses non-canonical text", () => {
+    // Random byte strings of every length up to 64 (every padding class), 20 of each.
+    for (let length = 0; length <= 64; length += 1) {
+      for (let round = 0; round < 20; round += 1) {
+        const bytes = crypto.getRandomValues(new Uint8Array(length));
+        const text = encodeBase64url(bytes);
+        expect(text).toBe(Buffer.from(bytes).toString("base64url"));
+        expect(decodeBase64url(text)).toEqual(bytes);
+      }
+    }
+    expect(decodeBase64url("AB")).toBeUndefined(); // leftover bits set: "AA" is the canonical form
+    expect(decodeBase64url("A")).toBeUndefined();
+    expect(decodeBase64url("a+b/")).toBeUndefined();
+    expect(decodeBase64url("AA==")).toBeUndefined(); // padding
+    expect(decodeBase64url("A A")).toBeUndefined(); // white space
   });
 });
 

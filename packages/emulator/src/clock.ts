@@ -1,21 +1,8 @@
 // Time is injected so that tests and the demo can run instantly and deterministically: nothing in the
-// emulator reads Date.now() or calls setTimeout directly.
+// emulator reads Date.now() or calls setTimeout directly. The Clock type and the real clock are
+// core's; the manual clock, which tests and the demo's fast-forward drive, is the emulator's.
 
-/** The emulator's source of time and timers. */
-export interface Clock {
-  /** Milliseconds since the Unix epoch. */
-  now(): number;
-  /** Runs `callback` after `ms` milliseconds; returns a handle for clearTimeout. */
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** The real clock: Date.now and the runtime's timers (Node, Workers and browsers alike). */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
-};
+import type { Clock } from "@jobrun/core";
 
 /** A clock that moves only when told to: `advance(ms)` runs, in time order, every timer that falls due. */
 export interface ManualClock extends Clock {

@@ -12,6 +12,7 @@ import {
   ApiError,
   badRequest,
   type CallOptions,
+  type Clock,
   callOptionsError,
   encodeJson,
   type GetJobRunRequestInit,
@@ -24,16 +25,17 @@ import {
   type ListJobRunsRequestInit,
   type ListJobRunsResponse,
   ListJobRunsResponseSchema,
+  MAX_PAGE_SIZE,
   parseDeployPolicyName,
   parseJobRunName,
   parseRolloutName,
   resourceInfo,
   stateName,
+  systemClock,
   type TerminateJobRunRequestInit,
   type TerminateJobRunResponse,
   TerminateJobRunResponseSchema,
 } from "@jobrun/core";
-import { type Clock, systemClock } from "./clock.js";
 import { createDemo, type DemoOptions } from "./demo/demo.js";
 import { DemoTicker } from "./demo/ticker.js";
 import { etagFor, uidFromName } from "./etag.js";
@@ -47,8 +49,6 @@ import type { TimelineEvent } from "./time/timeline.js";
 
 /** ListJobRuns page size when the request gives none (AIP-158; Cloud Deploy's documented default). */
 export const DEFAULT_PAGE_SIZE = 50;
-/** The largest page; larger requests are clamped to it, not refused. */
-export const MAX_PAGE_SIZE = 1000;
 /** How long a terminated run stays TERMINATING by default. */
 export const DEFAULT_TERMINATE_DELAY_MS = 2000;
 

@@ -2,7 +2,10 @@
 // no Node built-ins: it runs unchanged in Node, Workers and browsers. Node-only helpers (file loading,
 // persistence) are in "@jobrun/emulator/node".
 
-export { type Clock, createManualClock, type ManualClock, systemClock } from "./clock.js";
+// The Clock type, the real clock and the largest page size are core's; re-exported for the options.
+export { type Clock, MAX_PAGE_SIZE, systemClock } from "@jobrun/core";
+export { createManualClock, type ManualClock } from "./clock.js";
+export { DEMO_PROJECT } from "./demo/catalog.js";
 export type { DemoOptions } from "./demo/demo.js";
 export {
   createEmulator,
@@ -12,7 +15,6 @@ export {
   type EmulatorChange,
   type EmulatorListener,
   type EmulatorOptions,
-  MAX_PAGE_SIZE,
 } from "./emulator.js";
 export type { FilterNode } from "./filter/ast.js";
 export { compileFilter, type JobRunPredicate } from "./filter/evaluate.js";

@@ -6,9 +6,15 @@
 // with other parameters, gives INVALID_ARGUMENT. The HMAC is computed synchronously (@noble/hashes;
 // see hash/sha256.ts) because WebCrypto only signs asynchronously.
 
-import { ApiError, badRequest } from "@jobrun/core";
-import { decodeBase64url, encodeBase64url } from "./hash/base64url.js";
-import { equalBytes, hmacSha256, sha256, utf8 } from "./hash/sha256.js";
+import {
+  ApiError,
+  BoundedMap,
+  badRequest,
+  constantTimeEqual,
+  decodeBase64url,
+  encodeBase64url,
+} from "@jobrun/core";
+import { hmacSha256, sha256, utf8 } from "./hash/sha256.js";
 import { isSortKeyOf, type OrderSpec, type SortKey } from "./order-by.js";
 
 const VERSION = 1;
@@ -37,7 +43,7 @@ export class PageTokenCodec {
   // Tokens this codec issued or already verified, with their payloads, most recent last. A token found
   // here is authentic by construction, so the common case (asking for the next page with the token
   // just issued) costs a map lookup instead of an HMAC.
-  private readonly remembered = new Map<string, Payload>();
+  private readonly remembered = new BoundedMap<string, Payload>(REMEMBERED);
 
   /** `secret`: the MAC key; emulators that share it accept each other's tokens. */
   constructor(secret: string | Uint8Array) {
@@ -73,7 +79,12 @@ export class PageTokenCodec {
     const [bodyText, macText, extra] = token.split(".");
     const body = bodyText === undefined ? undefined : decodeBase64url(bodyText);
     const mac = macText === undefined ? undefined : decodeBase64url(macText);
-    if (extra !== undefined || body === undefined || mac === undefined || !equalBytes(mac, this.mac(body))) {
+    if (
+      extra !== undefined ||
+      body === undefined ||
+      mac === undefined ||
+      !constantTimeEqual(mac, this.mac(body))
+    ) {
       throw tokenError(
         "it is not a page token this service issued (it may have been altered, or come from another server)",
       );
@@ -90,12 +101,7 @@ export class PageTokenCodec {
   }
 
   private remember(token: string, payload: Payload): void {
-    this.remembered.delete(token);
     this.remembered.set(token, payload);
-    if (this.remembered.size > REMEMBERED) {
-      const oldest = this.remembered.keys().next().value;
-      if (oldest !== undefined) this.remembered.delete(oldest);
-    }
   }
 
   private mac(body: Uint8Array): Uint8Array {
@@ -103,7 +109,7 @@ export class PageTokenCodec {
   }
 }
 
-const digests = new Map<string, string>();
+const digests = new BoundedMap<string, string>(REMEMBERED);
 
 function bindingDigest(binding: TokenBinding): string {
   // Length-prefixed, so no two different bindings serialise alike.
@@ -111,7 +117,6 @@ function bindingDigest(binding: TokenBinding): string {
   let digest = digests.get(text);
   if (digest === undefined) {
     digest = encodeBase64url(sha256(utf8(text)).subarray(0, 12));
-    if (digests.size >= REMEMBERED) digests.clear();
     digests.set(text, digest);
   }
   return digest;

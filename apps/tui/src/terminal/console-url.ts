@@ -1,5 +1,5 @@
 // Links from a run to Google Cloud's Console: its rollout's page and its build's logs.
-import type { JobRun } from "@jobrun/core";
+import { type BuildNameParts, type JobRun, parseBuildName } from "@jobrun/core";
 import { namePartsOf } from "../format/name-parts.js";
 
 /**
@@ -30,13 +30,14 @@ export function buildOf(run: JobRun): string {
   }
 }
 
-// A Cloud Build resource name: Cloud Build's own, not one of ours, so it is read here.
-const buildNamePattern = /^projects\/([^/]+)\/locations\/([^/]+)\/builds\/([^/]+)$/;
-
 /** The Console page of a build's log, from its name; undefined when there is none or it does not parse. */
 export function buildLogUrlOf(build: string): string | undefined {
-  const match = buildNamePattern.exec(build);
-  if (match === null) return undefined;
-  const [, project = "", region = "", id = ""] = match;
-  return `https://console.cloud.google.com/cloud-build/builds;region=${encodeURIComponent(region)}/${encodeURIComponent(id)}?project=${encodeURIComponent(project)}`;
+  let parts: BuildNameParts;
+  try {
+    parts = parseBuildName(build);
+  } catch {
+    return undefined;
+  }
+  const { project, location, build: id } = parts;
+  return `https://console.cloud.google.com/cloud-build/builds;region=${encodeURIComponent(location)}/${encodeURIComponent(id)}?project=${encodeURIComponent(project)}`;
 }

@@ -1,5 +1,4 @@
-import { ApiError } from "@jobrun/core";
-import { type Clock, systemClock } from "../clock.js";
+import { ApiError, type Clock, systemClock } from "@jobrun/core";
 import type { FetchFunction } from "../transport.js";
 import { DEFAULT_UNIVERSE_DOMAIN } from "../universe.js";
 import type { AuthProvider } from "./auth-provider.js";

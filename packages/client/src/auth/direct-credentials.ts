@@ -1,4 +1,4 @@
-import type { Clock } from "../clock.js";
+import type { Clock } from "@jobrun/core";
 import type { FetchFunction } from "../transport.js";
 import { type AuthorizedUserCredentials, authorizedUser } from "./authorized-user.js";
 import type { CredentialFields } from "./credential-fields.js";

@@ -1,5 +1,4 @@
-import { ApiError } from "@jobrun/core";
-import { type Clock, systemClock } from "../clock.js";
+import { ApiError, type Clock, systemClock } from "@jobrun/core";
 import type { FetchFunction } from "../transport.js";
 import { googleServiceUrl } from "../universe.js";
 import { type AuthProvider, CLOUD_PLATFORM_SCOPE } from "./auth-provider.js";

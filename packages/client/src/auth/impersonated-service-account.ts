@@ -1,4 +1,4 @@
-import { systemClock } from "../clock.js";
+import { systemClock } from "@jobrun/core";
 import { CLOUD_PLATFORM_SCOPE } from "./auth-provider.js";
 import { CredentialFields } from "./credential-fields.js";
 import { type CredentialsOptions, DIRECT_CREDENTIAL_TYPES, directCredentials } from "./direct-credentials.js";

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from "../clock.js";
+import { type Clock, systemClock } from "@jobrun/core";
 import type { FetchFunction } from "../transport.js";
 import type { AuthProvider } from "./auth-provider.js";
 import { requestAccessToken } from "./oauth-token-endpoint.js";

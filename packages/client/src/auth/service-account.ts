@@ -1,6 +1,5 @@
-import { ApiError } from "@jobrun/core";
+import { ApiError, type Clock, systemClock } from "@jobrun/core";
 import { CompactSign, importPKCS8 } from "jose";
-import { type Clock, systemClock } from "../clock.js";
 import type { FetchFunction } from "../transport.js";
 import { checkUniverseDomain, DEFAULT_UNIVERSE_DOMAIN } from "../universe.js";
 import { type AuthProvider, CLOUD_PLATFORM_SCOPE } from "./auth-provider.js";

@@ -1,5 +1,4 @@
-import { ApiError, callSignal, raceAbort } from "@jobrun/core";
-import { type Clock, systemClock } from "../clock.js";
+import { ApiError, type Clock, callSignal, raceAbort, systemClock } from "@jobrun/core";
 import type { AuthProvider } from "./auth-provider.js";
 
 /** A token and when it stops working. */

@@ -7,6 +7,7 @@ import {
   protoInt64,
   ScalarType,
 } from "@bufbuild/protobuf";
+import { parseRfc3339 } from "@jobrun/core";
 
 // protobuf-es' fromJson is general and careful, and about ten times slower than JSON.parse on a list
 // page. This reader is compiled once per schema from the same descriptors and builds the very same
@@ -174,48 +175,21 @@ function enumReader(desc: DescEnum): Reader {
   };
 }
 
-// Servers write timestamps as "2025-01-01T12:00:00.123456Z": that form is read here digit by digit,
-// which is several times faster than a regex and Date.parse. Anything else (an offset, a day past
-// the month's end, a leap second) is left to protobuf-es, whose result it must equal.
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
+// Servers write timestamps as "2025-01-01T12:00:00.123456Z": core's parser reads them digit by digit,
+// several times faster than protobuf-es' regex and Date.parse. It also takes lower-case "t" and "z",
+// which protobuf-es refuses: those are left to protobuf-es, whose result (or error) must be the one.
 function readTimestamp(json: unknown): unknown {
-  if (typeof json !== "string" || json.length < 20 || json.length > 30) return GIVE_UP;
-  const s = json;
-  if (s[4] !== "-" || s[7] !== "-" || s[10] !== "T" || s[13] !== ":" || s[16] !== ":") return GIVE_UP;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  // digits() is -1 for a non-digit. Years below 100 are left out too: Date.UTC maps 0-99 to 1900-1999.
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return GIVE_UP;
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return GIVE_UP;
-  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))
+  if (
+    typeof json !== "string" ||
+    json.charCodeAt(10) !== 84 /* T */ ||
+    json.charCodeAt(json.length - 1) === 122 /* z */
+  )
     return GIVE_UP;
-  let nanos = 0;
-  let end = 19;
-  if (s[19] === ".") {
-    end = 20;
-    while (end < s.length && end < 29 && s.charCodeAt(end) >= 48 && s.charCodeAt(end) <= 57) end += 1;
-    const fraction = end - 20;
-    if (fraction === 0) return GIVE_UP;
-    nanos = digits(s, 20, fraction) * 10 ** (9 - fraction);
-  }
-  if (end !== s.length - 1 || s[end] !== "Z") return GIVE_UP;
-  if (nanos < 0) return GIVE_UP;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  return { $typeName: "google.protobuf.Timestamp", seconds: protoInt64.parse(ms / 1000), nanos };
-}
-
-/** The number written by `count` ASCII digits at `start`, or -1 if any is not a digit. */
-function digits(s: string, start: number, count: number): number {
-  let value = 0;
-  for (let i = start; i < start + count; i += 1) {
-    const code = s.charCodeAt(i) - 48;
-    if (code < 0 || code > 9) return -1;
-    value = value * 10 + code;
-  }
-  return value;
+  const parts = parseRfc3339(json);
+  if (parts === undefined) return GIVE_UP;
+  return {
+    $typeName: "google.protobuf.Timestamp",
+    seconds: protoInt64.parse(parts.seconds),
+    nanos: parts.nanos,
+  };
 }

@@ -1,5 +1,5 @@
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
-import { ApiError, decodeJson, isApiError } from "@jobrun/core";
+import { ApiError, decodeJson, isApiError, quote } from "@jobrun/core";
 import { readMessageFast } from "./fast-json-reader.js";
 
 /**
@@ -24,7 +24,7 @@ export function decodeResponse<Desc extends DescMessage>(
   } catch (cause) {
     const reason = looksTruncated(cause)
       ? `the response body is truncated: the JSON ends early after ${text.length} characters`
-      : `the response body is not JSON: ${JSON.stringify(text.slice(0, 80))}`;
+      : `the response body is not JSON: ${quote(text, 80)}`;
     throw new ApiError("UNKNOWN", `${context}: ${reason}`, { cause });
   }
   const fast = readMessageFast(schema, json);

@@ -1,8 +1,7 @@
 import { execFile } from "node:child_process";
-import { ApiError } from "@jobrun/core";
+import { ApiError, type Clock, systemClock } from "@jobrun/core";
 import type { AuthProvider } from "../auth/auth-provider.js";
 import { type AccessToken, cachedTokenProvider, type TokenCacheOptions } from "../auth/token-cache.js";
-import { type Clock, systemClock } from "../clock.js";
 
 export interface GcloudOptions extends TokenCacheOptions {
   /** The gcloud executable; default `gcloud` on PATH (`gcloud.cmd` on Windows). */

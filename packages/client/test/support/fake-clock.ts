@@ -1,6 +1,6 @@
 import type { Clock } from "../../src/index.js";
 
-/** A clock whose sleeps return at once and move time forward; it remembers every wait. */
+/** A clock whose timers fire at once (on a microtask) and move time forward; it remembers every wait. */
 export interface FakeClock extends Clock {
   readonly sleeps: number[];
   advance(ms: number): void;
@@ -9,18 +9,24 @@ export interface FakeClock extends Clock {
 export function fakeClock(start = Date.UTC(2025, 0, 1)): FakeClock {
   let now = start;
   const sleeps: number[] = [];
+  const cleared = new Set<unknown>();
   return {
     sleeps,
     now: () => now,
     advance(ms) {
       now += ms;
     },
-    async sleep(ms, signal) {
-      if (signal?.aborted) throw signal.reason;
+    setTimeout(callback, ms) {
+      const handle = Symbol("timer");
       sleeps.push(ms);
       now += ms;
-      await Promise.resolve();
-      if (signal?.aborted) throw signal.reason;
+      queueMicrotask(() => {
+        if (!cleared.delete(handle)) callback();
+      });
+      return handle;
+    },
+    clearTimeout(handle) {
+      cleared.add(handle);
     },
   };
 }

@@ -60,9 +60,15 @@ export function parseRfc3339(text: string): TimestampParts | undefined {
   return { seconds, nanos };
 }
 
-/** Milliseconds since the epoch, with the sub-millisecond part as a fraction. */
-export function timestampPartsMs(parts: TimestampParts): number {
-  return parts.seconds * 1000 + parts.nanos / 1e6;
+/**
+ * Milliseconds since the epoch, with the sub-millisecond part as a fraction (a double holds
+ * microseconds exactly enough), of parsed parts or of a google.protobuf.Timestamp.
+ */
+export function timestampPartsMs(parts: {
+  readonly seconds: number | bigint;
+  readonly nanos: number;
+}): number {
+  return Number(parts.seconds) * 1000 + parts.nanos / 1e6;
 }
 
 function isDigit(code: number): boolean {

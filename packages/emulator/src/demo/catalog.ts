@@ -21,6 +21,7 @@ export interface PipelineSpec {
   readonly verify: boolean;
 }
 
+/** The project the demo world lives in; the TUI lists it when no endpoint is given. */
 export const DEMO_PROJECT = "demo-project";
 /** The project number Cloud Build names use. */
 export const DEMO_PROJECT_NUMBER = "123456789012";

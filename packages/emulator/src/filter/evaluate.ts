@@ -10,11 +10,11 @@
 // - Enums compare by number, and take their value names (quoted or bare) or numbers as literals.
 
 import type { JobRun } from "@jobrun/core";
+import { parseRfc3339, timestampPartsMs } from "@jobrun/core";
 import type { Comparator, FilterNode, Literal } from "./ast.js";
 import { ABSENT, FieldPathError, type FieldType, type ResolvedField, resolveField } from "./fields.js";
 import { filterError } from "./filter-error.js";
 import { parseFilter } from "./parser.js";
-import { parseRfc3339 } from "./timestamp-literal.js";
 
 export type JobRunPredicate = (run: JobRun) => boolean;
 
@@ -141,13 +141,13 @@ function convertLiteral(
       );
     }
     case "timestamp": {
-      const ms = parseRfc3339(text);
-      if (ms === undefined) {
+      const parts = parseRfc3339(text);
+      if (parts === undefined) {
         return fail(
           `${JSON.stringify(text)} is not an RFC 3339 timestamp such as "2025-01-31T12:00:00Z" (${field.path})`,
         );
       }
-      return ms;
+      return timestampPartsMs(parts);
     }
     case "bool":
       if (text === "true" || text === "false") return text === "true";

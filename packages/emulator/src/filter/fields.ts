@@ -2,8 +2,9 @@
 // hand, so every field of the schema (nested job-kind fields included) is reachable and none is
 // misspelled. A field path is resolved once per request into a getter.
 
-import type { DescEnum, DescField, DescMessage } from "@bufbuild/protobuf";
-import { type JobRun, JobRunSchema } from "@jobrun/core";
+import type { DescEnum, DescField, DescMessage, ScalarType } from "@bufbuild/protobuf";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { type JobRun, JobRunSchema, scalarJsonKind, timestampPartsMs } from "@jobrun/core";
 
 /** What a resolved field holds, which decides the operators and literals it accepts. */
 export type FieldType = "string" | "enum" | "timestamp" | "bool" | "number" | "message" | "list" | "map";
@@ -77,13 +78,7 @@ export function resolveField(segments: readonly string[]): ResolvedField {
           i + 2,
         );
       }
-      return finish(
-        canonical,
-        getters,
-        scalarTypeOf(field.mapKind === "scalar" ? "string" : "message"),
-        field,
-        true,
-      );
+      return finish(canonical, getters, field.mapKind === "scalar" ? "string" : "message", field, true);
     }
     if (!last) {
       throw new FieldPathError(
@@ -111,7 +106,7 @@ function finish(
       value = getter(value);
       if (value === ABSENT) return ABSENT;
     }
-    if (type === "timestamp") return value === undefined ? ABSENT : timestampToMs(value as TimestampLike);
+    if (type === "timestamp") return value === undefined ? ABSENT : timestampPartsMs(value as Timestamp);
     if (type === "message" && value === undefined) return ABSENT;
     return value;
   };
@@ -141,7 +136,9 @@ function finish(
         ? "enum"
         : field.listKind === "message"
           ? "message"
-          : scalarTypeOf(field.scalar === undefined ? "string" : scalarName(field.scalar))
+          : field.scalar === undefined
+            ? "string"
+            : scalarFieldType(field.scalar)
       : field.fieldKind === "map" && !mapValue
         ? "string"
         : undefined;
@@ -157,16 +154,6 @@ function finish(
     get,
     isSet,
   };
-}
-
-interface TimestampLike {
-  readonly seconds: bigint;
-  readonly nanos: number;
-}
-
-/** Milliseconds since the epoch, keeping microseconds in the fraction (doubles hold them exactly enough). */
-export function timestampToMs(timestamp: TimestampLike): number {
-  return Number(timestamp.seconds) * 1000 + timestamp.nanos / 1e6;
 }
 
 function getterOf(field: DescField): Getter {
@@ -201,19 +188,14 @@ function typeOf(field: DescField): FieldType {
     case "message":
       return isTimestamp(field.message) ? "timestamp" : "message";
     case "scalar":
-      return scalarTypeOf(scalarName(field.scalar));
+      return scalarFieldType(field.scalar);
   }
 }
 
-function scalarName(scalar: number): string {
-  // ScalarType: 1 double, 2 float, 8 bool, 9 string, 12 bytes; the rest are integers.
-  if (scalar === 9 || scalar === 12) return "string";
-  if (scalar === 8) return "bool";
-  return "number";
-}
-
-function scalarTypeOf(name: string): FieldType {
-  return name === "string" ? "string" : name === "bool" ? "bool" : name === "message" ? "message" : "number";
+/** Strings and bytes compare as text, bools as bools, every number type (64-bit ones too) as a number. */
+function scalarFieldType(scalar: ScalarType): FieldType {
+  const kind = scalarJsonKind(scalar);
+  return kind === "string" || kind === "bytes" ? "string" : kind === "bool" ? "bool" : "number";
 }
 
 function describeField(field: DescField): string {

@@ -2,7 +2,7 @@
 // ordering's index always exists; others are built on first use (O(n log n) once), kept up to date
 // afterwards, and dropped least-recently-used beyond a small number.
 
-import { isJobRunInParent, type JobRun, type RolloutNameParts, WILDCARD } from "@jobrun/core";
+import { concretePrefixOf, isJobRunInParent, type JobRun, type RolloutNameParts } from "@jobrun/core";
 import { type OrderSpec, parseOrderBy, type SortKey } from "../order-by.js";
 import { type IndexEntry, OrderedIndex } from "./ordered-index.js";
 import { type StoredRun, storedRun } from "./stored-run.js";
@@ -119,17 +119,6 @@ export class JobRunStore {
  * wildcard (`locations/-/deliveryPipelines/web/…`) are checked per run (`residual`).
  */
 function partitionOf(parent: RolloutNameParts): { prefix: string; residual: RolloutNameParts | undefined } {
-  const pairs: [string, string][] = [
-    ["projects", parent.project],
-    ["locations", parent.location],
-    ["deliveryPipelines", parent.deliveryPipeline],
-    ["releases", parent.release],
-    ["rollouts", parent.rollout],
-  ];
-  const firstWildcard = pairs.findIndex(([, value]) => value === WILDCARD);
-  const concrete = firstWildcard === -1 ? pairs : pairs.slice(0, firstWildcard);
-  const prefix = concrete.map(([collection, value]) => `${collection}/${value}`).join("/");
-  const needsResidual =
-    firstWildcard !== -1 && pairs.slice(firstWildcard).some(([, value]) => value !== WILDCARD);
-  return { prefix, residual: needsResidual ? parent : undefined };
+  const { prefix, complete } = concretePrefixOf(parent);
+  return { prefix, residual: complete ? undefined : parent };
 }

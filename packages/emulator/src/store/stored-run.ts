@@ -1,6 +1,6 @@
 // A stored JobRun: the frozen message and what the indexes need from its name, parsed once.
 
-import { type JobRun, type JobRunNameParts, parseJobRunName } from "@jobrun/core";
+import { type JobRun, type JobRunNameParts, parentPrefixes, parseJobRunName } from "@jobrun/core";
 
 export interface StoredRun {
   /** Deep-frozen: handed to callers as is, so nobody can change the store behind its back. */
@@ -16,20 +16,7 @@ export interface StoredRun {
 
 export function storedRun(message: JobRun): StoredRun {
   const parts = parseJobRunName(message.name);
-  const segments = [
-    `projects/${parts.project}`,
-    `locations/${parts.location}`,
-    `deliveryPipelines/${parts.deliveryPipeline}`,
-    `releases/${parts.release}`,
-    `rollouts/${parts.rollout}`,
-  ];
-  const prefixes: string[] = [];
-  let prefix = "";
-  for (const segment of segments) {
-    prefix = prefix === "" ? segment : `${prefix}/${segment}`;
-    prefixes.push(prefix);
-  }
-  return { message: deepFreeze(message), name: message.name, parts, prefixes };
+  return { message: deepFreeze(message), name: message.name, parts, prefixes: parentPrefixes(parts) };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -7,7 +7,7 @@
 // persistence) hear about changes without waiting for a call. Because the timer path and the call path
 // are the same code, reaching a time through timers or through a later call gives the same world.
 
-import type { Clock } from "../clock.js";
+import type { Clock } from "@jobrun/core";
 import { type EventAction, Timeline, type TimelineEvent } from "./timeline.js";
 
 export class TimeDriver {

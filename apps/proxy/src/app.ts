@@ -1,4 +1,4 @@
-import type { JobRunService } from "@jobrun/core";
+import { type JobRunService, rawForwarderOf } from "@jobrun/core";
 import { Hono } from "hono";
 import type { ResponseCache } from "./cache.js";
 import { errorResponse, toApiError } from "./errors.js";
@@ -73,6 +73,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     // Authorization (role, scopes), the body limit, the backend call, ETags and the edge cache.
     rpc({
       backend: options.backend,
+      forwarder: rawForwarderOf(options.backend),
       cache: options.cache,
       memo: new EncodedRunMemo(),
       timeoutMs: options.timeoutMs,
@@ -95,6 +96,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
       fields: {},
       caller: undefined,
       route: undefined,
+      prettyPrint: true,
     };
     let response: Response;
     try {
@@ -134,6 +136,17 @@ function failed(error: unknown, state: RequestState): Response {
   // backend kept from the caller (callerSafeError). Never the stack, and never to the caller. (A
   // client error's cause may quote the caller's body, which the log never holds.)
   if (apiError.httpStatus >= 500 && apiError.cause instanceof Error)
-    state.fields.cause = apiError.cause.message;
-  return errorResponse(apiError, state.headers);
+    state.fields.cause = causeChain(apiError);
+  return errorResponse(apiError, state.headers, state.prettyPrint);
+}
+
+/** The messages of an error's causes, outermost first (an error may be wrapped more than once). */
+function causeChain(error: Error): string {
+  const messages: string[] = [];
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 4 && cause instanceof Error; depth += 1) {
+    messages.push(cause.message);
+    cause = cause.cause;
+  }
+  return messages.join(" <- ");
 }

@@ -1,4 +1,30 @@
-import { ApiError, isApiError } from "@jobrun/core";
+import { ApiError, type CodeName, type ErrorDetail, isApiError, RETRY_INFO_TYPE } from "@jobrun/core";
+
+/**
+ * The ErrorInfo domain of what the proxy decides itself (auth, scopes, limits, its own faults and
+ * those of its upstream connection), as opposed to `clouddeploy.googleapis.com`, the service's own.
+ * A caller (gax's `err.domain`) can tell "the proxy refused" from "Cloud Deploy refused".
+ */
+export const PROXY_ERROR_DOMAIN = "jobrun-proxy";
+
+/** Options of proxyError: those of ApiError without the domain, which is the proxy's. */
+export interface ProxyErrorOptions {
+  readonly details?: readonly ErrorDetail[];
+  readonly httpStatus?: number;
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly retryDelayMs?: number;
+  readonly cause?: unknown;
+}
+
+/** An error the proxy decides: its reason (UPPER_SNAKE_CASE) in the proxy's ErrorInfo domain. */
+export function proxyError(
+  code: CodeName,
+  reason: string,
+  message: string,
+  options: ProxyErrorOptions = {},
+): ApiError {
+  return new ApiError(code, message, { ...options, reason, domain: PROXY_ERROR_DOMAIN });
+}
 
 /**
  * Turns anything thrown into the ApiError a caller may see. An ApiError passes as it is (its message
@@ -7,19 +33,42 @@ import { ApiError, isApiError } from "@jobrun/core";
  */
 export function toApiError(error: unknown): ApiError {
   if (isApiError(error)) return error;
-  return new ApiError(
+  return proxyError(
     "INTERNAL",
+    "INTERNAL_ERROR",
     "internal error; the request id in x-request-id identifies it in the logs",
-    {
-      cause: error,
-    },
+    { cause: error },
   );
 }
 
-/** The google.rpc.Status response of an ApiError (`headers` as in `respond`). */
-export function errorResponse(error: ApiError, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(error.toJSON()), {
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/**
+ * The google.rpc.Status response of an ApiError (`headers` as in `respond`), indented unless the
+ * caller said `prettyPrint=false` (Google indents its errors too). A 429 or 503 says when to retry
+ * in Retry-After as well as in its RetryInfo, unless the headers already do.
+ */
+export function errorResponse(
+  error: ApiError,
+  headers: Record<string, string> = {},
+  pretty = true,
+): Response {
+  const retryAfter = retryAfterSeconds(error);
+  return new Response(JSON.stringify(error.toJSON(), null, pretty ? 2 : undefined), {
     status: error.httpStatus,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+    headers: {
+      "content-type": JSON_TYPE,
+      ...(retryAfter === undefined ? {} : { "retry-after": retryAfter }),
+      ...headers,
+    },
   });
+}
+
+/** The whole seconds of an error's RetryInfo (at least 1), for Retry-After; undefined without one. */
+function retryAfterSeconds(error: ApiError): string | undefined {
+  if (error.httpStatus !== 429 && error.httpStatus !== 503) return undefined;
+  const delay = error.details.find((d) => d["@type"] === RETRY_INFO_TYPE)?.retryDelay;
+  if (typeof delay !== "string") return undefined;
+  const seconds = Number.parseFloat(delay);
+  return Number.isFinite(seconds) ? String(Math.max(1, Math.ceil(seconds))) : undefined;
 }

@@ -3,8 +3,14 @@
 
 export { createProxy, type ProxyOptions } from "./app.js";
 export { createEmulatorBackend, type EmulatorBackendOptions } from "./backends/emulator.js";
-export { createGoogleBackend, GOOGLE_UPSTREAM, type GoogleBackendOptions } from "./backends/google.js";
+export {
+  createGoogleBackend,
+  GOOGLE_UPSTREAM,
+  type GoogleBackendOptions,
+  parseUpstream,
+} from "./backends/google.js";
 export { cacheApiAdapter, cacheKey, type ResponseCache } from "./cache.js";
+export { PROXY_ERROR_DOMAIN } from "./errors.js";
 export { createJwtVerifier, type JwtAlgorithm, type JwtOptions, type JwtVerifier } from "./jwt.js";
 export {
   API_KEY_PREFIX,

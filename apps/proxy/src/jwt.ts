@@ -2,8 +2,8 @@
 // token), keys come from a JWKS (a URL jose fetches and caches, or a local key set), and the role and
 // scopes are claims of the token.
 
-import { ApiError } from "@jobrun/core";
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from "jose";
+import { proxyError } from "./errors.js";
 import { parseScopes } from "./scopes.js";
 import type { Caller } from "./types.js";
 
@@ -46,7 +46,7 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
       }));
     } catch {
       // jose's reason (expired, bad signature, wrong audience) is not for the caller to probe with.
-      throw new ApiError("UNAUTHENTICATED", "the bearer token is not valid");
+      throw proxyError("UNAUTHENTICATED", "CREDENTIALS_INVALID", "the bearer token is not valid");
     }
     return { id: `jwt:${options.issuer}#${payload.sub}`, ...grants(payload) };
   };
@@ -55,19 +55,28 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
 function defaultGrants(payload: JWTPayload): Omit<Caller, "id"> {
   const { role, scopes, override_deploy_policy: override } = payload as Record<string, unknown>;
   if (role !== "reader" && role !== "operator") {
-    throw new ApiError(
+    throw proxyError(
       "PERMISSION_DENIED",
+      "TOKEN_GRANTS_NO_ROLE",
       `the token grants no role (claim "role" must be "reader" or "operator")`,
     );
   }
   const list = typeof scopes === "string" ? scopes.split(" ").filter(Boolean) : scopes;
   if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === "string")) {
-    throw new ApiError("PERMISSION_DENIED", `the token grants no scopes (claim "scopes")`);
+    throw proxyError(
+      "PERMISSION_DENIED",
+      "TOKEN_GRANTS_NO_SCOPES",
+      `the token grants no scopes (claim "scopes")`,
+    );
   }
   try {
     parseScopes(list);
   } catch (error) {
-    throw new ApiError("PERMISSION_DENIED", `the token's scopes are not valid: ${(error as Error).message}`);
+    throw proxyError(
+      "PERMISSION_DENIED",
+      "TOKEN_SCOPES_INVALID",
+      `the token's scopes are not valid: ${(error as Error).message}`,
+    );
   }
   return { role, scopes: list, overrideDeployPolicy: override === true };
 }

@@ -1,36 +1,55 @@
-// The three RPCs: parse and validate the request, authorize it (role, scopes, override grant),
-// call the backend, encode the answer. Authorization always happens before the backend is called.
+// The RPCs: read the system parameters and the request, authorize it (role, scopes, override grant),
+// then either forward it upstream and hand the upstream's answer on as it came (a backend that can,
+// such as the google backend) or call the backend and encode its answer the way the caller asked.
+// Authorization always happens before the backend is called or anything is forwarded.
 
 import {
-  ApiError,
+  type DescMessage,
+  fromBinary,
+  fromJson,
+  type JsonValue,
+  type MessageShape,
+  toBinary,
+} from "@bufbuild/protobuf";
+import {
   type CallOptions,
-  decodeJson,
-  decodeJsonText,
-  type EnumEncoding,
+  checkFieldSelection,
+  DEFAULT_SYSTEM_PARAMETERS,
   encodeJson,
-  enumEncodingFromQuery,
+  type FieldSelection,
+  isApiError,
   isTerminal,
+  JobRun_State,
   JobRunSchema,
   type JobRunService,
-  ListJobRunsRequestSchema,
-  ListJobRunsResponseSchema,
+  type MethodName,
+  parseHttpRequest,
   parseJobRunName,
   parseRolloutName,
+  type RawAnswer,
+  type RawForwarder,
+  type RequestOf,
   type RouteMatch,
-  TerminateJobRunRequestSchema,
-  TerminateJobRunResponseSchema,
+  readSystemParameters,
+  roleAllows,
+  type SystemParameters,
+  selectFields,
 } from "@jobrun/core";
 import type { Context } from "hono";
 import { cacheKey, EDGE_TTL_S, type ResponseCache } from "./cache.js";
+import { proxyError } from "./errors.js";
 import { disconnectSignal, header, NO_QUERY_MARK, queryOf } from "./request-info.js";
 import { inScopes, outOfScope, parseScopes, type Scope } from "./scopes.js";
 import { readBodyText } from "./steps/body-limit.js";
-import { type EncodedRunMemo, ifNoneMatchHits, strongEtag } from "./steps/etag.js";
+import { type EncodedRun, type EncodedRunMemo, ifNoneMatchHits, strongEtag } from "./steps/etag.js";
 import type { FinalStep } from "./steps/pipeline.js";
+import { refuseCredentialsInQuery } from "./system-parameters.js";
 import type { Caller, ProxyEnv, RequestState } from "./types.js";
 
 export interface RpcContext {
   readonly backend: JobRunService;
+  /** The backend's raw forwarding, when it has one: then answers pass through as the upstream sent them. */
+  readonly forwarder: RawForwarder | undefined;
   readonly cache: ResponseCache | undefined;
   readonly memo: EncodedRunMemo;
   readonly timeoutMs: number | undefined;
@@ -40,28 +59,8 @@ export interface RpcContext {
 
 type Match = Extract<RouteMatch, { kind: "match" }>;
 
-/** Query parameters every method takes: Google's system parameters. */
-const SYSTEM_PARAMS = new Set(["$alt", "alt", "$prettyPrint", "prettyPrint"]);
-/**
- * ListJobRuns' query fields, by JSON and by proto name (Google accepts both). A Map, not an object:
- * looking a caller's key up in an object finds inherited names (`constructor`, `__proto__`).
- */
-const LIST_PARAMS: ReadonlyMap<string, string> = new Map([
-  ["pageSize", "pageSize"],
-  ["page_size", "pageSize"],
-  ["pageToken", "pageToken"],
-  ["page_token", "pageToken"],
-  ["filter", "filter"],
-  ["orderBy", "orderBy"],
-  ["order_by", "orderBy"],
-]);
-/** Get and terminate take no query fields. */
-const NO_PARAMS: ReadonlyMap<string, string> = new Map();
-
 const JSON_TYPE = "application/json; charset=utf-8";
-
-/** The enum encoding of a call without a query. */
-const DEFAULT_ENCODING: EnumEncoding = enumEncodingFromQuery(new URLSearchParams());
+const PROTO_TYPE = "application/x-protobuf";
 
 /** The last step: serves the RPC the route step matched. */
 export function rpc(context: RpcContext): FinalStep {
@@ -80,56 +79,57 @@ export async function handleRpc(
   validated: boolean,
 ): Promise<Response> {
   const caller = state.caller as Caller;
+  const route = match.route;
+  const policy = route.policy;
   const query = queryOf(c);
-  const encoding = query === NO_QUERY_MARK ? DEFAULT_ENCODING : enumEncodingFromQuery(query);
-  const options = callOptions(c, rpc);
-  const extra = state.headers;
-  const fields = state.fields;
-  fields.rpc = match.route.rpc;
-  switch (match.route.rpc) {
-    case "GetJobRun": {
-      const name = match.params.name ?? "";
-      fields.resource = name;
-      readQuery(query, NO_PARAMS);
-      if (!validated) parseJobRunName(name, { field: "name" });
-      authorize(caller, "name", name);
-      return getJobRun(c, state, rpc, name, encoding, options);
-    }
-    case "ListJobRuns": {
-      const parent = match.params.parent ?? "";
-      fields.resource = parent;
-      const request = decodeJson(ListJobRunsRequestSchema, { parent, ...readQuery(query, LIST_PARAMS) });
-      if (!validated) parseRolloutName(parent, { wildcards: true, field: "parent" });
-      authorize(caller, "parent", parent);
-      const response = await rpc.backend.listJobRuns(request, options);
-      return json(encodeJson(ListJobRunsResponseSchema, response, { enumEncoding: encoding }), {
-        ...extra,
-        "cache-control": "no-store",
-      });
-    }
-    case "TerminateJobRun": {
-      const name = match.params.name ?? "";
-      fields.resource = name;
-      readQuery(query, NO_PARAMS);
-      if (!validated) parseJobRunName(name, { field: "name" });
-      if (caller.role !== "operator") {
-        throw new ApiError("PERMISSION_DENIED", `permission denied: terminating needs the operator role`);
-      }
-      authorize(caller, "name", name);
-      const request = await readTerminateBody(c.req.raw, name, rpc.maxBodyBytes);
-      if (request.overrideDeployPolicy.length > 0 && !caller.overrideDeployPolicy) {
-        throw new ApiError(
-          "PERMISSION_DENIED",
-          "permission denied: this caller may not override deploy policies (overrideDeployPolicy)",
-        );
-      }
-      const response = await rpc.backend.terminateJobRun(request, options);
-      return json(encodeJson(TerminateJobRunResponseSchema, response, { enumEncoding: encoding }), {
-        ...extra,
-        "cache-control": "no-store",
-      });
+  const system = query === NO_QUERY_MARK ? DEFAULT_SYSTEM_PARAMETERS : readSystemParameters(query);
+  state.prettyPrint = system.prettyPrint;
+  refuseUnsupported(system);
+  const resource = match.params[policy.resource.field] ?? "";
+  state.fields.rpc = route.rpc;
+  state.fields.resource = resource;
+  if (!roleAllows(caller.role, policy.role)) {
+    throw proxyError(
+      "PERMISSION_DENIED",
+      "ROLE_INSUFFICIENT",
+      `permission denied: ${route.rpc} needs the ${policy.role} role`,
+      { metadata: { resource, role: caller.role, required: policy.role } },
+    );
+  }
+  authorize(caller, policy.resource.field, resource);
+  const body = route.body === "*" ? await readJsonBody(c.req.raw, rpc.maxBodyBytes) : undefined;
+  const request = parseHttpRequest(route, match.params, query, body, { paramsChecked: validated });
+  if (route.methodName === "terminateJobRun") {
+    const override = (request as RequestOf<"terminateJobRun">).overrideDeployPolicy;
+    if (override.length > 0 && !caller.overrideDeployPolicy) {
+      throw proxyError(
+        "PERMISSION_DENIED",
+        "DEPLOY_POLICY_OVERRIDE_NOT_ALLOWED",
+        "permission denied: this caller may not override deploy policies (overrideDeployPolicy)",
+        { metadata: { resource } },
+      );
     }
   }
+  const options = callOptions(c, rpc);
+  if (rpc.forwarder !== undefined) {
+    return forward(c, state, rpc, rpc.forwarder, route.methodName, request, system, options);
+  }
+  // Checked before the backend is called: a bad selection must not follow a terminate that happened.
+  const selection =
+    system.fields === undefined ? undefined : checkFieldSelection(route.output, system.fields);
+  const method = rpc.backend[route.methodName] as (
+    request: RequestOf<MethodName>,
+    options: CallOptions,
+  ) => Promise<MessageShape<DescMessage>>;
+  const response = await method.call(rpc.backend, request, options);
+  if (policy.cacheable && isTerminal((response as MessageShape<typeof JobRunSchema>).state)) {
+    return finishedRun(c, state, rpc, response as MessageShape<typeof JobRunSchema>, system, selection);
+  }
+  const encoded = encodeAnswer(route.output, response, system, selection);
+  return new Response(encoded.body, {
+    status: 200,
+    headers: { ...state.headers, "content-type": encoded.contentType, "cache-control": "no-store" },
+  });
 }
 
 /** Validates a matched route's resource name (what `handleRpc` checks unless told it was). */
@@ -138,6 +138,28 @@ export function validateMatch(match: Match): void {
     parseRolloutName(match.params.parent ?? "", { wildcards: true, field: "parent" });
   } else {
     parseJobRunName(match.params.name ?? "", { field: "name" });
+  }
+}
+
+/**
+ * System parameters the proxy does not serve: credentials in the URL (keys in URLs end up in logs,
+ * browser histories and Referer headers), JSONP, and media downloads (no JobRun method has media).
+ */
+function refuseUnsupported(system: SystemParameters): void {
+  refuseCredentialsInQuery(system.credentials);
+  if (system.callback !== undefined) {
+    throw proxyError(
+      "INVALID_ARGUMENT",
+      "JSONP_NOT_SUPPORTED",
+      "system parameter callback (JSONP) is not supported: call with fetch and CORS instead",
+    );
+  }
+  if (system.alt === "media") {
+    throw proxyError(
+      "INVALID_ARGUMENT",
+      "ALT_MEDIA_NOT_SUPPORTED",
+      "alt=media is for media downloads, and no JobRun method has media: use alt=json or alt=proto",
+    );
   }
 }
 
@@ -152,118 +174,232 @@ function callOptions(c: Context<ProxyEnv>, rpc: RpcContext): CallOptions {
   };
 }
 
-async function getJobRun(
+/**
+ * What distinguishes one encoding of an answer from another (wire format, enums, indentation,
+ * selection): the key of the encoded-run memo and of the edge cache.
+ */
+function representationOf(system: SystemParameters): string {
+  return `${system.alt};${system.enumEncoding};${system.prettyPrint ? "pretty" : "compact"};${system.fields?.text ?? ""}`;
+}
+
+/** A message as the caller asked for it: JSON (names or numbers, indented or not, partial) or binary. */
+function encodeAnswer(
+  schema: DescMessage,
+  message: MessageShape<DescMessage>,
+  system: SystemParameters,
+  selection: FieldSelection | undefined,
+): { body: string | Uint8Array<ArrayBuffer>; contentType: string } {
+  if (system.alt === "proto") {
+    const selected =
+      selection === undefined
+        ? message
+        : fromJson(schema, selectFields(encodeJson(schema, message), selection.root));
+    return { body: toBinary(schema, selected), contentType: PROTO_TYPE };
+  }
+  let json: JsonValue = encodeJson(schema, message, { enumEncoding: system.enumEncoding });
+  if (selection !== undefined) json = selectFields(json, selection.root);
+  return { body: JSON.stringify(json, null, system.prettyPrint ? 2 : undefined), contentType: JSON_TYPE };
+}
+
+/** A finished run from the backend: encoded once per representation, with its strong ETag. */
+async function finishedRun(
   c: Context<ProxyEnv>,
   state: RequestState,
   rpc: RpcContext,
-  name: string,
-  encoding: EnumEncoding,
-  options: CallOptions,
+  run: MessageShape<typeof JobRunSchema>,
+  system: SystemParameters,
+  selection: FieldSelection | undefined,
 ): Promise<Response> {
-  const extra = state.headers;
-  const ifNoneMatch = header(c, "if-none-match");
-  const key =
-    rpc.cache === undefined ? "" : await cacheKey((state.caller as Caller).id, c.req.path, encoding);
-  if (rpc.cache !== undefined) {
-    const hit = await rpc.cache.match(key);
-    const etag = hit?.headers.get("etag");
-    if (hit !== undefined && etag) {
-      state.fields.cache = "hit";
-      return finished(await hit.text(), etag, ifNoneMatch, extra);
-    }
-  }
-  const run = await rpc.backend.getJobRun({ name }, options);
-  if (!isTerminal(run.state)) {
-    return json(encodeJson(JobRunSchema, run, { enumEncoding: encoding }), {
-      ...extra,
-      "cache-control": "no-store",
-    });
-  }
-  let entry = rpc.memo.get(run, encoding);
+  const representation = representationOf(system);
+  let entry = rpc.memo.get(run, representation);
   if (entry === undefined) {
-    const body = JSON.stringify(encodeJson(JobRunSchema, run, { enumEncoding: encoding }));
-    entry = { body, etag: await strongEtag(body) };
-    rpc.memo.set(run, encoding, entry);
+    const encoded = encodeAnswer(JobRunSchema, run, system, selection);
+    entry = { ...encoded, etag: await strongEtag(encoded.body) };
+    rpc.memo.set(run, representation, entry);
   }
   if (rpc.cache !== undefined) {
-    const stored = new Response(entry.body, {
-      headers: { "content-type": JSON_TYPE, etag: entry.etag, "cache-control": `max-age=${EDGE_TTL_S}` },
-    });
-    await rpc.cache.put(key, stored);
+    await storeInCache(
+      rpc.cache,
+      await cacheKey((state.caller as Caller).id, c.req.path, representation),
+      entry,
+    );
   }
-  return finished(entry.body, entry.etag, ifNoneMatch, extra);
+  return finished(entry, header(c, "if-none-match"), state.headers);
+}
+
+async function storeInCache(cache: ResponseCache, key: string, entry: EncodedRun): Promise<void> {
+  const stored = new Response(entry.body, {
+    headers: {
+      "content-type": entry.contentType,
+      etag: entry.etag,
+      "cache-control": `max-age=${EDGE_TTL_S}`,
+    },
+  });
+  await cache.put(key, stored);
 }
 
 /** A finished run: validated by its strong ETag; caches private to the caller may keep it. */
 function finished(
-  body: string,
-  etag: string,
+  entry: EncodedRun,
   ifNoneMatch: string | undefined,
   extra: Record<string, string>,
 ): Response {
-  const headers = { ...extra, etag, "cache-control": "private, max-age=300", "content-type": JSON_TYPE };
-  if (ifNoneMatchHits(ifNoneMatch, etag)) return new Response(null, { status: 304, headers });
-  return new Response(body, { status: 200, headers });
+  const headers = {
+    ...extra,
+    etag: entry.etag,
+    "cache-control": "private, max-age=300",
+    "content-type": entry.contentType,
+  };
+  if (ifNoneMatchHits(ifNoneMatch, entry.etag)) return new Response(null, { status: 304, headers });
+  return new Response(entry.body, { status: 200, headers });
 }
 
-function json(value: unknown, headers: Record<string, string>): Response {
-  return new Response(JSON.stringify(value), {
-    status: 200,
-    headers: { "content-type": JSON_TYPE, ...headers },
+/**
+ * Forwards the authorized request upstream with the caller's system parameters, and answers with the
+ * upstream's status and bytes as they came: newer fields and enum values, the enum encoding the
+ * caller asked for, Google's own error details. Only a finished run (read leniently from those
+ * bytes) gets an ETag and a place in the edge cache; the bytes themselves are never re-encoded.
+ */
+async function forward(
+  c: Context<ProxyEnv>,
+  state: RequestState,
+  rpc: RpcContext,
+  forwarder: RawForwarder,
+  method: MethodName,
+  request: RequestOf<MethodName>,
+  system: SystemParameters,
+  options: CallOptions,
+): Promise<Response> {
+  const cacheable = method === "getJobRun";
+  const representation = representationOf(system);
+  const key =
+    cacheable && rpc.cache !== undefined
+      ? await cacheKey((state.caller as Caller).id, c.req.path, representation)
+      : undefined;
+  if (key !== undefined && rpc.cache !== undefined) {
+    const hit = await rpc.cache.match(key);
+    const etag = hit?.headers.get("etag");
+    if (hit !== undefined && etag) {
+      state.fields.cache = "hit";
+      const body = new Uint8Array(await hit.arrayBuffer());
+      const contentType = hit.headers.get("content-type") ?? JSON_TYPE;
+      return finished({ body, etag, contentType }, header(c, "if-none-match"), state.headers);
+    }
+  }
+  let answer: RawAnswer;
+  try {
+    answer = await forwarder.forwardRaw(method, request as never, {
+      ...options,
+      systemParameters: system.forwarded,
+    });
+  } catch (error) {
+    throw upstreamFailure(error);
+  }
+  if (answer.status < 200 || answer.status >= 300) {
+    state.fields.error = upstreamStatusName(answer);
+    return new Response(answer.body, {
+      status: answer.status,
+      headers: {
+        ...state.headers,
+        "content-type": answer.contentType,
+        "cache-control": "no-store",
+        ...(answer.retryAfter === undefined ? {} : { "retry-after": answer.retryAfter }),
+      },
+    });
+  }
+  if (cacheable && isFinishedRun(answer)) {
+    const entry: EncodedRun = {
+      body: answer.body,
+      contentType: answer.contentType,
+      etag: await strongEtag(answer.body),
+    };
+    if (key !== undefined && rpc.cache !== undefined) await storeInCache(rpc.cache, key, entry);
+    return finished(entry, header(c, "if-none-match"), state.headers);
+  }
+  return new Response(answer.body, {
+    status: answer.status,
+    headers: { ...state.headers, "content-type": answer.contentType, "cache-control": "no-store" },
   });
+}
+
+const utf8 = new TextDecoder();
+const TERMINAL_STATES: ReadonlySet<unknown> = new Set(
+  [JobRun_State.SUCCEEDED, JobRun_State.FAILED, JobRun_State.TERMINATED].flatMap((state) => [
+    state,
+    JobRun_State[state],
+  ]),
+);
+
+/**
+ * Whether forwarded bytes are a finished run. Read leniently, for this decision only: a state this
+ * schema does not know, or no state at all (a partial response without it), is not finished.
+ */
+function isFinishedRun(answer: RawAnswer): boolean {
+  try {
+    if (answer.contentType.startsWith(PROTO_TYPE)) {
+      return isTerminal(fromBinary(JobRunSchema, answer.body).state);
+    }
+    const state = (JSON.parse(utf8.decode(answer.body)) as { state?: unknown } | null)?.state;
+    return TERMINAL_STATES.has(state);
+  } catch {
+    return false;
+  }
+}
+
+/** The code name of an upstream error answer, for the log line. */
+function upstreamStatusName(answer: RawAnswer): string {
+  try {
+    const status = (JSON.parse(utf8.decode(answer.body)) as { error?: { status?: unknown } }).error?.status;
+    return typeof status === "string" ? status : `HTTP ${answer.status}`;
+  } catch {
+    return `HTTP ${answer.status}`;
+  }
+}
+
+/**
+ * The error for a forwarded call the upstream gave no answer to hand on: it was unreachable or slow,
+ * or it refused the proxy's own credentials (a 401 for the proxy is not the caller's 401: the
+ * caller's client would drop its own valid token). Decided by the proxy, so in its domain.
+ */
+function upstreamFailure(error: unknown): unknown {
+  if (!isApiError(error)) return error;
+  if (error.code === "CANCELLED") return error;
+  if (error.code === "UNAUTHENTICATED" || error.httpStatus === 401) {
+    return proxyError(
+      "UNAVAILABLE",
+      "UPSTREAM_CREDENTIALS_REFUSED",
+      "the proxy could not authenticate to Google",
+      {
+        cause: error,
+      },
+    );
+  }
+  const reason = error.code === "DEADLINE_EXCEEDED" ? "UPSTREAM_TIMEOUT" : "UPSTREAM_UNAVAILABLE";
+  return proxyError(error.code, reason, error.message, { httpStatus: error.httpStatus, cause: error });
 }
 
 const scopeCache = new WeakMap<readonly string[], Scope[]>();
 
-function authorize(caller: Caller, field: "name" | "parent", name: string): void {
+function authorize(caller: Caller, field: string, name: string): void {
   if (caller.scopes === "all") return;
   let scopes = scopeCache.get(caller.scopes);
   if (scopes === undefined) {
     scopes = parseScopes(caller.scopes);
     scopeCache.set(caller.scopes, scopes);
   }
-  if (!inScopes(scopes, name)) throw outOfScope(field, name);
+  if (!inScopes(scopes, name)) throw outOfScope(field === "parent" ? "parent" : "name", name);
 }
 
-/**
- * The request's query as request fields, by `allowed` (query name → JSON field). Unknown or repeated
- * parameters are refused, as Google's endpoint does, instead of being silently ignored.
- */
-function readQuery(query: URLSearchParams, allowed: ReadonlyMap<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (query === NO_QUERY_MARK) return out;
-  const seen = new Set<string>();
-  for (const [key, value] of query) {
-    if (seen.has(key)) throw badQuery(key, `is given more than once`);
-    seen.add(key);
-    if (SYSTEM_PARAMS.has(key)) continue;
-    const field = allowed.get(key);
-    if (field === undefined) throw badQuery(key, "is not a parameter of this method");
-    if (Object.hasOwn(out, field)) throw badQuery(key, `repeats ${field}`);
-    out[field] = value;
-  }
-  return out;
-}
-
-function badQuery(key: string, reason: string): ApiError {
-  const shown = JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
-  return new ApiError("INVALID_ARGUMENT", `query parameter ${shown} ${reason}`);
-}
-
-async function readTerminateBody(request: Request, name: string, limit: number) {
+/** A JSON request body, at most `limit` bytes; another content type is refused, an empty body is none. */
+async function readJsonBody(request: Request, limit: number): Promise<string> {
   const type = request.headers.get("content-type");
   const text = await readBodyText(request, limit);
-  if (text.trim() === "") return decodeJson(TerminateJobRunRequestSchema, { name });
-  if (type !== null && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw new ApiError(
+  if (text.trim() !== "" && type !== null && !/^application\/json\s*(;|$)/i.test(type)) {
+    throw proxyError(
       "INVALID_ARGUMENT",
+      "UNSUPPORTED_CONTENT_TYPE",
       `the request body must be application/json, not ${JSON.stringify(type)}`,
     );
   }
-  const message = decodeJsonText(TerminateJobRunRequestSchema, text);
-  if (message.name !== "" && message.name !== name) {
-    throw new ApiError("INVALID_ARGUMENT", "the body's name differs from the name in the URL path");
-  }
-  message.name = name;
-  return message;
+  return text;
 }

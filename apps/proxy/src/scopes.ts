@@ -3,7 +3,8 @@
 // strings: `projects/p` must not admit `projects/p2`), and the AIP-159 wildcard `-` of a List parent
 // counts as "anything", so a parent with `-` where a scope names a value could reach outside it.
 
-import { ApiError, parseJobRunName, WILDCARD } from "@jobrun/core";
+import { type ApiError, parseJobRunName, WILDCARD } from "@jobrun/core";
+import { proxyError } from "./errors.js";
 
 /** The collections of a JobRun name, in order. */
 const COLLECTIONS = [
@@ -66,5 +67,10 @@ export function outOfScope(field: "name" | "parent", name: string): ApiError {
   const why = wildcard
     ? "the parent's wildcard could reach resources outside the caller's scopes"
     : "it is outside the caller's scopes";
-  return new ApiError("PERMISSION_DENIED", `permission denied on ${field} ${JSON.stringify(name)}: ${why}`);
+  return proxyError(
+    "PERMISSION_DENIED",
+    "RESOURCE_OUT_OF_SCOPE",
+    `permission denied on ${field} ${JSON.stringify(name)}: ${why}`,
+    { metadata: { resource: name } },
+  );
 }

@@ -40,6 +40,8 @@ export interface RequestState {
   readonly fields: Record<string, unknown>;
   /** Set once authenticated. */
   caller: Caller | undefined;
+  /** Whether answers (errors too) are indented: Google's `prettyPrint`, true unless the caller says false. */
+  prettyPrint: boolean;
   /** Set once routed: the REST method and path parameters, the resource name validated. */
   route: RouteMatched | undefined;
 }

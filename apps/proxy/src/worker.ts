@@ -6,7 +6,7 @@ import { serviceAccountKey } from "@jobrun/client";
 import { ApiError, type JobRunService } from "@jobrun/core";
 import { createProxy } from "./app.js";
 import { createEmulatorBackend } from "./backends/emulator.js";
-import { createGoogleBackend } from "./backends/google.js";
+import { createGoogleBackend, parseUpstream } from "./backends/google.js";
 import { cacheApiAdapter } from "./cache.js";
 import { errorResponse } from "./errors.js";
 import { createJwtVerifier } from "./jwt.js";
@@ -19,6 +19,11 @@ import { memoryRateLimiter, type WorkersRateLimitBinding, workersRateLimiter } f
 export interface WorkerEnv {
   /** "emulator" (default) or "google". */
   readonly BACKEND?: string;
+  /**
+   * The google backend's endpoint, for a private or regional one: https, or http on loopback only.
+   * Default https://clouddeploy.googleapis.com.
+   */
+  readonly UPSTREAM?: string;
   /** Secret: the service account key JSON the google backend signs in with. */
   readonly GOOGLE_SERVICE_ACCOUNT_KEY?: string;
   /** Secret: the key file `{"keys":[…]}` (hashes only). */
@@ -32,7 +37,10 @@ export interface WorkerEnv {
   readonly INSECURE_NO_AUTH?: string;
   /** Optional rate-limiting binding (`ratelimits` in wrangler.jsonc). */
   readonly RATE_LIMITER?: WorkersRateLimitBinding;
-  /** Per-isolate fallback limit when there is no binding: requests per minute per caller ("0" = off). */
+  /**
+   * Per-isolate fallback limit when there is no binding: requests per minute per caller ("0" = off).
+   * Default 600 when callers have keys or JWTs, none for an open emulator (INSECURE_NO_AUTH).
+   */
   readonly RATE_LIMIT_PER_MINUTE?: string;
   /** Emulator data `{"jobRuns":[…]}` as JSON; without it the demo world is seeded. */
   readonly EMULATOR_JOB_RUNS?: string;
@@ -58,17 +66,18 @@ let built: Fetch | undefined;
 
 function build(env: WorkerEnv): Fetch {
   const backend = backendOf(env);
+  const auth = authOf(env);
   const app = createProxy({
     backend,
     cancelOnDisconnect: (env.BACKEND ?? "emulator") !== "emulator",
-    auth: authOf(env),
+    auth,
     cors: {
       origins: (env.CORS_ORIGINS ?? "")
         .split(",")
         .map((s) => s.trim())
         .filter(Boolean),
     },
-    ...rateLimitOf(env),
+    ...rateLimitOf(env, auth),
     ...(env.EDGE_CACHE === "off" || typeof caches === "undefined"
       ? {}
       : { cache: cacheApiAdapter((caches as unknown as { default: Cache }).default as never) }),
@@ -82,7 +91,10 @@ function backendOf(env: WorkerEnv): JobRunService {
   if (kind === "google") {
     if (!env.GOOGLE_SERVICE_ACCOUNT_KEY)
       throw new Error("BACKEND=google needs the GOOGLE_SERVICE_ACCOUNT_KEY secret");
-    return createGoogleBackend({ auth: serviceAccountKey(env.GOOGLE_SERVICE_ACCOUNT_KEY) });
+    return createGoogleBackend({
+      auth: serviceAccountKey(env.GOOGLE_SERVICE_ACCOUNT_KEY),
+      ...(env.UPSTREAM ? { upstream: parseUpstream(env.UPSTREAM) } : {}),
+    });
   }
   if (kind !== "emulator")
     throw new Error(`BACKEND must be "emulator" or "google", not ${JSON.stringify(kind)}`);
@@ -120,9 +132,11 @@ function authOf(env: WorkerEnv): AuthOptions {
   };
 }
 
-function rateLimitOf(env: WorkerEnv) {
+function rateLimitOf(env: WorkerEnv, auth: AuthOptions) {
   if (env.RATE_LIMITER !== undefined) return { rateLimit: workersRateLimiter(env.RATE_LIMITER) };
-  const perMinute = Number(env.RATE_LIMIT_PER_MINUTE ?? "600");
+  // As the CLI: an open emulator has no upstream quota to protect, so no limit unless asked for.
+  const openEmulator = auth === "none" && (env.BACKEND ?? "emulator") === "emulator";
+  const perMinute = Number(env.RATE_LIMIT_PER_MINUTE ?? (openEmulator ? "0" : "600"));
   return perMinute > 0 ? { rateLimit: memoryRateLimiter({ requestsPerMinute: perMinute }) } : {};
 }
 

@@ -5,9 +5,17 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { conformanceFixture, rollouts } from "@jobrun/conformance";
+import {
+  CORPUS_PARENT,
+  conformanceFixture,
+  corpusRuns,
+  createFakeGoogle,
+  rollouts,
+} from "@jobrun/conformance";
+import { google } from "googleapis";
 import { afterAll, describe, expect, it } from "vitest";
 import { rawRequest } from "./support/raw-http.js";
+import { serveFetch } from "./support/serve.js";
 
 const bin = new URL("../bin/jobrun-proxy.js", import.meta.url).pathname;
 const repoRoot = new URL("../../..", import.meta.url).pathname;
@@ -25,8 +33,14 @@ afterAll(() => {
 });
 
 /** Starts the bin and resolves with its URL once it prints `listening on …`. */
-function start(args: string[]): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
-  const child = spawn(process.execPath, [bin, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function start(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
+  const child = spawn(process.execPath, [bin, "--port", "0", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env,
+  });
   children.push(child);
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -123,6 +137,22 @@ describe("jobrun-proxy", () => {
     ["a public address without auth", ["--host", "0.0.0.0"], /without auth/],
     ["a bad CORS origin", ["--cors-origin", "https://x.example/path"], /--cors-origin/],
     ["half the JWT flags", ["--jwt-issuer", "https://i"], /go together/],
+    [
+      "--upstream without the google backend",
+      ["--upstream", "https://x.example"],
+      /only applies to --backend google/,
+    ],
+    [
+      "a plain-http upstream off loopback",
+      ["--backend", "google", "--upstream", "http://deploy.example.com"],
+      /must use https/,
+    ],
+    ["an upstream with a query", ["--backend", "google", "--upstream", "https://x.example/?a=1"], /query/],
+    [
+      "an upstream that is not a URL",
+      ["--backend", "google", "--upstream", "clouddeploy"],
+      /not an absolute URL/,
+    ],
   ];
   for (const [label, args, message] of bad) {
     it(`exits 2 with a clear message for ${label}`, async () => {
@@ -159,5 +189,77 @@ describe("jobrun-proxy", () => {
       cwd: repoRoot,
     });
     expect(stdout).toMatch(/usage: jobrun-proxy/);
+  });
+});
+
+describe("jobrun-proxy --backend google --upstream", () => {
+  it("hands a googleapis caller the runs a fake Google serves, newer fields and values unchanged", async () => {
+    // One loopback server plays Google (the corpus) and the metadata server the proxy gets its token from.
+    const fake = createFakeGoogle();
+    const served = await serveFetch((request) => {
+      if (new URL(request.url).pathname.startsWith("/computeMetadata/")) {
+        return Response.json({ access_token: "ya29.from-metadata", expires_in: 3600, token_type: "Bearer" });
+      }
+      return fake.fetch(request);
+    });
+    const empty = mkdtempSync(join(tmpdir(), "jobrun-proxy-home-"));
+    const env = {
+      PATH: "",
+      HOME: empty,
+      CLOUDSDK_CONFIG: empty,
+      GCE_METADATA_HOST: served.url.slice("http://".length),
+    };
+    try {
+      const { child, url, exit } = await start(["--backend", "google", "--upstream", served.url], env);
+      const jobRuns = google.clouddeploy({ version: "v1", rootUrl: `${url}/` }).projects.locations
+        .deliveryPipelines.releases.rollouts.jobRuns;
+      const { data } = await jobRuns.list({ parent: CORPUS_PARENT, quotaUser: "alice" });
+      expect(data.jobRuns).toEqual(Object.values(corpusRuns));
+      expect(fake.requests.at(-1)!.headers.get("authorization")).toBe("Bearer ya29.from-metadata");
+      expect(fake.requests.at(-1)!.url.searchParams.get("quotaUser")).toBe("alice");
+      child.kill("SIGTERM");
+      expect(await exit).toBe(0);
+    } finally {
+      await served.close();
+    }
+  });
+});
+
+describe("rate limits by default", () => {
+  it("lets 300 concurrent gets through a keyless emulator proxy: no 429 for what Google would serve", async () => {
+    const { child, url, exit } = await start(["--import", dataFile]);
+    const statuses = await Promise.all(
+      Array.from({ length: 300 }, () => fetch(`${url}/v1/${finished}`).then((r) => r.status)),
+    );
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+  });
+
+  it("keeps the per-caller limit when callers have keys (600 a minute: bursts past 60 get 429)", async () => {
+    const created = await run([
+      "new-key",
+      "--id",
+      "burst",
+      "--role",
+      "reader",
+      "--scope",
+      "projects/conformance",
+    ]);
+    const key = created.stdout.trim();
+    const keysFile = join(dir, "burst-keys.json");
+    writeFileSync(
+      keysFile,
+      JSON.stringify({ keys: [JSON.parse(created.stderr.slice(created.stderr.indexOf("{")))] }),
+    );
+    const { child, url, exit } = await start(["--import", dataFile, "--keys", keysFile]);
+    const statuses = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        fetch(`${url}/v1/${finished}`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
   });
 });

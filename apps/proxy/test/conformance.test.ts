@@ -2,8 +2,13 @@
 // @jobrun/client → the proxy (on @hono/node-server) → the emulator. Once with auth off, once with
 // an API key (so the auth path is exercised by the whole suite).
 import { createJobRunsClient, staticToken } from "@jobrun/client";
-import { describeJobRunServiceConformance, OTHER_PROJECT, PROJECT } from "@jobrun/conformance";
-import { createEmulatorBackend, createProxy } from "../src/index.js";
+import {
+  describeJobRunServiceConformance,
+  describeRestWireConformance,
+  OTHER_PROJECT,
+  PROJECT,
+} from "@jobrun/conformance";
+import { createEmulatorBackend, createGoogleBackend, createProxy, PROXY_ERROR_DOMAIN } from "../src/index.js";
 import { KEYS, testKeyStore } from "./support/keys.js";
 import { serveFetch } from "./support/serve.js";
 
@@ -39,6 +44,50 @@ describeJobRunServiceConformance("client → proxy → emulator (HTTP, API key, 
     close: async () => {
       emulator.stop();
       await served.close();
+    },
+  };
+});
+
+// The same surface over the wire: status lines, bodies, error details, system parameters. Once in
+// front of the emulator, once in front of Google (here a fake: this proxy over an emulator, auth off,
+// reached through --upstream), where the google backend forwards and hands Google's bytes on.
+describeRestWireConformance("proxy → emulator", async (fixture) => {
+  const emulator = createEmulatorBackend({
+    jobRuns: { jobRuns: fixture.jobRuns },
+    terminateDelayMs: fixture.terminateDelayMs,
+  });
+  const served = await serveFetch(createProxy({ backend: emulator, auth: "none", log: false }).fetch);
+  return {
+    url: served.url,
+    ownDomain: PROXY_ERROR_DOMAIN,
+    close: async () => {
+      emulator.stop();
+      await served.close();
+    },
+  };
+});
+
+describeRestWireConformance("proxy → google backend → fake Google (API key)", async (fixture) => {
+  const emulator = createEmulatorBackend({
+    jobRuns: { jobRuns: fixture.jobRuns },
+    terminateDelayMs: fixture.terminateDelayMs,
+  });
+  const google = await serveFetch(createProxy({ backend: emulator, auth: "none", log: false }).fetch);
+  const backend = createGoogleBackend({
+    auth: staticToken("ya29.proxy-own"),
+    upstream: google.url,
+    retry: false,
+  });
+  const keys = await testKeyStore(PROJECT, OTHER_PROJECT);
+  const served = await serveFetch(createProxy({ backend, auth: { keys }, log: false }).fetch);
+  return {
+    url: served.url,
+    headers: { authorization: `Bearer ${KEYS.everything}` },
+    ownDomain: PROXY_ERROR_DOMAIN,
+    close: async () => {
+      emulator.stop();
+      await served.close();
+      await google.close();
     },
   };
 });

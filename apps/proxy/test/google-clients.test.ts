@@ -1,12 +1,34 @@
 // Google's own Node clients, pointed at the proxy, do get, list (every page) and terminate
 // unchanged: googleapis (clouddeploy v1, rootUrl) and @google-cloud/deploy (REST fallback, which
 // sends `$alt=json;enum-encoding=int` and `x-goog-request-params`). Each authenticates with the
-// proxy's API key as a static OAuth access token, so no call ever goes to Google.
+// proxy's API key as a static OAuth access token, so no call ever goes to Google. Both run against
+// the proxy over the emulator and over the google backend (a fake Google serving Google-shaped runs
+// newer than our schema): system parameters (`fields`, `quotaUser`) and ErrorInfo (`err.reason`,
+// `err.domain`) included.
 import { CloudDeployClient } from "@google-cloud/deploy";
-import { BULK_SIZE, conformanceFixture, OTHER_PROJECT, PROJECT, rollouts } from "@jobrun/conformance";
+import { staticToken } from "@jobrun/client";
+import {
+  BULK_SIZE,
+  CORPUS_PARENT,
+  CORPUS_PROJECT,
+  conformanceFixture,
+  corpusRunName,
+  corpusRuns,
+  createFakeGoogle,
+  OTHER_PROJECT,
+  PROJECT,
+  rollouts,
+} from "@jobrun/conformance";
 import { google } from "googleapis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmulatorBackend, createProxy } from "../src/index.js";
+import {
+  createEmulatorBackend,
+  createGoogleBackend,
+  createKeyStore,
+  createProxy,
+  hashApiKey,
+  PROXY_ERROR_DOMAIN,
+} from "../src/index.js";
 import { KEYS, testKeyStore } from "./support/keys.js";
 import { type Served, serveFetch } from "./support/serve.js";
 
@@ -84,6 +106,19 @@ describe("googleapis (clouddeploy v1 with rootUrl)", () => {
     expect((await jobRuns().get({ name: run.name! })).data.state).toMatch(/^TERMINAT/);
   });
 
+  it("passes fields and quotaUser (Google's system parameters) and gets a partial response", async () => {
+    const { data } = await jobRuns().get({ name: finished.name!, fields: "name,state", quotaUser: "alice" });
+    expect(data).toEqual({ name: finished.name, state: "SUCCEEDED" });
+    const { data: page } = await jobRuns().list({
+      parent: rollouts.webRel1,
+      pageSize: 2,
+      fields: "jobRuns(name),nextPageToken",
+      quotaUser: "alice",
+    });
+    expect(page.jobRuns?.map((run) => Object.keys(run))).toEqual([["name"], ["name"]]);
+    expect(page.nextPageToken).toBeTruthy();
+  });
+
   it("gets PERMISSION_DENIED as a GaxiosError with Google's error shape", async () => {
     const other = fixture.jobRuns.find((run) => run.name!.startsWith(`projects/${OTHER_PROJECT}/`))!;
     const error = await jobRuns()
@@ -94,6 +129,18 @@ describe("googleapis (clouddeploy v1 with rootUrl)", () => {
 });
 
 describe("@google-cloud/deploy (REST fallback)", () => {
+  it("reads the emulated service's ErrorInfo as err.reason and err.domain", async () => {
+    const missing = `${rollouts.webRel1}/jobRuns/00000000-0000-4000-8000-ffffffffffff`;
+    const error = (await client.getJobRun({ name: missing }).catch((e: unknown) => e)) as {
+      code?: number;
+      reason?: string;
+      domain?: string;
+    };
+    expect(error.code).toBe(5); // NOT_FOUND
+    expect(error.reason).toBe("NOT_FOUND");
+    expect(error.domain).toBe("clouddeploy.googleapis.com");
+  });
+
   let client: CloudDeployClient;
   beforeAll(() => {
     client = new CloudDeployClient({
@@ -145,10 +192,88 @@ describe("@google-cloud/deploy (REST fallback)", () => {
       const run = inProgress()[0]!;
       const error = (await reader.terminateJobRun({ name: run.name! }).catch((e: unknown) => e)) as {
         code?: number;
+        reason?: string;
+        domain?: string;
+        errorInfoMetadata?: Record<string, string>;
       };
       expect(error.code).toBe(7); // PERMISSION_DENIED
+      // The proxy refused (a role it decides), and says so in its own ErrorInfo domain.
+      expect(error.reason).toBe("ROLE_INSUFFICIENT");
+      expect(error.domain).toBe(PROXY_ERROR_DOMAIN);
+      expect(error.errorInfoMetadata).toMatchObject({ resource: run.name });
     } finally {
       await reader.close();
+    }
+  });
+});
+
+// Through the google backend: a fake Google serving the corpus, reached with --upstream's option.
+describe("Google's clients through the google backend", () => {
+  const fake = createFakeGoogle();
+  const KEY = "jrp_google_clients_corpus_ddddddddddddddddddddddddddd";
+  let upstream: Served;
+  let proxied: Served;
+  beforeAll(async () => {
+    upstream = await serveFetch((request) => fake.fetch(request));
+    const keys = createKeyStore([
+      { id: "corpus", hash: await hashApiKey(KEY), role: "operator", scopes: [`projects/${CORPUS_PROJECT}`] },
+    ]);
+    const backend = createGoogleBackend({
+      auth: staticToken("ya29.proxy-own"),
+      upstream: upstream.url,
+      retry: false,
+    });
+    proxied = await serveFetch(createProxy({ backend, auth: { keys }, log: false }).fetch);
+  });
+  afterAll(async () => {
+    await proxied.close();
+    await upstream.close();
+  });
+
+  it("googleapis gets runs newer than our schema unchanged, with fields and quotaUser forwarded", async () => {
+    const jobRuns = google.clouddeploy({ version: "v1", rootUrl: `${proxied.url}/`, auth: oauthClient(KEY) })
+      .projects.locations.deliveryPipelines.releases.rollouts.jobRuns;
+    const { data } = await jobRuns.get({ name: corpusRunName("analysis") });
+    expect(data).toEqual(corpusRuns.analysis);
+    const { data: page } = await jobRuns.list({
+      parent: CORPUS_PARENT,
+      fields: "jobRuns(name,state)",
+      quotaUser: "alice",
+    });
+    expect(page.jobRuns?.find((run) => run.name === corpusRunName("future"))?.state).toBe("FUTURE_STATE");
+    const sent = fake.requests.at(-1)!.url.searchParams;
+    expect(sent.get("fields")).toBe("jobRuns(name,state)");
+    expect(sent.get("quotaUser")).toBe("alice");
+  });
+
+  it("@google-cloud/deploy gets Google's enum numbers, and Google's ErrorInfo as err.reason and err.domain", async () => {
+    const client = new CloudDeployClient({
+      fallback: true,
+      apiEndpoint: "127.0.0.1",
+      port: proxied.port,
+      protocol: "http",
+      authClient: oauthClient(KEY),
+    } as ConstructorParameters<typeof CloudDeployClient>[0]);
+    try {
+      const [run] = await client.getJobRun({ name: corpusRunName("deploy") });
+      expect(run.state).toBe("SUCCEEDED");
+      // gax asked for numbers ($alt=json;enum-encoding=int), and the proxy forwarded the ask.
+      expect(fake.requests.at(-1)!.url.searchParams.get("$alt")).toBe("json;enum-encoding=int");
+      const error = (await client
+        .terminateJobRun({ name: corpusRunName("deploy") })
+        .catch((e: unknown) => e)) as {
+        code?: number;
+        reason?: string;
+        domain?: string;
+        errorInfoMetadata?: Record<string, string>;
+      };
+      // gax maps the HTTP status (400) to a code, whatever the body's status says: against Google too.
+      expect(error.code).toBe(3);
+      expect(error.reason).toBe("JOB_RUN_NOT_TERMINABLE");
+      expect(error.domain).toBe("clouddeploy.googleapis.com");
+      expect(error.errorInfoMetadata).toEqual({ jobRun: corpusRunName("deploy"), state: "SUCCEEDED" });
+    } finally {
+      await client.close();
     }
   });
 });

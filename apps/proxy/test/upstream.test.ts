@@ -332,12 +332,12 @@ describe("the proxy's own credentials, as callers see them", () => {
       status: "UNAVAILABLE",
       message: "the proxy could not authenticate to Google",
     });
-    expect(error.details).toContainEqual({
-      "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-      reason: "UPSTREAM_AUTHENTICATION_FAILED",
-      domain: "jobrun-proxy",
-      metadata: {},
-    });
+    expect(error.details).toContainEqual(
+      expect.objectContaining({
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        domain: "jobrun-proxy",
+      }),
+    );
   }
 
   it("a token endpoint that refuses the proxy's key: 503, with the reason only in the log", async () => {

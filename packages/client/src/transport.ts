@@ -28,7 +28,7 @@ export interface HttpCall {
 export interface HttpAnswer {
   readonly status: number;
   readonly headers: Headers;
-  readonly body: Uint8Array;
+  readonly body: Uint8Array<ArrayBuffer>;
 }
 
 // The answer an error was made from travels with the error (through the retry loop) to whoever
@@ -97,7 +97,7 @@ export async function exchangeHttpCall(
       `${call.rpc} ${call.resourceName}: ${new URL(call.url).origin} answered with a redirect (HTTP ${response.status}), which the client does not follow`,
     );
   }
-  let body: Uint8Array;
+  let body: Uint8Array<ArrayBuffer>;
   try {
     body = await readBody(response, call.maxResponseBytes);
   } catch (cause) {
@@ -135,7 +135,7 @@ class ResponseTooLarge extends Error {}
  * The body, read chunk by chunk and abandoned as soon as it passes `limit` bytes (a declared
  * Content-Length past it is refused before reading at all), so a huge answer costs at most `limit`.
  */
-async function readBody(response: Response, limit: number): Promise<Uint8Array> {
+async function readBody(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = response.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) {
     discard(response);
@@ -156,7 +156,6 @@ async function readBody(response: Response, limit: number): Promise<Uint8Array> 
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
   const body = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
@@ -169,7 +168,7 @@ async function readBody(response: Response, limit: number): Promise<Uint8Array> 
 function errorFromResponse(
   call: HttpCall,
   response: Response,
-  body: Uint8Array,
+  body: Uint8Array<ArrayBuffer>,
   now: () => number,
 ): ApiError {
   const parsed = ApiError.fromResponseText(utf8.decode(body), response.status);

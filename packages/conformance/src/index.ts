@@ -569,3 +569,4 @@ export {
   type GoogleJson,
   withEnumNumbers,
 } from "./google-corpus.js";
+export { describeRestWireConformance, type WireHarness, type WireSetup } from "./wire.js";

@@ -3,6 +3,7 @@
 
 import { parseArgs } from "node:util";
 import { isLoopback } from "@jobrun/core";
+import { parseUpstream } from "../backends/google.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server.js";
 
 /** A usage mistake: printed as it is, with exit code 2. */
@@ -13,6 +14,8 @@ export class UsageError extends Error {
 export interface ServeConfig {
   readonly command: "serve";
   readonly backend: "emulator" | "google";
+  /** The google backend's upstream (checked by parseUpstream); undefined for Google's own endpoint. */
+  readonly upstream: string | undefined;
   readonly host: string;
   readonly port: number;
   readonly importFile: string | undefined;
@@ -36,6 +39,9 @@ export interface NewKeyConfig {
 
 export type CliConfig = ServeConfig | NewKeyConfig | { readonly command: "help" };
 
+/** Requests per minute per caller when callers have keys (a share of Google's 18,000 per region). */
+export const DEFAULT_RATE_LIMIT = 600;
+
 export const USAGE = `usage: jobrun-proxy [options]
        jobrun-proxy new-key --id ID --role reader|operator --scope PREFIX [--scope PREFIX] [--override-deploy-policy]
 
@@ -43,6 +49,8 @@ Serves the Cloud Deploy JobRun REST surface (get, list, terminate).
 
 options:
   --backend emulator|google   where the job runs are (default emulator)
+  --upstream URL              the google backend's endpoint (default https://clouddeploy.googleapis.com);
+                              https, or http on loopback only
   --host HOST                 address to bind (default 127.0.0.1)
   --port PORT                 port (default $PORT, else 8787)
   --import FILE               emulator data {"jobRuns":[...]}; without it the live demo is seeded
@@ -50,7 +58,8 @@ options:
   --jwt-issuer ISS --jwt-audience AUD --jwt-jwks URL
                               also accept RS256 JWTs from this issuer
   --cors-origin ORIGIN        a browser origin allowed to call (repeatable)
-  --rate-limit N              requests per minute per caller (default 600; 0 = off)
+  --rate-limit N              requests per minute per caller (default 600 with --keys or --jwt-*,
+                              none for an open emulator; 0 = off)
   --insecure-no-auth          serve without auth on a non-loopback address
   --headers-timeout SECONDS   time a client has to send a request's headers, and to send anything
                               on a new connection (default ${DEFAULT_SERVER_LIMITS.headersTimeoutMs / 1000}); then 408 and the connection is closed
@@ -74,6 +83,7 @@ export function parseCli(
       allowPositionals: false,
       options: {
         backend: { type: "string" },
+        upstream: { type: "string" },
         host: { type: "string" },
         port: { type: "string" },
         import: { type: "string" },
@@ -97,6 +107,15 @@ export function parseCli(
   const backend = (values.backend as string | undefined) ?? "emulator";
   if (backend !== "emulator" && backend !== "google") {
     throw new UsageError(`--backend must be "emulator" or "google", not ${JSON.stringify(backend)}`);
+  }
+  let upstream = values.upstream as string | undefined;
+  if (upstream !== undefined) {
+    if (backend !== "google") throw new UsageError("--upstream only applies to --backend google");
+    try {
+      upstream = parseUpstream(upstream);
+    } catch (error) {
+      throw new UsageError(`--upstream: ${(error as Error).message}`);
+    }
   }
   const host = (values.host as string | undefined) ?? "127.0.0.1";
   if (host === "" || /[\s/]/.test(host))
@@ -122,8 +141,8 @@ export function parseCli(
         `--cors-origin ${JSON.stringify(origin)} is not an origin such as https://dash.example.com`,
       );
   }
-  const rateText = (values["rate-limit"] as string | undefined) ?? "600";
-  if (!/^\d+$/.test(rateText))
+  const rateText = values["rate-limit"] as string | undefined;
+  if (rateText !== undefined && !/^\d+$/.test(rateText))
     throw new UsageError(`--rate-limit must be a whole number, not ${JSON.stringify(rateText)}`);
   const jwtFlags = [values["jwt-issuer"], values["jwt-audience"], values["jwt-jwks"]] as (
     | string
@@ -159,16 +178,23 @@ export function parseCli(
       `--max-connections must be a whole number above 0, not ${JSON.stringify(connectionsText)}`,
     );
   }
+  // Callers with keys share an upstream quota (Google's own limit for Cloud Deploy is 18,000 requests
+  // per minute per region), so each gets a default share. An open emulator has no quota to protect:
+  // a client that works against Google must not get 429s locally.
+  const open = keysFile === undefined && jwt === undefined;
+  const rateLimit =
+    rateText !== undefined ? Number(rateText) : open && backend === "emulator" ? 0 : DEFAULT_RATE_LIMIT;
   return {
     command: "serve",
     backend,
+    upstream,
     host,
     port,
     importFile,
     keysFile,
     corsOrigins,
     insecureNoAuth,
-    rateLimit: Number(rateText),
+    rateLimit,
     jwt,
     limits: { headersTimeoutMs, requestTimeoutMs, maxConnections: Number(connectionsText) },
   };

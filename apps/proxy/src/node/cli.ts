@@ -157,7 +157,8 @@ async function loadBackend(config: ServeConfig): Promise<{ backend: JobRunServic
     } catch (error) {
       throw new UsageError(`google backend credentials: ${(error as Error).message}`);
     }
-    return { backend: createGoogleBackend({ auth }), stop: () => {} };
+    const upstream = config.upstream === undefined ? {} : { upstream: config.upstream };
+    return { backend: createGoogleBackend({ auth, ...upstream }), stop: () => {} };
   }
   let jobRuns: unknown;
   if (config.importFile !== undefined) {

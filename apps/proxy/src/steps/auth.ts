@@ -1,8 +1,8 @@
-import { ApiError } from "@jobrun/core";
 import type { Context } from "hono";
-import { errorResponse, toApiError } from "../errors.js";
+import { errorResponse, proxyError, toApiError } from "../errors.js";
 import type { JwtVerifier } from "../jwt.js";
 import type { KeyStore } from "../keys.js";
+import { credentialsInQuery, refuseCredentialsInQuery } from "../system-parameters.js";
 import type { Caller, RequestState } from "../types.js";
 import type { Step, StepResult } from "./pipeline.js";
 
@@ -39,14 +39,19 @@ export function authenticate(options: AuthOptions): Authenticator {
     const credential = credentialOf(c.req.header("authorization"), c.req.header("x-goog-api-key"));
     try {
       if (credential === undefined) {
-        throw new ApiError(
+        // A credential in the URL instead of a header: say where it belongs rather than "missing".
+        refuseCredentialsInQuery(credentialsInQuery(searchOf(c.req.url)));
+        throw proxyError(
           "UNAUTHENTICATED",
+          "CREDENTIALS_MISSING",
           "this proxy needs credentials: an API key (Authorization: Bearer or x-goog-api-key) or a bearer JWT",
         );
       }
       if (options.jwt !== undefined && JWT_SHAPE.test(credential)) return await options.jwt(credential);
       const caller = await options.keys?.verify(credential);
-      if (caller === undefined) throw new ApiError("UNAUTHENTICATED", "the API key or token is not valid");
+      if (caller === undefined) {
+        throw proxyError("UNAUTHENTICATED", "CREDENTIALS_INVALID", "the API key or token is not valid");
+      }
       return caller;
     } catch (error) {
       const apiError = toApiError(error);
@@ -83,4 +88,10 @@ export function auth(options: AuthOptions): Step {
       ? caller.then((resolved) => admit(state, resolved))
       : admit(state, caller);
   };
+}
+
+/** The query string of a URL, without the "?" ("" for none). */
+function searchOf(url: string): string {
+  const q = url.indexOf("?");
+  return q < 0 ? "" : url.slice(q + 1);
 }

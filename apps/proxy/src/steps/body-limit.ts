@@ -1,4 +1,4 @@
-import { ApiError } from "@jobrun/core";
+import { proxyError } from "../errors.js";
 
 /** The largest request body the proxy reads: a terminate body is a few hundred bytes. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -11,7 +11,14 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
  */
 export async function readBodyText(request: Request, limit: number): Promise<string> {
   const tooLarge = () =>
-    new ApiError("INVALID_ARGUMENT", `the request body is larger than ${limit} bytes`, { httpStatus: 413 });
+    proxyError(
+      "INVALID_ARGUMENT",
+      "REQUEST_BODY_TOO_LARGE",
+      `the request body is larger than ${limit} bytes`,
+      {
+        httpStatus: 413,
+      },
+    );
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge();
   if (request.body === null) return "";
@@ -25,7 +32,14 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     } catch (cause) {
       // The caller closed the connection (or the runtime gave up on it) before the body's end: the
       // caller's doing, not the proxy's fault, so no 500 and no error-level log line.
-      throw new ApiError("CANCELLED", "the request body ended before its declared end", { cause });
+      throw proxyError(
+        "CANCELLED",
+        "REQUEST_BODY_CUT_OFF",
+        "the request body ended before its declared end",
+        {
+          cause,
+        },
+      );
     }
     const { done, value } = read;
     if (done) break;
@@ -45,6 +59,6 @@ export async function readBodyText(request: Request, limit: number): Promise<str
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new ApiError("INVALID_ARGUMENT", "the request body is not valid UTF-8");
+    throw proxyError("INVALID_ARGUMENT", "REQUEST_BODY_NOT_UTF8", "the request body is not valid UTF-8");
   }
 }

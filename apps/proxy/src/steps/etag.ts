@@ -1,12 +1,13 @@
 // Strong ETags for finished job runs. A SUCCEEDED, FAILED or TERMINATED run never changes again, so
-// its bytes (per enum encoding) can be validated and cached; an in-progress run or a list can change
-// at any moment and is never given one.
+// its bytes (per representation: wire format, enum encoding, indentation, field selection) can be
+// validated and cached; an in-progress run or a list can change at any moment and is never given one.
 
 import { BoundedMemo } from "../bounded-memo.js";
 
 /** A strong ETag of a response body: the base64url SHA-256 of its bytes, quoted. */
-export async function strongEtag(body: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
+export async function strongEtag(body: string | Uint8Array<ArrayBuffer>): Promise<string> {
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   let binary = "";
   for (const byte of digest) binary += String.fromCharCode(byte);
   return `"${btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}"`;
@@ -19,9 +20,10 @@ export function ifNoneMatchHits(header: string | undefined, etag: string): boole
   return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
-/** A finished run's encoded body and its strong ETag. */
+/** A finished run's encoded body (JSON text, or binary for `alt=proto`), its type and its strong ETag. */
 export interface EncodedRun {
-  readonly body: string;
+  readonly body: string | Uint8Array<ArrayBuffer>;
+  readonly contentType: string;
   readonly etag: string;
 }
 
@@ -31,7 +33,7 @@ export interface EncodedRun {
  * - the run message itself, when it is frozen: an in-memory backend (the emulator) hands out the same
  *   immutable snapshot on every read, so its identity names its bytes. Held weakly: the entry goes
  *   when the backend lets go of the snapshot.
- * - name, encoding and the run's own etag, for backends that build a fresh message per read (the
+ * - name, representation and the run's own etag, for backends that build a fresh message per read (the
  *   google client). Bounded (the oldest entry goes first), so memory stays flat.
  */
 export class EncodedRunMemo {
@@ -41,21 +43,25 @@ export class EncodedRunMemo {
     this.#byEtag = new BoundedMemo(maxEntries);
   }
 
-  get(run: { readonly name: string; readonly etag: string }, encoding: string): EncodedRun | undefined {
-    const hit = this.#bySnapshot.get(run)?.get(encoding);
+  get(run: { readonly name: string; readonly etag: string }, representation: string): EncodedRun | undefined {
+    const hit = this.#bySnapshot.get(run)?.get(representation);
     if (hit !== undefined || run.etag === "") return hit;
-    return this.#byEtag.get(`${run.name}\n${encoding}\n${run.etag}`);
+    return this.#byEtag.get(`${run.name}\n${representation}\n${run.etag}`);
   }
 
-  set(run: { readonly name: string; readonly etag: string }, encoding: string, entry: EncodedRun): void {
+  set(
+    run: { readonly name: string; readonly etag: string },
+    representation: string,
+    entry: EncodedRun,
+  ): void {
     if (Object.isFrozen(run)) {
       let byEncoding = this.#bySnapshot.get(run);
       if (byEncoding === undefined) {
         byEncoding = new Map();
         this.#bySnapshot.set(run, byEncoding);
       }
-      byEncoding.set(encoding, entry);
+      byEncoding.set(representation, entry);
     }
-    if (run.etag !== "") this.#byEtag.set(`${run.name}\n${encoding}\n${run.etag}`, entry);
+    if (run.etag !== "") this.#byEtag.set(`${run.name}\n${representation}\n${run.etag}`, entry);
   }
 }

@@ -1,6 +1,6 @@
-import { ApiError, isLoopback } from "@jobrun/core";
+import { isLoopback } from "@jobrun/core";
 import { BoundedMemo } from "../bounded-memo.js";
-import { errorResponse } from "../errors.js";
+import { errorResponse, proxyError } from "../errors.js";
 import { absoluteFormHost } from "../node-server-adapter.js";
 import type { Step } from "./pipeline.js";
 
@@ -32,7 +32,11 @@ export function hostGuard(hosts: readonly string[] | "loopback"): Step {
         allowed(new URL(`http://${hostHeader}`).hostname.toLowerCase());
     }
     if (ok) return undefined;
-    const error = new ApiError("PERMISSION_DENIED", "this proxy does not answer to that Host");
+    const error = proxyError(
+      "PERMISSION_DENIED",
+      "HOST_NOT_ALLOWED",
+      "this proxy does not answer to that Host",
+    );
     return errorResponse(error, state.headers);
   };
 }

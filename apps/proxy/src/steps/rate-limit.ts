@@ -1,5 +1,5 @@
-import { ApiError, retryInfo } from "@jobrun/core";
-import { errorResponse } from "../errors.js";
+import { retryInfo } from "@jobrun/core";
+import { errorResponse, proxyError } from "../errors.js";
 import type { Caller, RequestState } from "../types.js";
 import type { Step } from "./pipeline.js";
 
@@ -79,9 +79,15 @@ export async function rateLimited(
   const verdict = await limiter.limit(callerId);
   if (verdict.allowed) return undefined;
   state.fields.error = "RESOURCE_EXHAUSTED";
-  const error = new ApiError("RESOURCE_EXHAUSTED", "rate limit exceeded for this caller; retry later", {
-    details: [retryInfo(verdict.retryAfterS * 1000)],
-  });
+  const error = proxyError(
+    "RESOURCE_EXHAUSTED",
+    "RATE_LIMIT_EXCEEDED",
+    "rate limit exceeded for this caller; retry later",
+    {
+      // RetryInfo first: it is what this error is about (gax and googleapis read it for the wait).
+      details: [retryInfo(verdict.retryAfterS * 1000)],
+    },
+  );
   return errorResponse(error, { ...state.headers, "retry-after": String(verdict.retryAfterS) });
 }
 

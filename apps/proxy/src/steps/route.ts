@@ -1,6 +1,6 @@
-import { ApiError, matchRoute } from "@jobrun/core";
+import { type ApiError, matchRoute } from "@jobrun/core";
 import { BoundedMemo } from "../bounded-memo.js";
-import { errorResponse } from "../errors.js";
+import { errorResponse, proxyError } from "../errors.js";
 import { rawPath } from "../request-info.js";
 import { validateMatch } from "../rpc.js";
 import type { RouteMatched } from "../types.js";
@@ -8,15 +8,16 @@ import type { Step } from "./pipeline.js";
 
 /** A path the route table does not know and no method of it serves. */
 export const notFound = (path: string): ApiError =>
-  new ApiError(
+  proxyError(
     "NOT_FOUND",
+    "REST_METHOD_NOT_FOUND",
     `no such REST method: ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)}`,
   );
 
 /**
  * Finds the REST method of the request in core's route table and validates the resource name in the
  * path; the match goes into the request's state. 404 for an unknown path, 405 (with Allow) for a
- * known path and another method, 400 for a malformed name. A HEAD is routed as the GET it is served as.
+ * known path and another method, 400 for a malformed name.
  */
 export function route(): Step {
   // Matches whose resource name already passed validation, by method and raw path. Matching and
@@ -36,12 +37,11 @@ export function route(): Step {
     if (match.kind === "method-not-allowed") {
       // HEAD is served wherever GET is (RFC 9110 §9.3.2).
       const allow = match.allow.flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])).join(", ");
-      const error = new ApiError(
+      const error = proxyError(
         "UNIMPLEMENTED",
+        "HTTP_METHOD_NOT_ALLOWED",
         `method ${c.req.method} is not allowed here; use ${allow}`,
-        {
-          httpStatus: 405,
-        },
+        { httpStatus: 405 },
       );
       return errorResponse(error, { ...state.headers, allow });
     }

@@ -14,7 +14,7 @@ export interface RawAnswer {
   /** The upstream's Content-Type (JSON, or `application/x-protobuf` for `alt=proto`). */
   readonly contentType: string;
   /** The body's bytes. */
-  readonly body: Uint8Array;
+  readonly body: Uint8Array<ArrayBuffer>;
   /** The upstream's Retry-After, if it sent one with an error. */
   readonly retryAfter?: string;
 }

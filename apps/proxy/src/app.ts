@@ -2,6 +2,7 @@ import { type JobRunService, rawForwarderOf } from "@jobrun/core";
 import { Hono } from "hono";
 import type { ResponseCache } from "./cache.js";
 import { errorResponse, toApiError } from "./errors.js";
+import { isNodeServer } from "./node-server-adapter.js";
 import { openApiDocument } from "./openapi.js";
 import { header } from "./request-info.js";
 import { rpc } from "./rpc.js";
@@ -44,10 +45,12 @@ export interface ProxyOptions {
   /** Largest request body in bytes. Default 64 KiB. */
   readonly maxBodyBytes?: number;
   /**
-   * Host names (without port) the proxy answers to; others get 403. Set it for an unauthenticated
-   * loopback proxy: it stops a web page from reaching it through DNS rebinding.
+   * Host names (without port) the proxy answers to; others get 403. `"loopback"`: every name core's
+   * `isLoopback` accepts (localhost, 127.0.0.0/8, [::1]), the same test the CLI applies to `--host`.
+   * Set it for an unauthenticated loopback proxy: it stops a web page from reaching it through DNS
+   * rebinding.
    */
-  readonly allowedHosts?: readonly string[];
+  readonly allowedHosts?: readonly string[] | "loopback";
 }
 
 /**
@@ -84,8 +87,11 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     const start = sink === undefined ? 0 : performance.now();
     // First the request id (the caller's, when harmless), echoed in every answer and the log line.
     const id = requestIdOf(header(c, "x-request-id"));
+    const head = c.req.method === "HEAD";
     const state: RequestState = {
       id,
+      // HEAD is served as GET, and its body dropped below (RFC 9110 §9.3.2).
+      method: head ? "GET" : c.req.method,
       headers: { "x-request-id": id, vary: "Origin" },
       fields: {},
       caller: undefined,
@@ -99,6 +105,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     } catch (error) {
       response = failed(error, state);
     }
+    if (head) response = await withoutBody(response, isNodeServer(c.env));
     // Last the log line, whichever step answered.
     if (sink !== undefined) logRequest(sink, state, c.req.method, c.req.path, response.status, start);
     return response;
@@ -110,12 +117,37 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
   return app;
 }
 
+/**
+ * The answer to a HEAD: the GET's status and headers, and no body. On Node the GET's Content-Length
+ * is set explicitly (the adapter would derive none from a bodiless Response); workerd drops a HEAD's
+ * body itself and resets the connection when a bodiless response declares a length.
+ */
+async function withoutBody(response: Response, declareLength: boolean): Promise<Response> {
+  const length = (await response.arrayBuffer()).byteLength;
+  const headers = new Headers(response.headers);
+  if (declareLength) headers.set("content-length", String(length));
+  return new Response(null, { status: response.status, headers });
+}
+
 /** The google.rpc.Status answer to anything thrown while serving; our own faults are logged with their cause. */
 function failed(error: unknown, state: RequestState): Response {
   const apiError = toApiError(error);
   state.fields.error = apiError.code;
-  // Our own faults are logged with their cause's message (never the stack to the caller).
-  if (apiError.code === "INTERNAL" && apiError.cause instanceof Error)
-    state.fields.cause = apiError.cause.message;
+  // A server-side failure is logged with its cause's message: our own faults, and what the google
+  // backend kept from the caller (callerSafeError). Never the stack, and never to the caller. (A
+  // client error's cause may quote the caller's body, which the log never holds.)
+  if (apiError.httpStatus >= 500 && apiError.cause instanceof Error)
+    state.fields.cause = causeChain(apiError);
   return errorResponse(apiError, state.headers, state);
+}
+
+/** The messages of an error's causes, outermost first (an error may be wrapped more than once). */
+function causeChain(error: Error): string {
+  const messages: string[] = [];
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 4 && cause instanceof Error; depth += 1) {
+    messages.push(cause.message);
+    cause = cause.cause;
+  }
+  return messages.join(" <- ");
 }

@@ -40,10 +40,40 @@ export function incomingHeaders(env: unknown): NodeServerBindings["incoming"]["h
   return (env as MaybeBindings)?.incoming?.headers;
 }
 
-/** The request-target exactly as the caller sent it (origin form, `/…`), or undefined. */
+/**
+ * The request-target as the caller sent it, in origin form (`/path?query`, dot segments and
+ * percent-encoding intact), or undefined. An absolute-form target (`GET http://host/path HTTP/1.1`,
+ * which RFC 9112 has servers accept) is cut down to its path and query, still raw: its dot segments
+ * must be refused like any others, not resolved by a URL parser.
+ */
 export function incomingTarget(env: unknown): string | undefined {
   const url = (env as MaybeBindings)?.incoming?.url;
-  return typeof url === "string" && url.startsWith("/") ? url : undefined;
+  if (typeof url !== "string") return undefined;
+  if (url.startsWith("/")) return url;
+  const scheme = /^https?:\/\//i.exec(url);
+  if (scheme === null) return undefined;
+  const rest = url.slice(scheme[0].length);
+  const end = rest.search(/[/?]/);
+  if (end < 0) return "/";
+  return rest[end] === "/" ? rest.slice(end) : `/${rest.slice(end)}`;
+}
+
+/**
+ * The Host header of a request whose target was in absolute form ("" when it has none), else
+ * undefined. There `Request.url` takes its host from the target, so a check of the URL's host alone
+ * would let any Host header through: both must pass.
+ */
+export function absoluteFormHost(env: unknown): string | undefined {
+  const incoming = (env as MaybeBindings)?.incoming;
+  const url = incoming?.url;
+  if (typeof url !== "string" || url.startsWith("/")) return undefined;
+  const host = incoming?.headers?.host;
+  return typeof host === "string" ? host : "";
+}
+
+/** Whether the host is @hono/node-server (its bindings are the env). */
+export function isNodeServer(env: unknown): boolean {
+  return (env as MaybeBindings)?.incoming !== undefined;
 }
 
 /**

@@ -37,7 +37,7 @@ import {
 } from "@jobrun/core";
 import type { Context } from "hono";
 import { cacheKey, EDGE_TTL_S, type ResponseCache } from "./cache.js";
-import { proxyError } from "./errors.js";
+import { PROXY_ERROR_DOMAIN, proxyError } from "./errors.js";
 import { disconnectSignal, header, NO_QUERY_MARK, queryOf } from "./request-info.js";
 import { inScopes, outOfScope, parseScopes, type Scope } from "./scopes.js";
 import { readBodyText } from "./steps/body-limit.js";
@@ -364,7 +364,8 @@ function upstreamStatusName(answer: RawAnswer): string {
  */
 function upstreamFailure(error: unknown): unknown {
   if (!isApiError(error)) return error;
-  if (error.code === "CANCELLED") return error;
+  // Already told in the proxy's terms (the google backend's callerSafeError), or the caller's own abort.
+  if (error.domain === PROXY_ERROR_DOMAIN || error.code === "CANCELLED") return error;
   if (error.code === "UNAUTHENTICATED" || error.httpStatus === 401) {
     return proxyError(
       "UNAVAILABLE",

@@ -29,6 +29,8 @@ export type LogSink = (entry: LogEntry) => void;
 export interface RequestState {
   /** The request id, echoed in `x-request-id`. */
   readonly id: string;
+  /** The method the request is served as: its own, except HEAD, which is served as GET. */
+  readonly method: string;
   /**
    * Headers every response gets (request id, CORS), gathered before the handler runs and written
    * when the response is made: touching a finished Response's headers is slow on Node.

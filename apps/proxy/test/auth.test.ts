@@ -301,7 +301,7 @@ describe("the surface", () => {
     await expectStatus(await call("/nothing/here", KEYS.reader), 404, "NOT_FOUND");
     const wrong = await call(`/v1/${finished}`, KEYS.reader, { method: "DELETE" });
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.get("allow")).toBe("GET");
+    expect(wrong.headers.get("allow")).toBe("GET, HEAD");
     expect(((await wrong.json()) as { error: { code: number } }).error.code).toBe(405);
     const wrongTerminate = await call(`/v1/${finished}:terminate`, KEYS.reader);
     expect(wrongTerminate.headers.get("allow")).toBe("POST");

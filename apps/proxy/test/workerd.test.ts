@@ -18,7 +18,9 @@ import { WORKERD_COMPATIBILITY_DATE } from "@jobrun/conformance/worker-bundle";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "../src/index.js";
+import { HOSTILE_BODIES, hostilePaths } from "./support/hostile-cases.js";
 import { KEYS } from "./support/keys.js";
+import { type RawResponse, rawRequest } from "./support/raw-http.js";
 import { type Served, serveFetch } from "./support/serve.js";
 
 const bundle = new URL("../dist/worker.bundle.js", import.meta.url).pathname;
@@ -127,6 +129,84 @@ describe("the Worker in workerd", () => {
     } finally {
       await broken.mf.dispose();
     }
+  });
+});
+
+// The hostile requests of hostile.test.ts, against the Worker: every refusal a google.rpc.Status
+// with a request id. (workerd resolves dot segments before the Worker sees the URL, so there a
+// traversal lands on another name, which the route table or the caller's scopes then refuse.)
+describe("hostile requests against the Worker in workerd", () => {
+  let worker: { mf: Miniflare; url: string };
+  const fixture = conformanceFixture();
+  const run = fixture.jobRuns.find((r) => r.name!.startsWith(`${rollouts.webRel1}/`))!.name!;
+  const running = fixture.jobRuns.filter(
+    (r) => r.state === "IN_PROGRESS" && r.name!.startsWith(`${rollouts.terminate}/`),
+  );
+  // A fresh connection per request: workerd closes one after refusing a body, and Node's keep-alive
+  // agent could otherwise hand that closed socket to the next request.
+  const auth = { authorization: `Bearer ${KEYS.everything}`, connection: "close" };
+  beforeAll(async () => {
+    worker = await startWorker({
+      EMULATOR_JOB_RUNS: JSON.stringify({ jobRuns: fixture.jobRuns }),
+      CALLER_KEYS: await keyFile(),
+      RATE_LIMIT_PER_MINUTE: "0",
+      EDGE_CACHE: "off",
+    });
+  }, 30_000);
+  afterAll(() => worker.mf.dispose());
+
+  function expectRefusal(response: RawResponse, status?: number) {
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    if (status !== undefined) expect(response.status).toBe(status);
+    expect(response.headers["x-request-id"]).toBeDefined();
+    const error = (JSON.parse(response.body) as { error: { code: number; status: string; message: string } })
+      .error;
+    expect(error.code).toBe(response.status);
+    expect(error.message).not.toMatch(/\n\s+at /);
+    return error;
+  }
+
+  it("refuses every hostile path with a 4xx google.rpc.Status", async () => {
+    const base = `/v1/${rollouts.webRel1}`;
+    for (const [label, path] of hostilePaths(base, run)) {
+      const response = await rawRequest(worker.url, { path, headers: auth });
+      const error = expectRefusal(response);
+      const inherited = /^\?(\w+)=/.exec(label)?.[1];
+      if (inherited !== undefined) {
+        expect(error.message, label).toBe(`query parameter "${inherited}" is not a parameter of this method`);
+      }
+    }
+  });
+
+  it("refuses every hostile terminate body with 400 naming the problem, and one past the size limit with 413", async () => {
+    const post = (name: string, body: string | Uint8Array, headers: Record<string, string> = {}) =>
+      rawRequest(worker.url, {
+        method: "POST",
+        path: `/v1/${name}:terminate`,
+        headers: { ...auth, "content-type": "application/json", ...headers },
+        chunks: [body],
+      });
+    for (const { body, headers, code, message } of HOSTILE_BODIES) {
+      const error = expectRefusal(await post(running[0]!.name!, body, headers), 400);
+      expect(error.status).toBe(code);
+      expect(error.message).toMatch(message);
+    }
+    // Past the 64 KiB limit, yet small enough to be written whole before workerd answers and closes.
+    const huge = new Uint8Array(128 * 1024).fill(0x20);
+    expectRefusal(await post(running[1]!.name!, huge, { "content-length": String(huge.length) }), 413);
+  });
+
+  it("answers HEAD as GET without the body", async () => {
+    const headers = { authorization: `Bearer ${KEYS.everything}` };
+    const got = await fetch(`${worker.url}/v1/${run}`, { headers });
+    const head = await fetch(`${worker.url}/v1/${run}`, { method: "HEAD", headers });
+    expect(got.status).toBe(200);
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
+    expect(head.headers.get("etag")).toBe(got.headers.get("etag"));
+    expect(head.headers.get("content-type")).toBe(got.headers.get("content-type"));
+    await got.arrayBuffer();
   });
 });
 

@@ -28,6 +28,7 @@ import { checkQuotaProject, QUOTA_PROJECT_HEADER } from "./quota-project.js";
 import { type RetryOptions, retryPolicyFrom, withRetries } from "./retry.js";
 import {
   answerOf,
+  DEFAULT_MAX_RESPONSE_BYTES,
   exchangeHttpCall,
   type FetchFunction,
   type HttpAnswer,
@@ -75,6 +76,11 @@ export interface JobRunsClientOptions {
   readonly clock?: Clock;
   /** The jitter source, a number in [0, 1); tests inject one. */
   readonly random?: () => number;
+  /**
+   * The largest response body the client reads, in bytes; a larger answer fails with UNKNOWN and
+   * is not retried. Default 32 MiB (a page of 1,000 job runs is a few MiB).
+   */
+  readonly maxResponseBytes?: number;
 }
 
 /**
@@ -107,6 +113,13 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
   const random = options.random ?? Math.random;
   const userAgent = [options.userAgent, `jobrun-client/${CLIENT_VERSION}`].filter(Boolean).join(" ");
   const encoding = { enumEncoding: options.enumEncoding ?? "int" } as const;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    throw new ApiError(
+      "INVALID_ARGUMENT",
+      `maxResponseBytes must be a whole number of bytes above 0, got ${maxResponseBytes}`,
+    );
+  }
 
   /** One call of any method: everything it needs is in its route (binding, schemas, policy). */
   async function call<M extends MethodName>(
@@ -146,6 +159,7 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
       body: parts.body,
       rpc,
       resourceName,
+      maxResponseBytes,
     };
   }
 

@@ -42,6 +42,6 @@ export {
   type RetryOptions,
   type RetryPolicy,
 } from "./retry.js";
-export { type FetchFunction, resourceNameOf } from "./transport.js";
+export { DEFAULT_MAX_RESPONSE_BYTES, type FetchFunction, resourceNameOf } from "./transport.js";
 export { DEFAULT_UNIVERSE_DOMAIN } from "./universe.js";
 export { CLIENT_VERSION } from "./version.js";

@@ -4,6 +4,12 @@ import { parseRetryAfter, setRetryAfter } from "./retry.js";
 /** The fetch the client calls: the global one, or any with the same shape (a test double, undici). */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
+/**
+ * The default cap on a response body. A JobRun is a few KiB and a page of 1,000 of them a few MiB;
+ * anything near this is not an answer of this API, and reading it whole would exhaust the heap.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
 /** One HTTP request of one RPC, and what errors should say about it. */
 export interface HttpCall {
   readonly method: string;
@@ -14,6 +20,8 @@ export interface HttpCall {
   readonly rpc: string;
   /** The resource the call is about (name or parent), for messages and ResourceInfo. */
   readonly resourceName: string;
+  /** The largest response body read; a larger one fails the call (not retried). */
+  readonly maxResponseBytes: number;
 }
 
 /** One HTTP answer, as received. */
@@ -39,6 +47,12 @@ const utf8 = new TextDecoder();
  * a non-2xx answer is the server's error (with the resource it concerns); a failed connection or a
  * body cut off mid-way is UNAVAILABLE (so get and list retry it); the signal's abort is its reason
  * (CANCELLED or DEADLINE_EXCEEDED).
+ *
+ * Two answers fail without being retried, as UNKNOWN: a body larger than `maxResponseBytes` (read
+ * no further than that, so memory stays bounded), and a redirect. Redirects are never followed:
+ * following one would resend the request, a terminate included, to wherever the server points, and
+ * report that host's answer as the API's. (`redirect: "manual"` rather than `"error"`: workerd
+ * refuses `"error"`, and a rejected fetch could not be told apart from a network failure.)
  */
 export async function sendHttpCall(
   fetchFunction: FetchFunction,
@@ -65,6 +79,7 @@ export async function exchangeHttpCall(
       method: call.method,
       headers: call.headers,
       ...(call.body === undefined ? {} : { body: call.body }),
+      redirect: "manual",
       signal,
     });
   } catch (cause) {
@@ -75,11 +90,24 @@ export async function exchangeHttpCall(
       { cause },
     );
   }
+  if (isRedirect(response)) {
+    discard(response);
+    throw new ApiError(
+      "UNKNOWN",
+      `${call.rpc} ${call.resourceName}: ${new URL(call.url).origin} answered with a redirect (HTTP ${response.status}), which the client does not follow`,
+    );
+  }
   let body: Uint8Array<ArrayBuffer>;
   try {
-    body = new Uint8Array(await response.arrayBuffer());
+    body = await readBody(response, call.maxResponseBytes);
   } catch (cause) {
     if (signal.aborted) throw signal.reason;
+    if (cause instanceof ResponseTooLarge) {
+      throw new ApiError(
+        "UNKNOWN",
+        `${call.rpc} ${call.resourceName}: the response body is larger than ${call.maxResponseBytes} bytes (maxResponseBytes), so it was not read`,
+      );
+    }
     if (!response.ok) throw errorFromResponse(call, response, new Uint8Array(0), now);
     throw new ApiError(
       "UNAVAILABLE",
@@ -89,6 +117,52 @@ export async function exchangeHttpCall(
   }
   if (!response.ok) throw errorFromResponse(call, response, body, now);
   return { status: response.status, headers: response.headers, body };
+}
+
+/** A 3xx, or what a browser's fetch makes of one under `redirect: "manual"`. */
+function isRedirect(response: Response): boolean {
+  return response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400);
+}
+
+/** Lets the connection go without reading a body nobody will use. */
+function discard(response: Response): void {
+  response.body?.cancel().catch(() => {});
+}
+
+class ResponseTooLarge extends Error {}
+
+/**
+ * The body, read chunk by chunk and abandoned as soon as it passes `limit` bytes (a declared
+ * Content-Length past it is refused before reading at all), so a huge answer costs at most `limit`.
+ */
+async function readBody(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = response.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) {
+    discard(response);
+    throw new ResponseTooLarge();
+  }
+  const stream = response.body;
+  if (stream === null) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      throw new ResponseTooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }
 
 function errorFromResponse(

@@ -93,4 +93,39 @@ describe("the edge entry in workerd", () => {
     expect(tokens.assertions).toHaveLength(1);
     expect(new Set(seen)).toEqual(new Set(["Bearer ya29.token-1"]));
   });
+
+  it("follows no redirect and reads no answer past maxResponseBytes inside workerd", async () => {
+    const elsewhere = await startTestServer((_, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end("{}");
+    });
+    const redirecting = await startTestServer((request, response) => {
+      response.writeHead(307, { location: `${elsewhere.url}${request.url}` });
+      response.end();
+    });
+    const huge = await startTestServer((_, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(`{"name":"${"x".repeat(1024 * 1024)}"}`);
+    });
+    others.push(elsewhere, redirecting, huge);
+    const response = await miniflare.dispatchFetch("http://worker/", {
+      method: "POST",
+      body: JSON.stringify({
+        limits: {
+          redirectingEndpoint: redirecting.url,
+          hugeEndpoint: huge.url,
+          name: `${anyRollout()}/jobRuns/x`,
+        },
+      }),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`the Worker failed: ${text}`);
+    const report = JSON.parse(text) as Record<"redirected" | "huge", { code: string; message: string }>;
+    expect(report.redirected.code).toBe("UNKNOWN");
+    expect(report.redirected.message).toMatch(/redirect \(HTTP 307\)/);
+    expect(redirecting.requests).toHaveLength(1);
+    expect(elsewhere.requests).toHaveLength(0);
+    expect(report.huge.code).toBe("UNKNOWN");
+    expect(report.huge.message).toContain("maxResponseBytes");
+  });
 });

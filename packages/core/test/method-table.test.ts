@@ -164,6 +164,23 @@ describe("parseHttpRequest is the inverse of buildHttpRequest", () => {
     expect(refusal(terminate).message).toMatch(/not a parameter of this method/);
   });
 
+  it("reads only a method's own fields from the query, never names every object inherits", () => {
+    for (const rpc of ["GetJobRun", "ListJobRuns", "TerminateJobRun"] as const) {
+      const route = routeOf(rpc);
+      const params = rpc === "ListJobRuns" ? { parent } : { name };
+      for (const key of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+        const parse = () =>
+          parseHttpRequest(
+            route,
+            params,
+            new URLSearchParams(`${key}=1`),
+            rpc === "TerminateJobRun" ? "{}" : undefined,
+          );
+        expect(refusal(parse).message).toBe(`query parameter "${key}" is not a parameter of this method`);
+      }
+    }
+  });
+
   it("refuses a body whose name differs from the path's, and a body that is not the message", () => {
     const route = routeOf("TerminateJobRun");
     const other = name.replace("5b0a0d4e", "other");

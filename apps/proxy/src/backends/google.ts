@@ -5,7 +5,8 @@ import {
   type JobRunsClient,
   type RetryOptions,
 } from "@jobrun/client";
-import { isLoopback } from "@jobrun/core";
+import { isLoopback, listAllJobRuns } from "@jobrun/core";
+import { callerSafeError, watchCredentials } from "./caller-safe-errors.js";
 
 /**
  * Google's Cloud Deploy endpoint, the default upstream. Only configuration (`--upstream`, the
@@ -28,6 +29,8 @@ export interface GoogleBackendOptions {
   readonly retry?: RetryOptions;
   /** The fetch used to reach the upstream. Default the global one. */
   readonly fetch?: FetchFunction;
+  /** The largest answer read from Google, in bytes; a larger one fails unretried. Default 32 MiB. */
+  readonly maxResponseBytes?: number;
 }
 
 /**
@@ -66,9 +69,10 @@ export function parseUpstream(text: string): string {
  * raw forwarding, so Google's answers reach callers unchanged in content.
  */
 export function createGoogleBackend(options: GoogleBackendOptions): JobRunsClient {
-  return createJobRunsClient({
+  const credentials = watchCredentials(options.auth);
+  const client = createJobRunsClient({
     endpoint: options.upstream === undefined ? GOOGLE_UPSTREAM : parseUpstream(options.upstream),
-    auth: options.auth,
+    auth: credentials.auth,
     timeoutMs: options.timeoutMs ?? 30_000,
     retry: options.retry ?? {
       attemptTimeoutMs: 10_000,
@@ -78,5 +82,18 @@ export function createGoogleBackend(options: GoogleBackendOptions): JobRunsClien
     },
     userAgent: "jobrun-proxy",
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
   });
+  // Every failure is told to callers without the proxy's own secrets and setup (callerSafeError).
+  const safe = (error: unknown) => Promise.reject(callerSafeError(error, credentials));
+  const backend: JobRunsClient = {
+    endpoint: client.endpoint,
+    getJobRun: (request, callOptions) => client.getJobRun(request, callOptions).catch(safe),
+    listJobRuns: (request, callOptions) => client.listJobRuns(request, callOptions).catch(safe),
+    terminateJobRun: (request, callOptions) => client.terminateJobRun(request, callOptions).catch(safe),
+    forwardRaw: (method, request, forwardOptions) =>
+      client.forwardRaw(method, request, forwardOptions).catch(safe),
+    listAllJobRuns: (request, callOptions) => listAllJobRuns(backend, request, callOptions),
+  };
+  return backend;
 }

@@ -2,7 +2,9 @@
 // The CLI's flags, parsed and checked before anything starts: a mistake is one clear line and exit 2.
 
 import { parseArgs } from "node:util";
+import { isLoopback } from "@jobrun/core";
 import { parseUpstream } from "../backends/google.js";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server.js";
 
 /** A usage mistake: printed as it is, with exit code 2. */
 export class UsageError extends Error {
@@ -23,6 +25,8 @@ export interface ServeConfig {
   /** Requests per minute per caller; 0 turns the limit off. */
   readonly rateLimit: number;
   readonly jwt: { issuer: string; audience: string; jwks: string } | undefined;
+  /** Timeouts and the connection cap of the HTTP server. */
+  readonly limits: ServerLimits;
 }
 
 export interface NewKeyConfig {
@@ -57,16 +61,14 @@ options:
   --rate-limit N              requests per minute per caller (default 600 with --keys or --jwt-*,
                               none for an open emulator; 0 = off)
   --insecure-no-auth          serve without auth on a non-loopback address
+  --headers-timeout SECONDS   time a client has to send a request's headers, and to send anything
+                              on a new connection (default ${DEFAULT_SERVER_LIMITS.headersTimeoutMs / 1000}); then 408 and the connection is closed
+  --request-timeout SECONDS   time a client has to send a whole request, body included
+                              (default ${DEFAULT_SERVER_LIMITS.requestTimeoutMs / 1000}; at least --headers-timeout)
+  --max-connections N         open connections at most; more are closed on accept (default ${DEFAULT_SERVER_LIMITS.maxConnections})
   -h, --help                  this text
 
 google backend credentials: GOOGLE_SERVICE_ACCOUNT_KEY (the key JSON), else Application Default Credentials.`;
-
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
-
-/** Whether binding to `host` keeps the proxy on this machine. */
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 export function parseCli(
   argv: readonly string[],
@@ -92,6 +94,9 @@ export function parseCli(
         "jwt-issuer": { type: "string" },
         "jwt-audience": { type: "string" },
         "jwt-jwks": { type: "string" },
+        "headers-timeout": { type: "string" },
+        "request-timeout": { type: "string" },
+        "max-connections": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -159,6 +164,20 @@ export function parseCli(
       `refusing to serve ${host} without auth: give --keys FILE (or --jwt-*), bind to 127.0.0.1, or say --insecure-no-auth`,
     );
   }
+  const headersTimeoutMs = seconds(values, "headers-timeout", DEFAULT_SERVER_LIMITS.headersTimeoutMs);
+  const requestTimeoutMs = seconds(values, "request-timeout", DEFAULT_SERVER_LIMITS.requestTimeoutMs);
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new UsageError(
+      `--request-timeout (${requestTimeoutMs / 1000} s) must be at least --headers-timeout (${headersTimeoutMs / 1000} s): the headers are part of the request`,
+    );
+  }
+  const connectionsText =
+    (values["max-connections"] as string | undefined) ?? String(DEFAULT_SERVER_LIMITS.maxConnections);
+  if (!/^\d+$/.test(connectionsText) || Number(connectionsText) < 1) {
+    throw new UsageError(
+      `--max-connections must be a whole number above 0, not ${JSON.stringify(connectionsText)}`,
+    );
+  }
   // Callers with keys share an upstream quota (Google's own limit for Cloud Deploy is 18,000 requests
   // per minute per region), so each gets a default share. An open emulator has no quota to protect:
   // a client that works against Google must not get 429s locally.
@@ -177,7 +196,21 @@ export function parseCli(
     insecureNoAuth,
     rateLimit,
     jwt,
+    limits: { headersTimeoutMs, requestTimeoutMs, maxConnections: Number(connectionsText) },
   };
+}
+
+/** A duration flag in seconds (fractions allowed), as milliseconds; from 1 ms to a day. */
+function seconds(values: Record<string, unknown>, flag: string, defaultMs: number): number {
+  const text = values[flag] as string | undefined;
+  if (text === undefined) return defaultMs;
+  const ms = Math.round(Number(text) * 1000);
+  if (!/^\d+(\.\d+)?$/.test(text) || ms < 1 || ms > 86_400_000) {
+    throw new UsageError(
+      `--${flag} must be a number of seconds from 0.001 to 86400, not ${JSON.stringify(text)}`,
+    );
+  }
+  return ms;
 }
 
 function parseNewKey(argv: readonly string[]): NewKeyConfig {

@@ -3,11 +3,11 @@
 // port is opened, and reported as one line with exit code 2.
 
 import { readFile } from "node:fs/promises";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
 import type { AuthProvider } from "@jobrun/client";
 import { fromEnvironment, serviceAccountKey } from "@jobrun/client/node";
-import type { JobRunService } from "@jobrun/core";
+import { isLoopback, type JobRunService } from "@jobrun/core";
 import { loadJobRunsFile } from "@jobrun/emulator/node";
 import { createProxy } from "../app.js";
 import { createEmulatorBackend } from "../backends/emulator.js";
@@ -15,16 +15,17 @@ import { createGoogleBackend } from "../backends/google.js";
 import { createJwtVerifier } from "../jwt.js";
 import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "../keys.js";
 import type { AuthOptions } from "../steps/auth.js";
+import { jsonLineSink } from "../steps/logger.js";
 import { memoryRateLimiter } from "../steps/rate-limit.js";
 import {
   type CliConfig,
-  isLoopback,
   type NewKeyConfig,
   parseCli,
   type ServeConfig,
   USAGE,
   UsageError,
 } from "./cli-args.js";
+import { createNodeServer } from "./server.js";
 
 async function main(): Promise<void> {
   let config: CliConfig;
@@ -81,9 +82,8 @@ async function serveProxy(config: ServeConfig): Promise<void> {
     ...(config.rateLimit > 0
       ? { rateLimit: memoryRateLimiter({ requestsPerMinute: config.rateLimit }) }
       : {}),
-    ...(auth === "none" && isLoopback(config.host)
-      ? { allowedHosts: ["127.0.0.1", "localhost", "[::1]"] }
-      : {}),
+    // Open on loopback: only loopback names in Host, so a web page cannot reach it by DNS rebinding.
+    ...(auth === "none" && isLoopback(config.host) ? { allowedHosts: "loopback" as const } : {}),
   });
   const server = await listen(app.fetch, config);
 
@@ -109,9 +109,9 @@ async function serveProxy(config: ServeConfig): Promise<void> {
 function listen(
   fetch: (request: Request, env: unknown) => Response | Promise<Response>,
   config: ServeConfig,
-) {
-  return new Promise<ServerType>((resolve, reject) => {
-    const server = serve({ fetch, hostname: config.host, port: config.port }, () => resolve(server));
+): Promise<Server> {
+  const server = createNodeServer(fetch, config.limits, jsonLineSink);
+  return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE")
         reject(new Error(`port ${config.port} on ${config.host} is already in use`));
@@ -119,6 +119,7 @@ function listen(
         reject(new UsageError(`--host ${config.host} is not an address of this machine`));
       } else reject(error);
     });
+    server.listen(config.port, config.host, () => resolve(server));
   });
 }
 

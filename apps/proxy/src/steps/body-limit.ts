@@ -6,7 +6,8 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 /**
  * Reads a request body as UTF-8 text, at most `limit` bytes. A declared Content-Length over the limit
  * is refused before reading; a chunked body is counted as it streams and abandoned the moment it
- * passes the limit, so a huge upload never sits in memory. Invalid UTF-8 is refused, not replaced.
+ * passes the limit, so a huge upload never sits in memory. Invalid UTF-8 is refused, not replaced;
+ * a body cut off by the caller is CANCELLED (HTTP 499).
  */
 export async function readBodyText(request: Request, limit: number): Promise<string> {
   const tooLarge = () =>
@@ -25,7 +26,22 @@ export async function readBodyText(request: Request, limit: number): Promise<str
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let read: ReadableStreamReadResult<Uint8Array>;
+    try {
+      read = await reader.read();
+    } catch (cause) {
+      // The caller closed the connection (or the runtime gave up on it) before the body's end: the
+      // caller's doing, not the proxy's fault, so no 500 and no error-level log line.
+      throw proxyError(
+        "CANCELLED",
+        "REQUEST_BODY_CUT_OFF",
+        "the request body ended before its declared end",
+        {
+          cause,
+        },
+      );
+    }
+    const { done, value } = read;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

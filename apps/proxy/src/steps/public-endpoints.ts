@@ -10,7 +10,7 @@ const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 export function publicEndpoints(openApiDocument: unknown): Step {
   const openapi = JSON.stringify(openApiDocument);
   return (c, state) => {
-    if (c.req.method !== "GET") return undefined;
+    if (state.method !== "GET") return undefined;
     const path = c.req.path;
     if (path === "/healthz") return c.body('{"status":"ok"}', 200, { ...state.headers, ...JSON_HEADERS });
     if (path === "/openapi.json") return c.body(openapi, 200, { ...state.headers, ...JSON_HEADERS });

@@ -24,7 +24,7 @@ export function route(): Step {
   // validating are pure functions of that text, so a repeated request skips both.
   const routes = new BoundedMemo<RouteMatched>(1000);
   return (c, state) => {
-    const method = c.req.method;
+    const method = state.method;
     const path = rawPath(c);
     const memoKey = `${method} ${path}`;
     const known = routes.get(memoKey);
@@ -35,13 +35,15 @@ export function route(): Step {
     const match = matchRoute(method, path);
     if (match.kind === "not-found") throw notFound(path);
     if (match.kind === "method-not-allowed") {
+      // HEAD is served wherever GET is (RFC 9110 §9.3.2).
+      const allow = match.allow.flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])).join(", ");
       const error = proxyError(
         "UNIMPLEMENTED",
         "HTTP_METHOD_NOT_ALLOWED",
-        `method ${method} is not allowed here; use ${match.allow.join(", ")}`,
+        `method ${c.req.method} is not allowed here; use ${allow}`,
         { httpStatus: 405 },
       );
-      return errorResponse(error, { ...state.headers, allow: match.allow.join(", ") }, state);
+      return errorResponse(error, { ...state.headers, allow }, state);
     }
     validateMatch(match);
     routes.set(memoKey, match);

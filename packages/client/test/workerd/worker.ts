@@ -8,11 +8,33 @@ interface Scenario {
   /** A service-account key and a token endpoint: sign the JWT inside workerd. */
   readonly keyFile?: string;
   readonly tokenEndpoint?: string;
+  /** Only try the response limits: a terminate that is redirected, a get past maxResponseBytes. */
+  readonly limits?: {
+    readonly redirectingEndpoint: string;
+    readonly hugeEndpoint: string;
+    readonly name: string;
+  };
+}
+
+const codeAndMessage = (error: { code: string; message: string }) => ({
+  code: error.code,
+  message: error.message,
+});
+
+async function tryLimits(limits: NonNullable<Scenario["limits"]>): Promise<Response> {
+  const redirected = await createJobRunsClient({ endpoint: limits.redirectingEndpoint })
+    .terminateJobRun({ name: limits.name })
+    .then(() => undefined, codeAndMessage);
+  const huge = await createJobRunsClient({ endpoint: limits.hugeEndpoint, maxResponseBytes: 64 * 1024 })
+    .getJobRun({ name: limits.name })
+    .then(() => undefined, codeAndMessage);
+  return Response.json({ redirected, huge });
 }
 
 export default {
   async fetch(request: Request): Promise<Response> {
     const scenario = (await request.json()) as Scenario;
+    if (scenario.limits !== undefined) return tryLimits(scenario.limits);
     const auth =
       scenario.keyFile === undefined
         ? staticToken("worker-token")

@@ -15,11 +15,17 @@ export function openApiDocument(): Record<string, unknown> {
     const operation: Record<string, unknown> = {
       operationId: route.rpc,
       summary: `${route.descriptor.parent.typeName}.${route.rpc}`,
-      parameters: [...parameters, ...queryParameters(route, pathFields, schemas), enumEncodingParameter()],
+      parameters: [...parameters, ...queryParameters(route, pathFields, schemas), ...SYSTEM_PARAMETERS],
       responses: {
         "200": {
           description: route.output.typeName,
-          content: { "application/json": { schema: refTo(route.output, schemas) } },
+          content: {
+            "application/json": { schema: refTo(route.output, schemas) },
+            // alt=proto: the binary protobuf of the same message.
+            "application/x-protobuf": {
+              schema: { type: "string", contentMediaType: "application/x-protobuf" },
+            },
+          },
         },
         default: {
           description: "A google.rpc.Status error",
@@ -99,15 +105,39 @@ function queryParameters(route: Route, pathFields: Set<string>, schemas: Record<
     }));
 }
 
-function enumEncodingParameter() {
-  return {
+/** Google's system parameters the proxy serves on every method (see the README's table). */
+const SYSTEM_PARAMETERS = [
+  {
     name: "$alt",
-    in: "query",
-    required: false,
     description: '"json;enum-encoding=int" returns enums as numbers (as Google\'s generated clients ask)',
     schema: { type: "string" },
-  };
-}
+  },
+  {
+    name: "alt",
+    description: '"json" (default) or "proto" (the binary protobuf, application/x-protobuf)',
+    schema: { type: "string", enum: ["json", "proto"] },
+  },
+  {
+    name: "fields",
+    description: 'a partial response, in Google\'s syntax: "name,state", "jobRuns(name,state),nextPageToken"',
+    schema: { type: "string" },
+  },
+  {
+    name: "prettyPrint",
+    description: "indented JSON (Google's default); false for compact output",
+    schema: { type: "boolean", default: true },
+  },
+  {
+    name: "$.xgafv",
+    description: 'the error format: "2" (default) or "1", which adds the legacy errors array',
+    schema: { type: "string", enum: ["1", "2"] },
+  },
+  {
+    name: "quotaUser",
+    description: "whom to count the call against within the project's quota (forwarded to Google)",
+    schema: { type: "string" },
+  },
+].map((parameter) => ({ ...parameter, in: "query", required: false }));
 
 function refTo(message: DescMessage, schemas: Record<string, JsonSchema>): JsonSchema {
   if (!(message.typeName in schemas)) {

@@ -323,6 +323,17 @@ describe("the surface", () => {
     expect(doc.components.schemas["google.cloud.deploy.v1.JobRun"]?.properties).toHaveProperty(
       "deployJobRun",
     );
+    // Google's system parameters are documented on every method.
+    const parameters = Object.values(doc.paths).flatMap((p) =>
+      Object.values(p).map((o) =>
+        (o as unknown as { parameters: { name: string }[] }).parameters.map((x) => x.name),
+      ),
+    );
+    for (const names of parameters) {
+      expect(names).toEqual(
+        expect.arrayContaining(["$alt", "alt", "fields", "prettyPrint", "$.xgafv", "quotaUser"]),
+      );
+    }
   });
 
   it("echoes a safe request id and replaces an unsafe one", async () => {

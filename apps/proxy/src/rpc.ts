@@ -22,6 +22,7 @@ import {
   JobRun_State,
   JobRunSchema,
   type JobRunService,
+  ListJobRunsResponseSchema,
   type MethodName,
   parseHttpRequest,
   parseJobRunName,
@@ -123,6 +124,7 @@ export async function handleRpc(
     options: CallOptions,
   ) => Promise<MessageShape<DescMessage>>;
   const response = await method.call(rpc.backend, request, options);
+  checkAnswerScopes(caller, namesInMessage(route.methodName, response));
   if (policy.cacheable && isTerminal((response as MessageShape<typeof JobRunSchema>).state)) {
     return finishedRun(c, state, rpc, response as MessageShape<typeof JobRunSchema>, system, selection);
   }
@@ -308,7 +310,15 @@ async function forward(
       },
     });
   }
-  if (cacheable && isFinishedRun(answer)) {
+  // Read leniently, for two decisions only (the bytes go on as they came): whether every run in the
+  // answer lies inside the caller's scopes, and whether a got run is finished (ETag, edge cache).
+  const runs = (state.caller as Caller).scopes === "all" && !cacheable ? undefined : runsIn(answer, method);
+  if (runs !== undefined)
+    checkAnswerScopes(
+      state.caller as Caller,
+      runs.map((run) => run.name),
+    );
+  if (cacheable && runs?.length === 1 && TERMINAL_STATES.has(runs[0]?.state)) {
     const entry: EncodedRun = {
       body: answer.body,
       contentType: answer.contentType,
@@ -332,18 +342,60 @@ const TERMINAL_STATES: ReadonlySet<unknown> = new Set(
 );
 
 /**
- * Whether forwarded bytes are a finished run. Read leniently, for this decision only: a state this
- * schema does not know, or no state at all (a partial response without it), is not finished.
+ * The runs in a forwarded answer (a got run, or a page's runs), read leniently: only their name and
+ * state, whatever else they carry; undefined when the answer cannot be read. A state this schema does
+ * not know, or none (a partial response without it), is no terminal state.
  */
-function isFinishedRun(answer: RawAnswer): boolean {
+function runsIn(
+  answer: RawAnswer,
+  method: MethodName,
+): readonly { name?: unknown; state?: unknown }[] | undefined {
   try {
     if (answer.contentType.startsWith(PROTO_TYPE)) {
-      return isTerminal(fromBinary(JobRunSchema, answer.body).state);
+      const read = (run: { name: string; state: number }) => ({
+        name: run.name || undefined,
+        state: run.state,
+      });
+      if (method === "getJobRun") return [read(fromBinary(JobRunSchema, answer.body))];
+      if (method === "listJobRuns")
+        return fromBinary(ListJobRunsResponseSchema, answer.body).jobRuns.map(read);
+      return [];
     }
-    const state = (JSON.parse(utf8.decode(answer.body)) as { state?: unknown } | null)?.state;
-    return TERMINAL_STATES.has(state);
+    const json = JSON.parse(utf8.decode(answer.body)) as { jobRuns?: unknown } | null;
+    if (typeof json !== "object" || json === null) return undefined;
+    if (method === "getJobRun") return [json as { name?: unknown; state?: unknown }];
+    if (method === "listJobRuns") return Array.isArray(json.jobRuns) ? json.jobRuns : [];
+    return [];
   } catch {
-    return false;
+    return undefined;
+  }
+}
+
+/** The run names in a backend's answer message. */
+function namesInMessage(method: MethodName, message: MessageShape<DescMessage>): readonly unknown[] {
+  if (method === "getJobRun") return [(message as MessageShape<typeof JobRunSchema>).name];
+  if (method === "listJobRuns") {
+    return (message as MessageShape<typeof ListJobRunsResponseSchema>).jobRuns.map((run) => run.name);
+  }
+  return [];
+}
+
+/**
+ * Defence in depth behind the request's own authorization: an answer naming a run outside the
+ * caller's scopes (a backend that disregarded the parent, say) is not handed on. A name left out by
+ * `fields` cannot be checked, and the request that asked for it was authorized.
+ */
+function checkAnswerScopes(caller: Caller, names: readonly unknown[]): void {
+  if (caller.scopes === "all") return;
+  const scopes = scopesOf(caller.scopes);
+  for (const name of names) {
+    if (typeof name === "string" && name !== "" && !inScopes(scopes, name)) {
+      throw proxyError(
+        "PERMISSION_DENIED",
+        "RESOURCE_OUT_OF_SCOPE",
+        "permission denied: the answer holds a job run outside the caller's scopes",
+      );
+    }
   }
 }
 
@@ -382,14 +434,19 @@ function upstreamFailure(error: unknown): unknown {
 
 const scopeCache = new WeakMap<readonly string[], Scope[]>();
 
+function scopesOf(prefixes: readonly string[]): Scope[] {
+  let scopes = scopeCache.get(prefixes);
+  if (scopes === undefined) {
+    scopes = parseScopes(prefixes);
+    scopeCache.set(prefixes, scopes);
+  }
+  return scopes;
+}
+
 function authorize(caller: Caller, field: string, name: string): void {
   if (caller.scopes === "all") return;
-  let scopes = scopeCache.get(caller.scopes);
-  if (scopes === undefined) {
-    scopes = parseScopes(caller.scopes);
-    scopeCache.set(caller.scopes, scopes);
-  }
-  if (!inScopes(scopes, name)) throw outOfScope(field === "parent" ? "parent" : "name", name);
+  if (!inScopes(scopesOf(caller.scopes), name))
+    throw outOfScope(field === "parent" ? "parent" : "name", name);
 }
 
 /** A JSON request body, at most `limit` bytes; another content type is refused, an empty body is none. */

@@ -285,3 +285,61 @@ describe("authorization decides before anything is forwarded", () => {
     expect(sent.get("x-goog-user-project")).toBeNull();
   });
 });
+
+describe("scope checks on what Google answers (read leniently, bytes untouched)", () => {
+  // An upstream that disregards the parent: it answers with a run of another project.
+  const foreign = "projects/someone-else/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/x";
+  let rogue: Served;
+  let guarded: Served;
+  beforeAll(async () => {
+    rogue = await serveFetch((request) => {
+      const path = new URL(request.url).pathname;
+      const own = { ...corpusRuns.deploy, futureField: { kept: true } };
+      if (path.endsWith("/jobRuns")) {
+        const list = path.includes("/rollouts/mixed/")
+          ? [own, { name: foreign, state: "FUTURE_STATE" }]
+          : [own];
+        return Response.json({ jobRuns: list });
+      }
+      return Response.json(path.endsWith("/jobRuns/stray") ? { name: foreign, state: "SUCCEEDED" } : own);
+    });
+    const keys = createKeyStore([
+      {
+        id: "reader",
+        hash: await hashApiKey(KEY.reader),
+        role: "reader",
+        scopes: [`projects/${CORPUS_PROJECT}`],
+      },
+    ]);
+    const backend = createGoogleBackend({
+      auth: staticToken("ya29.proxy-own"),
+      upstream: rogue.url,
+      retry: false,
+    });
+    guarded = await serveFetch(createProxy({ backend, auth: { keys }, log: false }).fetch);
+  });
+  afterAll(async () => {
+    await guarded.close();
+    await rogue.close();
+  });
+  const rollout = (id: string) =>
+    `projects/${CORPUS_PROJECT}/locations/l/deliveryPipelines/d/releases/r/rollouts/${id}`;
+
+  it("hands on an answer whose runs all lie inside the caller's scopes, unknown fields and all", async () => {
+    const response = await call(guarded.url, `/v1/${rollout("clean")}/jobRuns`, {}, KEY.reader);
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.bytes.toString()).jobRuns[0].futureField).toEqual({ kept: true });
+  });
+
+  it("refuses a page or a run from outside the caller's scopes, naming neither", async () => {
+    for (const path of [`/v1/${rollout("mixed")}/jobRuns`, `/v1/${rollout("o")}/jobRuns/stray`]) {
+      const response = await call(guarded.url, path, {}, KEY.reader);
+      expect(response.status, path).toBe(403);
+      const text = response.bytes.toString();
+      expect(JSON.parse(text).error.details).toContainEqual(
+        expect.objectContaining({ reason: "RESOURCE_OUT_OF_SCOPE", domain: "jobrun-proxy" }),
+      );
+      expect(text).not.toContain("someone-else");
+    }
+  });
+});

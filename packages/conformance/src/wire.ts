@@ -231,13 +231,14 @@ export function describeRestWireConformance(label: string, setup: WireSetup): vo
         expect("errors" in v2).toBe(false);
       });
 
-      it("an unknown query parameter: 400 naming it", async () => {
+      it("an unknown query parameter: 400 naming it, with a field violation", async () => {
         const { error } = expectStatus(
           await call(`/v1/${finished.name}?colour=red`),
           400,
           "INVALID_ARGUMENT",
         );
         expect(error.message).toContain("colour");
+        expect(detail(error, "BadRequest")).toMatchObject({ fieldViolations: [{ field: "colour" }] });
       });
 
       it.each([

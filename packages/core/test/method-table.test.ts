@@ -150,6 +150,12 @@ describe("parseHttpRequest is the inverse of buildHttpRequest", () => {
     const parse = (query: string) => () =>
       parseHttpRequest(list, { parent }, new URLSearchParams(query), undefined);
     expect(refusal(parse("evil=1")).message).toBe('query parameter "evil" is not a parameter of this method');
+    expect(refusal(parse("evil=1")).details[0]).toEqual({
+      "@type": "type.googleapis.com/google.rpc.BadRequest",
+      fieldViolations: [
+        { field: "evil", description: 'query parameter "evil" is not a parameter of this method' },
+      ],
+    });
     expect(refusal(parse("pageSize=1&pageSize=2")).message).toMatch(/"pageSize" is given more than once/);
     expect(refusal(parse("pageSize=1&page_size=2")).message).toMatch(/"page_size" repeats pageSize/);
     expect(refusal(parse("parent=x")).message).toMatch(/not a parameter/);

@@ -5,9 +5,10 @@
 import { create, type DescField, type MessageShape } from "@bufbuild/protobuf";
 import { decodeJson, decodeJsonText } from "../codec/json-codec.js";
 import { ApiError } from "../errors/api-error.js";
+import { badRequest } from "../errors/details.js";
 import { checkResourceName } from "../rpc/method-policy.js";
 import type { InputSchemaOf, MethodName } from "../rpc/methods.js";
-import { quote } from "../text/truncate.js";
+import { quote, truncate } from "../text/truncate.js";
 import type { Route } from "./route-table.js";
 import { SYSTEM_QUERY_PARAMETERS } from "./system-parameters.js";
 
@@ -60,10 +61,8 @@ export function parseHttpRequest<M extends MethodName>(
     const value = params[field.name] ?? "";
     const given = fields[field.localName];
     if (given !== undefined && given !== "" && given !== value) {
-      throw new ApiError(
-        "INVALID_ARGUMENT",
-        `the body's ${field.name} differs from the ${field.name} in the URL path`,
-      );
+      const reason = `the body's ${field.name} differs from the ${field.name} in the URL path`;
+      throw new ApiError("INVALID_ARGUMENT", reason, { details: [badRequest(field.jsonName, reason)] });
     }
     fields[field.localName] = value;
   }
@@ -134,5 +133,6 @@ function readQuery(
 }
 
 function badQuery(key: string, reason: string): ApiError {
-  return new ApiError("INVALID_ARGUMENT", `query parameter ${quote(key, 61)} ${reason}`);
+  const message = `query parameter ${quote(key, 61)} ${reason}`;
+  return new ApiError("INVALID_ARGUMENT", message, { details: [badRequest(truncate(key, 61), message)] });
 }

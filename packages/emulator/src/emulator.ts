@@ -91,8 +91,9 @@ export type EmulatorListener = (change: EmulatorChange) => void;
 /** The in-memory JobRunService, plus import/export, the demo's ticking and change notifications. */
 export interface Emulator extends JobRunService {
   /**
-   * Loads `{"jobRuns":[…]}`; runs with known names are replaced. Imported runs keep their states (even
-   * TERMINATING) until terminated. All or nothing: INVALID_ARGUMENT names `jobRuns[i].field`.
+   * Loads `{"jobRuns":[…]}`; runs with known names are replaced. Imported runs keep their states, except
+   * that a TERMINATING run finishes (TERMINATED) terminateDelayMs after the import, as if terminated
+   * then. All or nothing: INVALID_ARGUMENT names `jobRuns[i].field`.
    */
   importJobRuns(document: unknown): void;
   /** Every run as proto3 JSON, in name order; re-importable. */
@@ -231,6 +232,12 @@ class InMemoryJobRunService implements Emulator {
     });
     for (const run of prepared) this.cancelTermination(run.name);
     this.store.putMany(prepared);
+    // A run stored mid-termination (a data file written while it was TERMINATING, or a fixture) has
+    // no pending finish of its own: it gets a fresh one, terminateDelayMs from now, as if terminated
+    // at the import. Without it the run would stay TERMINATING for good, and refuse a new terminate.
+    for (const run of prepared) {
+      if (run.state === JobRun_State.TERMINATING) this.scheduleTermination(run.name, nowMs);
+    }
     // An import may replace a run the demo is driving; its next tick must look.
     this.ticker?.noteExternalChange(nowMs);
     this.emit({ type: "imported", count: prepared.length });

@@ -19,6 +19,8 @@ export interface ServeConfig {
   readonly host: string;
   readonly port: number;
   readonly importFile: string | undefined;
+  /** The emulator's data file (--data): loaded at start, created if missing, every change kept in it. */
+  readonly dataFile: string | undefined;
   readonly keysFile: string | undefined;
   readonly corsOrigins: readonly string[];
   readonly insecureNoAuth: boolean;
@@ -54,6 +56,9 @@ options:
   --host HOST                 address to bind (default 127.0.0.1)
   --port PORT                 port (default $PORT, else 8787)
   --import FILE               emulator data {"jobRuns":[...]}; without it the live demo is seeded
+  --data FILE                 keep the emulator's state in FILE: loaded at start, created if missing
+                              (from --import, else the live demo); every change a caller is told
+                              about is on disk before the answer. With --import, FILE must not exist
   --keys FILE                 caller API keys {"keys":[{id, hash, role, scopes}]} (see new-key)
   --jwt-issuer ISS --jwt-audience AUD --jwt-jwks URL
                               also accept RS256 JWTs from this issuer
@@ -87,6 +92,7 @@ export function parseCli(
         host: { type: "string" },
         port: { type: "string" },
         import: { type: "string" },
+        data: { type: "string" },
         keys: { type: "string" },
         "cors-origin": { type: "string", multiple: true },
         "insecure-no-auth": { type: "boolean" },
@@ -129,6 +135,11 @@ export function parseCli(
   if (importFile !== undefined && backend !== "emulator") {
     throw new UsageError("--import only applies to --backend emulator");
   }
+  const dataFile = values.data as string | undefined;
+  if (dataFile !== undefined && backend !== "emulator") {
+    throw new UsageError("--data only applies to --backend emulator");
+  }
+  if (dataFile === "") throw new UsageError("--data needs a file name");
   const corsOrigins = (values["cors-origin"] as string[] | undefined) ?? [];
   for (const origin of corsOrigins) {
     let ok = false;
@@ -191,6 +202,7 @@ export function parseCli(
     host,
     port,
     importFile,
+    dataFile,
     keysFile,
     corsOrigins,
     insecureNoAuth,

@@ -8,9 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { AuthProvider } from "@jobrun/client";
 import { fromEnvironment, serviceAccountKey } from "@jobrun/client/node";
 import { isLoopback, type JobRunService } from "@jobrun/core";
-import { loadJobRunsFile } from "@jobrun/emulator/node";
 import { createProxy } from "../app.js";
-import { createEmulatorBackend } from "../backends/emulator.js";
 import { createGoogleBackend } from "../backends/google.js";
 import { createJwtVerifier } from "../jwt.js";
 import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "../keys.js";
@@ -25,6 +23,7 @@ import {
   USAGE,
   UsageError,
 } from "./cli-args.js";
+import { openEmulator } from "./emulator-data.js";
 import { createNodeServer } from "./server.js";
 
 async function main(): Promise<void> {
@@ -92,8 +91,17 @@ async function serveProxy(config: ServeConfig): Promise<void> {
     if (closing) return;
     closing = true;
     console.error(`jobrun-proxy: ${signal}, shutting down`);
-    stop();
-    server.close(() => process.exit(0));
+    // In-flight requests finish first (a terminate waits for its write); then the backend stops and
+    // the emulator's data file gets its final state.
+    server.close(() => {
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`jobrun-proxy: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
     // Idle keep-alive sockets would hold close() open; in-flight requests get a grace period.
     (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     setTimeout(() => process.exit(0), 5_000).unref();
@@ -148,7 +156,9 @@ async function loadAuth(config: ServeConfig): Promise<AuthOptions> {
   };
 }
 
-async function loadBackend(config: ServeConfig): Promise<{ backend: JobRunService; stop: () => void }> {
+async function loadBackend(
+  config: ServeConfig,
+): Promise<{ backend: JobRunService; stop: () => Promise<void> }> {
   if (config.backend === "google") {
     let auth: AuthProvider;
     const key = process.env.GOOGLE_SERVICE_ACCOUNT_KEY;
@@ -158,22 +168,10 @@ async function loadBackend(config: ServeConfig): Promise<{ backend: JobRunServic
       throw new UsageError(`google backend credentials: ${(error as Error).message}`);
     }
     const upstream = config.upstream === undefined ? {} : { upstream: config.upstream };
-    return { backend: createGoogleBackend({ auth, ...upstream }), stop: () => {} };
+    return { backend: createGoogleBackend({ auth, ...upstream }), stop: async () => {} };
   }
-  let jobRuns: unknown;
-  if (config.importFile !== undefined) {
-    try {
-      jobRuns = await loadJobRunsFile(config.importFile);
-    } catch (error) {
-      throw new UsageError(`--import: ${(error as Error).message}`);
-    }
-  }
-  try {
-    const emulator = createEmulatorBackend(jobRuns === undefined ? {} : { jobRuns });
-    return { backend: emulator, stop: () => emulator.stop() };
-  } catch (error) {
-    throw new UsageError(`--import ${config.importFile}: ${(error as Error).message}`);
-  }
+  const { emulator, stop } = await openEmulator(config);
+  return { backend: emulator, stop };
 }
 
 await main();

@@ -22,8 +22,9 @@ describe("jobrun-proxy --data under kill -9", () => {
     });
     expect(result.unreadable).toEqual([]);
     expect(result.lost).toEqual([]);
-    // The kills must land among the terminates, or the test proves nothing.
+    // The kills must land among the terminates, or the test proves nothing: some terminates of the
+    // waves (beyond each round's first, sent alone) were answered, and some were cut off.
     expect(result.acknowledged).toBeGreaterThan(ROUNDS);
     expect(result.unanswered).toBeGreaterThan(0);
-  }, 180_000);
+  }, 300_000);
 });

@@ -16,15 +16,16 @@ export interface CrashRoundsOptions {
   /** Terminates fired per round at most (fresh runs each round). Default 40. */
   readonly runsPerRound?: number;
   /**
-   * The latest kill moment after the first terminate is sent, in ms. Default 300: a durable terminate
-   * takes 10–250 ms here (an fsync on a shared disk), so kills land before, during and after writes.
+   * The latest kill moment after the waves start, in answers of the round's first terminate (sent
+   * alone, so its time is one write's). Default 4: kills land before, during and after writes whether
+   * a write takes 10 ms on an idle disk or 300 ms on a shared one.
    */
-  readonly maxKillDelayMs?: number;
+  readonly maxKillDelay?: number;
 }
 
 export interface CrashRoundsResult {
   readonly rounds: number;
-  /** Terminates answered 200 before the kill. */
+  /** Terminates answered 200 before the kill (one per round is sent alone, before the waves). */
   readonly acknowledged: number;
   /** Terminates sent but cut off by the kill (no answer): either outcome is allowed for them. */
   readonly unanswered: number;
@@ -53,7 +54,7 @@ function random(seed: number): () => number {
 
 export async function crashRounds(options: CrashRoundsOptions): Promise<CrashRoundsResult> {
   const perRound = options.runsPerRound ?? 40;
-  const maxKillDelayMs = options.maxKillDelayMs ?? 300;
+  const maxKillDelay = options.maxKillDelay ?? 4;
   const next = random(options.seed);
   const importFile = join(options.dir, "import.json");
   const data = join(options.dir, "data.json");
@@ -96,11 +97,18 @@ export async function crashRounds(options: CrashRoundsOptions): Promise<CrashRou
 
   for (let round = 0; round < options.rounds; round++) {
     const cli = await startCli(round === 0 ? ["--import", importFile, "--data", data] : ["--data", data]);
-    const targets = names.slice(round * perRound, (round + 1) * perRound);
-    // One read first, so the process's cold start (its first request takes ~250 ms) is not what the
-    // kill moments are measured against.
-    await (await fetch(`${cli.url}/v1/${targets[0]}`)).arrayBuffer();
-    const killAfterMs = next() * maxKillDelayMs;
+    const [probe, ...targets] = names.slice(round * perRound, (round + 1) * perRound) as [
+      string,
+      ...string[],
+    ];
+    // One read, so the process's cold start (its first request takes ~250 ms) is not measured, then
+    // one terminate alone: its answer time scales the kill moment to this machine's writes.
+    await (await fetch(`${cli.url}/v1/${probe}`)).arrayBuffer();
+    const probeStarted = performance.now();
+    if ((await sendTerminate(cli.url, probe)) !== 200) throw new Error(`terminate ${probe} was refused`);
+    const writeMs = performance.now() - probeStarted;
+    acknowledged.add(probe);
+    const killAfterMs = next() * maxKillDelay * writeMs;
     const outcome = await terminateUntilKilled(cli, targets, killAfterMs, next);
     for (const [name, ms] of outcome.acknowledged) {
       acknowledged.add(name);
@@ -133,6 +141,16 @@ export async function crashRounds(options: CrashRoundsOptions): Promise<CrashRou
   };
 }
 
+async function sendTerminate(url: string, name: string): Promise<number> {
+  const response = await fetch(`${url}/v1/${name}:terminate`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 /**
  * Fires waves of 1–8 concurrent terminates until the targets run out, and kills the process with
  * SIGKILL `killAfterMs` after the first was sent (or once all are answered, if sooner).
@@ -155,14 +173,9 @@ async function terminateUntilKilled(
   const terminate = async (name: string) => {
     const started = performance.now();
     try {
-      const response = await fetch(`${cli.url}/v1/${name}:terminate`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: "{}",
-      });
-      await response.arrayBuffer();
-      if (response.status === 200) acknowledged.push([name, performance.now() - started]);
-      else if (!killed) throw new Error(`terminate ${name} answered ${response.status}`);
+      const status = await sendTerminate(cli.url, name);
+      if (status === 200) acknowledged.push([name, performance.now() - started]);
+      else if (!killed) throw new Error(`terminate ${name} answered ${status}`);
     } catch (error) {
       if (!killed) throw error;
       unanswered++;

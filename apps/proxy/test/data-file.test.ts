@@ -1,7 +1,7 @@
 // `jobrun-proxy --backend emulator --data FILE` (issue 10.8): the state is loaded at start, created if
 // missing, imported into only once, and every terminate a caller got a 200 for is in the file by then.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -107,6 +107,36 @@ describe("jobrun-proxy --data", () => {
     cli.child.kill("SIGTERM");
     expect(await cli.exit).toBe(0);
     expect(stateIn(data, running.name)).toBe("TERMINATED");
+  }, 60_000);
+
+  it("answers 503 CHANGE_NOT_SAVED when the write fails, and saves the change with the next write", async () => {
+    const data = join(dir, "failing.json");
+    const cli = await startCli(["--import", importFile, "--data", data]);
+    // A non-empty directory where the file was: the rename over it fails, even for root.
+    rmSync(data);
+    mkdirSync(join(data, "blocker"), { recursive: true });
+    const response = await fetch(`${cli.url}/v1/${runs[0]!.name}:terminate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    const body = (await response.json()) as {
+      error: { status: string; message: string; details: { reason?: string }[] };
+    };
+    expect(response.status).toBe(503);
+    expect(body.error.status).toBe("UNAVAILABLE");
+    expect(body.error.message).toContain("could not be saved");
+    expect(body.error.message).not.toContain(data);
+    expect(body.error.details.map((d) => d.reason)).toContain("CHANGE_NOT_SAVED");
+    expect(cli.output.stderr).toContain(`writing --data ${data} failed`);
+    // The change was made; once the file can be written again, the next write keeps it.
+    expect(await stateOf(cli.url, runs[0]!.name)).toBe("TERMINATING");
+    rmSync(data, { recursive: true });
+    expect(await terminate(cli.url, runs[1]!.name)).toBe(200);
+    expect(stateIn(data, runs[0]!.name)).toBe("TERMINATING");
+    expect(stateIn(data, runs[1]!.name)).toBe("TERMINATING");
+    cli.child.kill("SIGKILL");
+    await cli.exit;
   }, 60_000);
 
   it.each([

@@ -5,7 +5,14 @@ import {
   type JobRunsClient,
   type RetryOptions,
 } from "@jobrun/client";
-import { isLoopback, listAllJobRuns } from "@jobrun/core";
+import {
+  type CallOptions,
+  isLoopback,
+  type JobRunService,
+  listAllJobRuns,
+  type MethodName,
+  routes,
+} from "@jobrun/core";
 import { callerSafeError, watchCredentials } from "./caller-safe-errors.js";
 
 /**
@@ -86,11 +93,17 @@ export function createGoogleBackend(options: GoogleBackendOptions): JobRunsClien
   });
   // Every failure is told to callers without the proxy's own secrets and setup (callerSafeError).
   const safe = (error: unknown) => Promise.reject(callerSafeError(error, credentials));
+  // One wrapper per method of core's route table (read from the schema): a method added to the proto
+  // is served here too, never a property that compiles and is missing at run time.
+  const methods: Partial<Record<MethodName, unknown>> = {};
+  for (const { methodName } of routes) {
+    const call = client[methodName] as (request: unknown, callOptions?: CallOptions) => Promise<unknown>;
+    methods[methodName] = (request: unknown, callOptions?: CallOptions) =>
+      call(request, callOptions).catch(safe);
+  }
   const backend: JobRunsClient = {
+    ...(methods as JobRunService),
     endpoint: client.endpoint,
-    getJobRun: (request, callOptions) => client.getJobRun(request, callOptions).catch(safe),
-    listJobRuns: (request, callOptions) => client.listJobRuns(request, callOptions).catch(safe),
-    terminateJobRun: (request, callOptions) => client.terminateJobRun(request, callOptions).catch(safe),
     forwardRaw: (method, request, forwardOptions) =>
       client.forwardRaw(method, request, forwardOptions).catch(safe),
     listAllJobRuns: (request, callOptions) => listAllJobRuns(backend, request, callOptions),

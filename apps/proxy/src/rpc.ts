@@ -82,6 +82,7 @@ async function handleRpc(
   const system = query === NO_QUERY_MARK ? DEFAULT_SYSTEM_PARAMETERS : readSystemParameters(query);
   state.prettyPrint = system.prettyPrint;
   state.errorFormat = system.errorFormat;
+  state.systemParametersRead = true;
   refuseUnsupported(system);
   const resource = match.params[policy.resource.field] ?? "";
   state.fields.rpc = route.rpc;

@@ -27,7 +27,8 @@ export interface GoogleBackendOptions {
   /**
    * Where Google's REST surface is: a private or regional endpoint (Private Service Connect, a VPC-SC
    * gateway), or a fake in tests. https, or http on loopback only (checked by `parseUpstream`).
-   * Default GOOGLE_UPSTREAM.
+   * Default Cloud Deploy in the credentials' universe: GOOGLE_UPSTREAM, or `https://clouddeploy.<universe>`
+   * for credentials of another universe (their `universeDomain`).
    */
   readonly upstream?: string;
   /** Per-call budget, retries included. Default 30 s. */
@@ -78,7 +79,9 @@ export function parseUpstream(text: string): string {
 export function createGoogleBackend(options: GoogleBackendOptions): JobRunsClient {
   const credentials = watchCredentials(options.auth);
   const client = createJobRunsClient({
-    endpoint: options.upstream === undefined ? GOOGLE_UPSTREAM : parseUpstream(options.upstream),
+    // Without an upstream, the client's default: Cloud Deploy in the credentials' universe
+    // (https://clouddeploy.googleapis.com, or clouddeploy.<universe_domain> of a sovereign cloud's key).
+    ...(options.upstream === undefined ? {} : { endpoint: parseUpstream(options.upstream) }),
     auth: credentials.auth,
     timeoutMs: options.timeoutMs ?? 30_000,
     retry: options.retry ?? {

@@ -30,7 +30,6 @@ import {
   type RawAnswer,
   type RawForwarder,
   type RequestOf,
-  type RouteMatch,
   readSystemParameters,
   roleAllows,
   type SystemParameters,
@@ -45,7 +44,7 @@ import { readBodyText } from "./steps/body-limit.js";
 import { type EncodedRun, type EncodedRunMemo, ifNoneMatchHits, strongEtag } from "./steps/etag.js";
 import type { FinalStep } from "./steps/pipeline.js";
 import { refuseCredentialsInQuery } from "./system-parameters.js";
-import type { Caller, ProxyEnv, RequestState } from "./types.js";
+import type { Caller, ProxyEnv, RequestState, RouteMatched } from "./types.js";
 
 export interface RpcContext {
   readonly backend: JobRunService;
@@ -58,26 +57,23 @@ export interface RpcContext {
   readonly maxBodyBytes: number;
 }
 
-type Match = Extract<RouteMatch, { kind: "match" }>;
-
 const JSON_TYPE = "application/json; charset=utf-8";
 const PROTO_TYPE = "application/x-protobuf";
 
 /** The last step: serves the RPC the route step matched. */
 export function rpc(context: RpcContext): FinalStep {
-  return (c, state) => handleRpc(c, state, state.route as Match, context, true);
+  return (c, state) => handleRpc(c, state, state.route as RouteMatched, context);
 }
 
 /**
- * Serves one RPC. `validated` says the match came from the route memo, whose entries are stored only
- * after the name in them passed validation: the same text is not parsed again.
+ * Serves one RPC. The match comes from the route step, which validated the resource name in it
+ * (validateMatch) before storing it in its memo: the same text is not parsed again.
  */
-export async function handleRpc(
+async function handleRpc(
   c: Context<ProxyEnv>,
   state: RequestState,
-  match: Match,
+  match: RouteMatched,
   rpc: RpcContext,
-  validated: boolean,
 ): Promise<Response> {
   const caller = state.caller as Caller;
   const route = match.route;
@@ -86,6 +82,7 @@ export async function handleRpc(
   const system = query === NO_QUERY_MARK ? DEFAULT_SYSTEM_PARAMETERS : readSystemParameters(query);
   state.prettyPrint = system.prettyPrint;
   state.errorFormat = system.errorFormat;
+  state.systemParametersRead = true;
   refuseUnsupported(system);
   const resource = match.params[policy.resource.field] ?? "";
   state.fields.rpc = route.rpc;
@@ -100,7 +97,7 @@ export async function handleRpc(
   }
   authorize(caller, policy.resource.field, resource);
   const body = route.body === "*" ? await readJsonBody(c.req.raw, rpc.maxBodyBytes) : undefined;
-  const request = parseHttpRequest(route, match.params, query, body, { paramsChecked: validated });
+  const request = parseHttpRequest(route, match.params, query, body, { paramsChecked: true });
   if (route.methodName === "terminateJobRun") {
     const override = (request as RequestOf<"terminateJobRun">).overrideDeployPolicy;
     if (override.length > 0 && !caller.overrideDeployPolicy) {
@@ -136,7 +133,7 @@ export async function handleRpc(
 }
 
 /** Validates a matched route's resource name (what `handleRpc` checks unless told it was). */
-export function validateMatch(match: Match): void {
+export function validateMatch(match: RouteMatched): void {
   if (match.route.rpc === "ListJobRuns") {
     parseRolloutName(match.params.parent ?? "", { wildcards: true, field: "parent" });
   } else {

@@ -40,6 +40,8 @@ export interface RequestState {
   readonly fields: Record<string, unknown>;
   /** Set once authenticated. */
   caller: Caller | undefined;
+  /** Whether the RPC has read the system parameters into prettyPrint and errorFormat. */
+  systemParametersRead?: boolean;
   /** Whether answers (errors too) are indented: Google's `prettyPrint`, true unless the caller says false. */
   prettyPrint: boolean;
   /** The error format `$.xgafv` asks for ("2", the default, or "1" with the legacy `errors` array). */

@@ -19,9 +19,11 @@ import {
   type FieldSelection,
   isApiError,
   isTerminal,
+  type JobRun,
   JobRun_State,
   JobRunSchema,
   type JobRunService,
+  type ListJobRunsResponse,
   ListJobRunsResponseSchema,
   type MethodName,
   parseHttpRequest,
@@ -44,6 +46,7 @@ import { inScopes, outOfScope, parseScopes, type Scope } from "./scopes.js";
 import { readBodyText } from "./steps/body-limit.js";
 import { type EncodedRun, type EncodedRunMemo, ifNoneMatchHits, strongEtag } from "./steps/etag.js";
 import type { FinalStep } from "./steps/pipeline.js";
+import type { RunJsonMemo } from "./steps/run-json.js";
 import { refuseCredentialsInQuery } from "./system-parameters.js";
 import type { Caller, ProxyEnv, RequestState } from "./types.js";
 
@@ -53,6 +56,8 @@ export interface RpcContext {
   readonly forwarder: RawForwarder | undefined;
   readonly cache: ResponseCache | undefined;
   readonly memo: EncodedRunMemo;
+  /** JSON text of run snapshots, reused across GETs and list pages. */
+  readonly runJson: RunJsonMemo;
   readonly timeoutMs: number | undefined;
   readonly cancelOnDisconnect: boolean;
   readonly maxBodyBytes: number;
@@ -128,7 +133,7 @@ export async function handleRpc(
   if (policy.cacheable && isTerminal((response as MessageShape<typeof JobRunSchema>).state)) {
     return finishedRun(c, state, rpc, response as MessageShape<typeof JobRunSchema>, system, selection);
   }
-  const encoded = encodeAnswer(route.output, response, system, selection);
+  const encoded = encodeAnswer(route.output, response, system, selection, rpc.runJson);
   return new Response(encoded.body, {
     status: 200,
     headers: { ...state.headers, "content-type": encoded.contentType, "cache-control": "no-store" },
@@ -191,6 +196,7 @@ function encodeAnswer(
   message: MessageShape<DescMessage>,
   system: SystemParameters,
   selection: FieldSelection | undefined,
+  runJson: RunJsonMemo,
 ): { body: string | Uint8Array<ArrayBuffer>; contentType: string } {
   if (system.alt === "proto") {
     const selected =
@@ -198,6 +204,15 @@ function encodeAnswer(
         ? message
         : fromJson(schema, selectFields(encodeJson(schema, message), selection.root));
     return { body: toBinary(schema, selected), contentType: PROTO_TYPE };
+  }
+  if (selection === undefined) {
+    const text =
+      schema === JobRunSchema
+        ? runJson.run(message as JobRun, system.enumEncoding, system.prettyPrint)
+        : schema === ListJobRunsResponseSchema
+          ? runJson.page(message as ListJobRunsResponse, system.enumEncoding, system.prettyPrint)
+          : undefined;
+    if (text !== undefined) return { body: text, contentType: JSON_TYPE };
   }
   let json: JsonValue = encodeJson(schema, message, { enumEncoding: system.enumEncoding });
   if (selection !== undefined) json = selectFields(json, selection.root);
@@ -216,7 +231,7 @@ async function finishedRun(
   const representation = representationOf(system);
   let entry = rpc.memo.get(run, representation);
   if (entry === undefined) {
-    const encoded = encodeAnswer(JobRunSchema, run, system, selection);
+    const encoded = encodeAnswer(JobRunSchema, run, system, selection, rpc.runJson);
     entry = { ...encoded, etag: await strongEtag(encoded.body) };
     rpc.memo.set(run, representation, entry);
   }

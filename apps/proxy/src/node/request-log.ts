@@ -1,12 +1,13 @@
 /// <reference types="node" />
 // The CLI's request log: pino on Node. pino formats a line in a fraction of what JSON.stringify plus
-// a synchronous console.log cost, and its destination writes asynchronously (lines written while a
-// write is under way go out together in the next), so logging stays off the request's critical path.
+// a synchronous console.log cost, and the lines go out asynchronously, a batch per turn of the event
+// loop (batched-writer.ts), so logging stays off the request's critical path.
 // Only the CLI imports this: the app reaches it through the LogSink seam, and the edge build (no Node
 // modules) never sees pino.
 
 import pino, { type DestinationStream, type Logger } from "pino";
 import type { LogEntry, LogSink } from "../types.js";
+import { batchedWriter } from "./batched-writer.js";
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,7 +20,7 @@ export interface RequestLogOptions {
   readonly level: LogLevel;
   /** `json`: one JSON object per line (what log collectors parse); `pretty`: one readable line per request. */
   readonly format: LogFormat;
-  /** Where lines go. Default stdout, written asynchronously (flushed on exit). */
+  /** Where lines go. Default stdout, written asynchronously in batches (flushed on exit). */
   readonly destination?: DestinationStream;
 }
 
@@ -32,7 +33,7 @@ type EntryLevel = Exclude<LogLevel, "silent">;
  * line); an entry's own `time` and `level` are pino's to write, so they are not repeated.
  */
 export function pinoLogSink(options: RequestLogOptions): LogSink {
-  const stdout = () => pino.destination({ dest: 1, sync: false });
+  const stdout = () => batchedWriter(1);
   const destination =
     options.format === "pretty"
       ? prettyDestination(options.destination ?? stdout())

@@ -136,7 +136,10 @@ export async function handleRpc(
   const encoded = encodeAnswer(route.output, response, system, selection, rpc.runJson);
   return new Response(encoded.body, {
     status: 200,
-    headers: { ...state.headers, "content-type": encoded.contentType, "cache-control": "no-store" },
+    headers: Object.assign({}, state.headers, {
+      "content-type": encoded.contentType,
+      "cache-control": "no-store",
+    }),
   });
 }
 
@@ -187,8 +190,15 @@ function callOptions(c: Context<ProxyEnv>, rpc: RpcContext): CallOptions {
  * selection): the key of the encoded-run memo and of the edge cache.
  */
 function representationOf(system: SystemParameters): string {
+  return system === DEFAULT_SYSTEM_PARAMETERS ? DEFAULT_REPRESENTATION : representationText(system);
+}
+
+function representationText(system: SystemParameters): string {
   return `${system.alt};${system.enumEncoding};${system.prettyPrint ? "pretty" : "compact"};${system.fields?.text ?? ""}`;
 }
+
+/** The representation of nearly every call (no query): not rebuilt per request. */
+const DEFAULT_REPRESENTATION = representationText(DEFAULT_SYSTEM_PARAMETERS);
 
 /** A message as the caller asked for it: JSON (names or numbers, indented or not, partial) or binary. */
 function encodeAnswer(
@@ -262,12 +272,12 @@ function finished(
   ifNoneMatch: string | undefined,
   extra: Record<string, string>,
 ): Response {
-  const headers = {
-    ...extra,
+  // Object.assign, not a spread: a spread followed by more keys cost V8 several µs per object here.
+  const headers = Object.assign({}, extra, {
     etag: entry.etag,
     "cache-control": "private, max-age=300",
     "content-type": entry.contentType,
-  };
+  });
   if (ifNoneMatchHits(ifNoneMatch, entry.etag)) return new Response(null, { status: 304, headers });
   return new Response(entry.body, { status: 200, headers });
 }
@@ -344,7 +354,10 @@ async function forward(
   }
   return new Response(answer.body, {
     status: answer.status,
-    headers: { ...state.headers, "content-type": answer.contentType, "cache-control": "no-store" },
+    headers: Object.assign({}, state.headers, {
+      "content-type": answer.contentType,
+      "cache-control": "no-store",
+    }),
   });
 }
 

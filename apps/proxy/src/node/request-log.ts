@@ -1,7 +1,7 @@
 /// <reference types="node" />
 // The CLI's request log: pino on Node. pino formats a line in a fraction of what JSON.stringify plus
-// a synchronous console.log cost, and the lines go out asynchronously, a batch per turn of the event
-// loop (batched-writer.ts), so logging stays off the request's critical path.
+// a synchronous console.log cost, and the lines go out asynchronously, many to a write
+// (batched-writer.ts), so logging stays off the request's critical path.
 // Only the CLI imports this: the app reaches it through the LogSink seam, and the edge build (no Node
 // modules) never sees pino.
 

@@ -11,12 +11,13 @@
 // Run: pnpm -F @jobrun/proxy bench (after pnpm run build); `--rounds N --seconds S` to change the rounds.
 
 import { type ChildProcess, fork, spawn } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createEmulator } from "@jobrun/emulator";
+import { cpuSecondsOf } from "./process-cpu.js";
 
 const { values: flags } = parseArgs({
   options: { rounds: { type: "string" }, seconds: { type: "string" } },
@@ -25,23 +26,8 @@ const CONNECTIONS = 50;
 const ROUNDS = Number(flags.rounds ?? 5);
 const ROUND_S = Number(flags.seconds ?? 4);
 const WARMUP_S = 2;
-/** The clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const CLOCK_TICKS_PER_S = 100;
-
 const bench = new URL(".", import.meta.url).pathname;
 const cliBin = new URL("../bin/jobrun-proxy.js", import.meta.url).pathname;
-
-/** CPU seconds (user + system, all threads) a process has used so far, or NaN off Linux. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S; // utime, stime (fields 14, 15)
-  } catch {
-    return Number.NaN;
-  }
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

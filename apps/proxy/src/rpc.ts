@@ -245,13 +245,9 @@ async function finishedRun(
     entry = { ...encoded, etag: await strongEtag(encoded.body) };
     rpc.memo.set(run, representation, entry);
   }
-  if (rpc.cache !== undefined) {
-    await storeInCache(
-      rpc.cache,
-      await cacheKey((state.caller as Caller).id, c.req.path, representation),
-      entry,
-    );
-  }
+  // Not put in the edge cache: only the forward path reads it (a cache hit there saves a call to
+  // Google); here the memo already has the bytes, and a hash and a Cache API write per GET for
+  // entries nothing reads were most of a Worker's CPU time per GET.
   return finished(entry, header(c, "if-none-match"), state.headers);
 }
 

@@ -17,6 +17,7 @@ import { publicEndpoints } from "./steps/public-endpoints.js";
 import { type RateLimiter, rateLimit } from "./steps/rate-limit.js";
 import { requestIdOf } from "./steps/request-id.js";
 import { notFound, route } from "./steps/route.js";
+import { RunJsonMemo } from "./steps/run-json.js";
 import type { LogSink, ProxyEnv, RequestState } from "./types.js";
 
 export interface ProxyOptions {
@@ -76,6 +77,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
       forwarder: rawForwarderOf(options.backend),
       cache: options.cache,
       memo: new EncodedRunMemo(),
+      runJson: new RunJsonMemo(),
       timeoutMs: options.timeoutMs,
       cancelOnDisconnect: options.cancelOnDisconnect ?? true,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,

@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { isLoopback } from "@jobrun/core";
 import { parseUpstream } from "../backends/google.js";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./request-log.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server.js";
 
 /** A usage mistake: printed as it is, with exit code 2. */
@@ -29,6 +30,9 @@ export interface ServeConfig {
   readonly jwt: { issuer: string; audience: string; jwks: string } | undefined;
   /** Timeouts and the connection cap of the HTTP server. */
   readonly limits: ServerLimits;
+  /** The request log: lowest level written (`silent`: none), and JSON lines or readable ones. */
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
 }
 
 export interface NewKeyConfig {
@@ -71,6 +75,10 @@ options:
   --request-timeout SECONDS   time a client has to send a whole request, body included
                               (default ${DEFAULT_SERVER_LIMITS.requestTimeoutMs / 1000}; at least --headers-timeout)
   --max-connections N         open connections at most; more are closed on accept (default ${DEFAULT_SERVER_LIMITS.maxConnections})
+  --log-level LEVEL           request log lines at or above LEVEL: ${LOG_LEVELS.join("|")} (default info;
+                              a request is logged at info, a 4xx at warn, a 5xx at error; silent: none)
+  --log-format FORMAT         json (default: one JSON object per line on stdout) or pretty (one readable
+                              line per request, for a terminal)
   -h, --help                  this text
 
 google backend credentials: GOOGLE_SERVICE_ACCOUNT_KEY (the key JSON), else Application Default Credentials.`;
@@ -103,6 +111,8 @@ export function parseCli(
         "headers-timeout": { type: "string" },
         "request-timeout": { type: "string" },
         "max-connections": { type: "string" },
+        "log-level": { type: "string" },
+        "log-format": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -189,6 +199,8 @@ export function parseCli(
       `--max-connections must be a whole number above 0, not ${JSON.stringify(connectionsText)}`,
     );
   }
+  const logLevel = oneOf(values, "log-level", LOG_LEVELS, "info");
+  const logFormat = oneOf(values, "log-format", LOG_FORMATS, "json");
   // Callers with keys share an upstream quota (Google's own limit for Cloud Deploy is 18,000 requests
   // per minute per region), so each gets a default share. An open emulator has no quota to protect:
   // a client that works against Google must not get 429s locally.
@@ -209,7 +221,24 @@ export function parseCli(
     rateLimit,
     jwt,
     limits: { headersTimeoutMs, requestTimeoutMs, maxConnections: Number(connectionsText) },
+    logLevel,
+    logFormat,
   };
+}
+
+/** A flag whose value is one of `choices`; `fallback` when it is not given. */
+function oneOf<T extends string>(
+  values: Record<string, unknown>,
+  flag: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const text = values[flag] as string | undefined;
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`--${flag} must be one of ${choices.join(", ")}, not ${JSON.stringify(text)}`);
+  }
+  return text as T;
 }
 
 /** A duration flag in seconds (fractions allowed), as milliseconds; from 1 ms to a day. */

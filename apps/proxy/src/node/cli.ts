@@ -13,8 +13,8 @@ import { createGoogleBackend } from "../backends/google.js";
 import { createJwtVerifier } from "../jwt.js";
 import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "../keys.js";
 import type { AuthOptions } from "../steps/auth.js";
-import { jsonLineSink } from "../steps/logger.js";
 import { memoryRateLimiter } from "../steps/rate-limit.js";
+import type { LogSink } from "../types.js";
 import {
   type CliConfig,
   type NewKeyConfig,
@@ -24,6 +24,7 @@ import {
   UsageError,
 } from "./cli-args.js";
 import { openEmulator } from "./emulator-data.js";
+import { pinoLogSink } from "./request-log.js";
 import { createNodeServer } from "./server.js";
 
 async function main(): Promise<void> {
@@ -73,10 +74,13 @@ async function newKey(config: NewKeyConfig): Promise<void> {
 async function serveProxy(config: ServeConfig): Promise<void> {
   const auth = await loadAuth(config);
   const { backend, stop } = await loadBackend(config);
+  const log = pinoLogSink({ level: config.logLevel, format: config.logFormat });
   const app = createProxy({
     backend,
     cancelOnDisconnect: config.backend !== "emulator",
     auth,
+    // Silent: no entry is even built.
+    log: config.logLevel === "silent" ? false : log,
     cors: { origins: config.corsOrigins },
     ...(config.rateLimit > 0
       ? { rateLimit: memoryRateLimiter({ requestsPerMinute: config.rateLimit }) }
@@ -84,7 +88,7 @@ async function serveProxy(config: ServeConfig): Promise<void> {
     // Open on loopback: only loopback names in Host, so a web page cannot reach it by DNS rebinding.
     ...(auth === "none" && isLoopback(config.host) ? { allowedHosts: "loopback" as const } : {}),
   });
-  const server = await listen(app.fetch, config);
+  const server = await listen(app.fetch, config, log);
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -117,8 +121,9 @@ async function serveProxy(config: ServeConfig): Promise<void> {
 function listen(
   fetch: (request: Request, env: unknown) => Response | Promise<Response>,
   config: ServeConfig,
+  log: LogSink,
 ): Promise<Server> {
-  const server = createNodeServer(fetch, config.limits, jsonLineSink);
+  const server = createNodeServer(fetch, config.limits, log);
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE")

@@ -39,7 +39,7 @@ interface Ctx {
   readonly out: GeneratedFile;
   /** The imported `z` symbol of zod. */
   readonly z: Printable;
-  /** The proto file being generated; every referenced type must be declared in it. */
+  /** The proto file being generated; types declared elsewhere are imported from their file's schemas. */
   readonly file: DescFile;
 }
 
@@ -205,17 +205,17 @@ function scalarSchema(z: Printable, scalar: ScalarType, where: string): Printabl
 }
 
 function enumRef(ctx: Ctx, desc: DescEnum): Printable {
-  requireSameFile(ctx, desc);
-  return schemaName(desc);
+  return schemaRef(ctx, desc);
 }
 
-/** Schemas are emitted per file with no imports between them, so references must stay in the file. */
-function requireSameFile(ctx: Ctx, desc: DescMessage | DescEnum): void {
-  if (desc.file !== ctx.file) {
-    throw new Error(
-      `protoc-gen-zod: ${desc.typeName} is declared in another file; cross-file references are not supported`,
-    );
-  }
+/**
+ * The schema of a type by name: declared in this file, or imported from the `_zod.ts` of the file
+ * that declares it (generated in the same run, since every file of the schema is a target). The
+ * import path is given from the output root; protoplugin makes it relative to the importing file.
+ */
+function schemaRef(ctx: Ctx, desc: DescMessage | DescEnum): Printable {
+  if (desc.file === ctx.file) return schemaName(desc);
+  return ctx.out.import(schemaName(desc), `./${desc.file.name}_zod.js`);
 }
 
 function messageRef(ctx: Ctx, desc: DescMessage): Printable[] {
@@ -225,9 +225,8 @@ function messageRef(ctx: Ctx, desc: DescMessage): Printable[] {
     }
     return ["TimestampJsonSchema"];
   }
-  requireSameFile(ctx, desc);
   // A lazy reference, so that schemas may refer to each other in any declaration order.
-  return [ctx.z, `.lazy(() => ${schemaName(desc)})`];
+  return [ctx.z, ".lazy(() => ", schemaRef(ctx, desc), ")"];
 }
 
 const plugin = createEcmaScriptPlugin({

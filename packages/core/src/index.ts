@@ -258,6 +258,7 @@ export type {
 export { quote, truncate } from "./text/truncate.js";
 export { type Clock, sleep, systemClock } from "./time/clock.js";
 export { parseRfc3339, type TimestampParts, timestampPartsMs } from "./time/rfc3339.js";
+export { AsyncQueue } from "./util/async-queue.js";
 export { decodeBase64url, encodeBase64url } from "./util/base64url.js";
 export { BoundedMap } from "./util/bounded-map.js";
 export { constantTimeEqual } from "./util/constant-time-equal.js";

@@ -37,3 +37,5 @@ export {
   workersRateLimiter,
 } from "./steps/rate-limit.js";
 export type { Caller, LogEntry, LogSink, ProxyEnv, Role } from "./types.js";
+export { DEFAULT_WATCH_LIMITS, WatchHub, type WatchHubOptions } from "./watch/hub.js";
+export { type WatchSource, watchSourceOf } from "./watch/source.js";

@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { isLoopback } from "@jobrun/core";
 import { parseUpstream } from "../backends/google.js";
+import { DEFAULT_WATCH_LIMITS } from "../watch/hub.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server.js";
 
 /** A usage mistake: printed as it is, with exit code 2. */
@@ -27,6 +28,16 @@ export interface ServeConfig {
   readonly jwt: { issuer: string; audience: string; jwks: string } | undefined;
   /** Timeouts and the connection cap of the HTTP server. */
   readonly limits: ServerLimits;
+  /** The live watch's limits (--watch-*). */
+  readonly watch: WatchFlags;
+}
+
+/** The watch limits the CLI sets; the rest of WatchHubOptions keep their defaults. */
+export interface WatchFlags {
+  readonly maxPerCaller: number;
+  readonly maxBacklogBytes: number;
+  readonly idleTimeoutMs: number;
+  readonly maxLifetimeMs: number;
 }
 
 export interface NewKeyConfig {
@@ -66,6 +77,14 @@ options:
   --request-timeout SECONDS   time a client has to send a whole request, body included
                               (default ${DEFAULT_SERVER_LIMITS.requestTimeoutMs / 1000}; at least --headers-timeout)
   --max-connections N         open connections at most; more are closed on accept (default ${DEFAULT_SERVER_LIMITS.maxConnections})
+  --watch-max-per-caller N    watch streams one caller may hold (default ${DEFAULT_WATCH_LIMITS.maxPerCaller}; 0 = no limit)
+  --watch-max-backlog KIB     events waiting for a slow watch reader before it is told and let go
+                              (default ${DEFAULT_WATCH_LIMITS.maxBacklogBytes / 1024})
+  --watch-idle-timeout SECONDS
+                              a watch stream with no change for this long ends; clients resume
+                              (default ${DEFAULT_WATCH_LIMITS.idleTimeoutMs / 1000})
+  --watch-max-lifetime SECONDS
+                              a watch stream ends after this long; clients resume (default ${DEFAULT_WATCH_LIMITS.maxLifetimeMs / 1000})
   -h, --help                  this text
 
 google backend credentials: GOOGLE_SERVICE_ACCOUNT_KEY (the key JSON), else Application Default Credentials.`;
@@ -97,6 +116,10 @@ export function parseCli(
         "headers-timeout": { type: "string" },
         "request-timeout": { type: "string" },
         "max-connections": { type: "string" },
+        "watch-max-per-caller": { type: "string" },
+        "watch-max-backlog": { type: "string" },
+        "watch-idle-timeout": { type: "string" },
+        "watch-max-lifetime": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -197,7 +220,29 @@ export function parseCli(
     rateLimit,
     jwt,
     limits: { headersTimeoutMs, requestTimeoutMs, maxConnections: Number(connectionsText) },
+    watch: {
+      maxPerCaller: wholeNumber(values, "watch-max-per-caller", DEFAULT_WATCH_LIMITS.maxPerCaller, 0),
+      maxBacklogBytes:
+        wholeNumber(values, "watch-max-backlog", DEFAULT_WATCH_LIMITS.maxBacklogBytes / 1024, 1) * 1024,
+      idleTimeoutMs: seconds(values, "watch-idle-timeout", DEFAULT_WATCH_LIMITS.idleTimeoutMs),
+      maxLifetimeMs: seconds(values, "watch-max-lifetime", DEFAULT_WATCH_LIMITS.maxLifetimeMs),
+    },
   };
+}
+
+/** A whole-number flag of at least `min`. */
+function wholeNumber(
+  values: Record<string, unknown>,
+  flag: string,
+  defaultValue: number,
+  min: number,
+): number {
+  const text = values[flag] as string | undefined;
+  if (text === undefined) return defaultValue;
+  if (!/^\d{1,9}$/.test(text) || Number(text) < min) {
+    throw new UsageError(`--${flag} must be a whole number of at least ${min}, not ${JSON.stringify(text)}`);
+  }
+  return Number(text);
 }
 
 /** A duration flag in seconds (fractions allowed), as milliseconds; from 1 ms to a day. */

@@ -6,6 +6,7 @@ export { createEmulatorBackend, type EmulatorBackendOptions } from "./backends/e
 export {
   createGoogleBackend,
   GOOGLE_UPSTREAM,
+  type GoogleBackend,
   type GoogleBackendOptions,
   parseUpstream,
 } from "./backends/google.js";

@@ -68,7 +68,13 @@ export function parseUpstream(text: string): string {
  * X-Goog-*) can reach Google, because none of it is ever handed to the client. The proxy uses its
  * raw forwarding, so Google's answers reach callers unchanged in content.
  */
-export function createGoogleBackend(options: GoogleBackendOptions): JobRunsClient {
+/**
+ * The google backend: a JobRunsClient without its own watch (a client's watch of Google polls on its
+ * own; the proxy's google-mode watch is a poller shared by every watcher of a parent).
+ */
+export type GoogleBackend = Omit<JobRunsClient, "watchJobRuns">;
+
+export function createGoogleBackend(options: GoogleBackendOptions): GoogleBackend {
   const credentials = watchCredentials(options.auth);
   const client = createJobRunsClient({
     endpoint: options.upstream === undefined ? GOOGLE_UPSTREAM : parseUpstream(options.upstream),
@@ -86,7 +92,7 @@ export function createGoogleBackend(options: GoogleBackendOptions): JobRunsClien
   });
   // Every failure is told to callers without the proxy's own secrets and setup (callerSafeError).
   const safe = (error: unknown) => Promise.reject(callerSafeError(error, credentials));
-  const backend: JobRunsClient = {
+  const backend: GoogleBackend = {
     endpoint: client.endpoint,
     getJobRun: (request, callOptions) => client.getJobRun(request, callOptions).catch(safe),
     listJobRuns: (request, callOptions) => client.listJobRuns(request, callOptions).catch(safe),

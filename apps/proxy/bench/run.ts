@@ -1,8 +1,6 @@
-// Proxy benchmarks, on loopback, every ratio against a baseline measured in the same run.
-//   1. GET of a job run through the proxy (emulator backend) vs a bare node:http server answering
-//      the same precomputed JSON: req/s ratio (target ≥ 0.70). Both servers get the same keep-alive
-//      client and concurrency, a warm-up, and several rounds taken in alternating order (so a noisy
-//      neighbour hits both alike); the median of the rounds' ratios is the result.
+// Proxy benchmarks after throughput.ts (which measures req/s and CPU per request of the real CLI
+// against bare node:http, every server and the load generator in processes of their own), on
+// loopback, every ratio against a baseline measured in the same run:
 //   2. google mode against a local fake upstream (its own process, so its work never sits in the
 //      proxy's event loop): latency the proxy adds at p50 and p99 (≤ 1 / 5 ms). Direct and proxied
 //      requests alternate one by one, so both see the same machine; GC pauses in the window are shown.
@@ -12,7 +10,6 @@
 
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { constants, PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
@@ -27,20 +24,9 @@ import { Miniflare } from "miniflare";
 import { Agent, request } from "undici";
 import { createEmulatorBackend, createGoogleBackend, createProxy, GOOGLE_UPSTREAM } from "../src/index.js";
 
-const THROUGHPUT_REQUESTS = 10_000; // per round and server
-const ROUNDS = 7;
-const CONCURRENCY = 32;
 const LATENCY_REQUESTS = 5_000; // each, direct and proxied
 const LATENCY_WARMUP = 500;
 const MEMORY_REQUESTS = 100_000;
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-    ),
-  );
-}
 
 function serveApp(
   fetch: (r: Request, env: unknown) => Response | Promise<Response>,
@@ -53,23 +39,6 @@ function serveApp(
       }),
     );
   });
-}
-
-/** One keep-alive client for every throughput run: same pool size, same code path for both servers. */
-const throughputAgent = new Agent({ connections: CONCURRENCY, pipelining: 1, keepAliveTimeout: 30_000 });
-
-async function throughput(url: string, path: string, requests: number): Promise<number> {
-  let remaining = requests;
-  const worker = async () => {
-    while (remaining-- > 0) {
-      const res = await request(`${url}${path}`, { dispatcher: throughputAgent });
-      if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
-      await res.body.text();
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return requests / ((performance.now() - start) / 1000);
 }
 
 /** Sequential GETs alternating between `a` and `b` (one each per step), after a warm-up of both. */
@@ -120,7 +89,6 @@ async function withGcPauses<T>(
   return [result, pauses];
 }
 
-const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
@@ -133,45 +101,6 @@ const run = document.jobRuns.find((r) => r.state === "SUCCEEDED")!;
 const path = `/v1/${run.name}`;
 const precomputed = JSON.stringify(
   encodeJson(JobRunSchema, await seedEmulator.getJobRun({ name: run.name! })),
-);
-
-// 1. Throughput.
-const bare = createServer((_req, res) => {
-  res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-  res.end(precomputed);
-});
-const bareUrl = await listen(bare);
-const emulator = createEmulatorBackend({ jobRuns: document });
-// As the CLI configures it for the emulator (minus the per-request log line and rate limiter).
-const proxy = await serveApp(
-  createProxy({ backend: emulator, auth: "none", log: false, cancelOnDisconnect: false }).fetch,
-);
-// Warm-up (JIT, connection pool, memos) of both, then the rounds, alternating which goes first.
-await throughput(bareUrl, path, 3_000);
-await throughput(proxy.url, path, 3_000);
-const rounds: { bare: number; proxy: number }[] = [];
-for (let round = 0; round < ROUNDS; round += 1) {
-  let bareRps: number;
-  let proxyRps: number;
-  if (round % 2 === 0) {
-    bareRps = await throughput(bareUrl, path, THROUGHPUT_REQUESTS);
-    proxyRps = await throughput(proxy.url, path, THROUGHPUT_REQUESTS);
-  } else {
-    proxyRps = await throughput(proxy.url, path, THROUGHPUT_REQUESTS);
-    bareRps = await throughput(bareUrl, path, THROUGHPUT_REQUESTS);
-  }
-  rounds.push({ bare: bareRps, proxy: proxyRps });
-}
-await throughputAgent.close();
-const ratios = rounds.map((r) => r.proxy / r.bare);
-console.log(
-  `1. GET throughput (${ROUNDS} rounds × ${THROUGHPUT_REQUESTS} requests per server, ${CONCURRENCY} connections, keep-alive)`,
-);
-console.log(`   bare node:http       ${fmt(median(rounds.map((r) => r.bare)), 0)} req/s (median)`);
-console.log(`   proxy (emulator)     ${fmt(median(rounds.map((r) => r.proxy)), 0)} req/s (median)`);
-console.log(`   round ratios         ${ratios.map((r) => fmt(r)).join(" ")}`);
-console.log(
-  `   ratio                ${fmt(median(ratios))} median, ${fmt(Math.max(...ratios))} best  (target ≥ 0.70)`,
 );
 
 // 2. Added latency in google mode: client → fake Google vs client → proxy → fake Google.
@@ -202,8 +131,6 @@ console.log(
 );
 upstreamProcess.disconnect();
 googleProxy.close();
-proxy.close();
-bare.close();
 
 // 3. The Worker bundle and workerd startup.
 const bundlePath = new URL("../dist/worker.bundle.js", import.meta.url).pathname;
@@ -259,5 +186,4 @@ console.log(`4. memory over ${MEMORY_REQUESTS} requests (after a 10 000-request 
 console.log(
   `   heap ${fmt(warm / 2 ** 20, 1)} MB → ${fmt(end / 2 ** 20, 1)} MB  (growth ratio ${fmt(end / warm)}, ${fmt((end - warm) / MEMORY_REQUESTS, 1)} B/request)`,
 );
-emulator.stop();
 process.exit(0);

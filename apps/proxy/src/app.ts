@@ -1,10 +1,10 @@
 import { type JobRunService, rawForwarderOf } from "@jobrun/core";
 import { Hono } from "hono";
 import type { ResponseCache } from "./cache.js";
-import { errorResponse, toApiError } from "./errors.js";
+import { answerShapeOf, errorResponse, toApiError } from "./errors.js";
 import { isNodeServer } from "./node-server-adapter.js";
 import { openApiDocument } from "./openapi.js";
-import { header } from "./request-info.js";
+import { header, NO_QUERY_MARK, queryOf } from "./request-info.js";
 import { rpc } from "./rpc.js";
 import { type AuthOptions, auth } from "./steps/auth.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./steps/body-limit.js";
@@ -17,6 +17,7 @@ import { publicEndpoints } from "./steps/public-endpoints.js";
 import { type RateLimiter, rateLimit } from "./steps/rate-limit.js";
 import { requestIdOf } from "./steps/request-id.js";
 import { notFound, route } from "./steps/route.js";
+import { RunJsonMemo } from "./steps/run-json.js";
 import type { LogSink, ProxyEnv, RequestState } from "./types.js";
 import { WatchHub } from "./watch/hub.js";
 import { watchSourceOf } from "./watch/source.js";
@@ -87,6 +88,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
       forwarder: rawForwarderOf(options.backend),
       cache: options.cache,
       memo: new EncodedRunMemo(),
+      runJson: new RunJsonMemo(),
       timeoutMs: options.timeoutMs,
       cancelOnDisconnect: options.cancelOnDisconnect ?? true,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -114,7 +116,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     try {
       response = await serve(c, state);
     } catch (error) {
-      response = failed(error, state);
+      response = failed(error, state, queryOf(c));
     }
     if (head) response = await withoutBody(response, isNodeServer(c.env));
     // Last the log line, whichever step answered.
@@ -147,7 +149,7 @@ async function withoutBody(response: Response, declareLength: boolean): Promise<
 }
 
 /** The google.rpc.Status answer to anything thrown while serving; our own faults are logged with their cause. */
-function failed(error: unknown, state: RequestState): Response {
+function failed(error: unknown, state: RequestState, query: URLSearchParams): Response {
   const apiError = toApiError(error);
   state.fields.error = apiError.code;
   // A server-side failure is logged with its cause's message: our own faults, and what the google
@@ -155,7 +157,10 @@ function failed(error: unknown, state: RequestState): Response {
   // client error's cause may quote the caller's body, which the log never holds.)
   if (apiError.httpStatus >= 500 && apiError.cause instanceof Error)
     state.fields.cause = causeChain(apiError);
-  return errorResponse(apiError, state.headers, state);
+  // Before the RPC read the system parameters (state still has the defaults), the query is read
+  // leniently for them, so an unknown path or a refused caller answers in the shape asked for too.
+  const shape = state.systemParametersRead || query === NO_QUERY_MARK ? state : answerShapeOf(query);
+  return errorResponse(apiError, state.headers, shape);
 }
 
 /** The messages of an error's causes, outermost first (an error may be wrapped more than once). */

@@ -60,6 +60,20 @@ export interface AnswerShape {
 export const DEFAULT_ANSWER_SHAPE: AnswerShape = { prettyPrint: true, errorFormat: "2" };
 
 /**
+ * The answer shape a query asks for, read leniently: for an error raised before the RPC read its
+ * system parameters (an unknown path, a refused caller), so `prettyPrint=false` and `$.xgafv=1` shape
+ * every error as Google's do. A value the RPC would refuse keeps the default here.
+ */
+export function answerShapeOf(query: URLSearchParams): AnswerShape {
+  const pretty = query.get("prettyPrint") ?? query.get("$prettyPrint");
+  const format = query.get("$.xgafv");
+  return {
+    prettyPrint: !(pretty === "false" || pretty === "0"),
+    errorFormat: format === "1" ? "1" : "2",
+  };
+}
+
+/**
  * The google.rpc.Status response of an ApiError (`headers` as in `respond`), indented unless the
  * caller said `prettyPrint=false` (Google indents its errors too), in the `$.xgafv` format asked for.
  * A 429 or 503 says when to retry in Retry-After as well as in its RetryInfo, unless the headers

@@ -14,12 +14,18 @@ export interface Caller {
   readonly overrideDeployPolicy: boolean;
 }
 
-/** One structured log line; the logger adds time and level. Never put a credential in here. */
+/**
+ * One structured log line: `level` ("info", "warn" or "error"), `msg` and the request's fields; the
+ * sink adds the time. Never put a credential in here.
+ */
 export interface LogEntry {
   readonly [field: string]: unknown;
 }
 
-/** Where log lines go. The default writes one JSON object per line to stdout. */
+/**
+ * Where log lines go. The default writes one JSON object per line to stdout with console.log (what
+ * Workers Logs read); the CLI writes through pino. The seam keeps pino out of the edge build.
+ */
 export type LogSink = (entry: LogEntry) => void;
 
 /**
@@ -40,6 +46,8 @@ export interface RequestState {
   readonly fields: Record<string, unknown>;
   /** Set once authenticated. */
   caller: Caller | undefined;
+  /** Whether the RPC has read the system parameters into prettyPrint and errorFormat. */
+  systemParametersRead?: boolean;
   /** Whether answers (errors too) are indented: Google's `prettyPrint`, true unless the caller says false. */
   prettyPrint: boolean;
   /** The error format `$.xgafv` asks for ("2", the default, or "1" with the legacy `errors` array). */

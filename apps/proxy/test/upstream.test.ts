@@ -155,6 +155,26 @@ describe("google backend", () => {
     expect(response.text).not.toContain(UPSTREAM_TOKEN);
   });
 
+  it("without --upstream, calls Cloud Deploy in its credentials' universe, billed to their quota project", async () => {
+    const urls: string[] = [];
+    const sovereign = createGoogleBackend({
+      auth: {
+        ...staticToken(UPSTREAM_TOKEN),
+        universeDomain: "example-cloud.goog",
+        quotaProject: "billing-proj",
+      },
+      retry: { maxAttempts: 1 },
+      fetch: (url, init) => {
+        urls.push(url);
+        expect(new Headers(init?.headers).get("x-goog-user-project")).toBe("billing-proj");
+        return fetch(fake.url + new URL(url).pathname + new URL(url).search, init);
+      },
+    });
+    expect(sovereign.endpoint).toBe("https://clouddeploy.example-cloud.goog");
+    await sovereign.getJobRun({ name: finished });
+    expect(urls.map((url) => new URL(url).origin)).toEqual(["https://clouddeploy.example-cloud.goog"]);
+  });
+
   it("re-encodes every path segment it sends upstream", async () => {
     await get(`/v1/${rollouts.webRel1}/jobRuns?filter=${encodeURIComponent('state="SUCCEEDED"')}`);
     expect(new URL(upstreamCalls[0]!.url).pathname).toBe(`/v1/${rollouts.webRel1}/jobRuns`);

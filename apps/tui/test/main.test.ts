@@ -53,10 +53,12 @@ describe("not a TTY: print once and exit", () => {
     expect(code).toBe(0);
     expect(stderr).toBe("");
     const lines = stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^STATE\s+KIND\s+JOB\s+PHASE\s+ROLLOUT\s+AGE\s+DURATION\s+FAILURE\s+NAME$/);
+    expect(lines[0]).toMatch(
+      /^STATE\s+KIND\s+JOB\s+PHASE\s+PIPELINE\s+RELEASE\s+ROLLOUT\s+AGE\s+DURATION\s+FAILURE\s+NAME$/,
+    );
     expect(lines).toHaveLength(6);
     expect(lines[1]).toMatch(
-      /^IN_PROGRESS\s+deploy\s+deploy\s+canary-25\s+r1-to-prod-0001\s+1m 00s\s+55s\s+-\s+projects\/acme\//,
+      /^IN_PROGRESS\s+deploy\s+deploy\s+canary-25\s+web\s+r1\s+r1-to-prod-0001\s+1m 00s\s+55s\s+-\s+projects\/acme\//,
     );
     expect(lines[2]).toMatch(/^FAILED\s+verify.*VERIFICATION_CONFIG_NOT_FOUND/);
   });

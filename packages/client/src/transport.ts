@@ -1,4 +1,4 @@
-import { ApiError, RESOURCE_INFO_TYPE, resourceInfo } from "@jobrun/core";
+import { ApiError, RESOURCE_INFO_TYPE, readStreamBounded, resourceInfo } from "@jobrun/core";
 import { parseRetryAfter, setRetryAfter } from "./retry.js";
 
 /** The fetch the client calls: the global one, or any with the same shape (a test double, undici). */
@@ -143,25 +143,8 @@ async function readBody(response: Response, limit: number): Promise<Uint8Array<A
   }
   const stream = response.body;
   if (stream === null) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      reader.cancel().catch(() => {});
-      throw new ResponseTooLarge();
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = await readStreamBounded(stream, limit);
+  if (body === undefined) throw new ResponseTooLarge();
   return body;
 }
 

@@ -34,11 +34,14 @@ export const rollouts = {
 export const BULK_SIZE = 1010;
 export const TERMINATE_SIZE = 16;
 
+// No TERMINATING: the fixture is a still world every backend serves alike, and an emulator finishes a
+// run imported as TERMINATING after its terminate delay (issue 10.9), which a fake Google does not.
+// The suite's own terminates cover TERMINATING.
 const states = [
   "IN_PROGRESS",
   "SUCCEEDED",
   "FAILED",
-  "TERMINATING",
+  "TERMINATED",
   "TERMINATED",
   "SUCCEEDED",
   "FAILED",

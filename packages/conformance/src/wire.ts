@@ -231,6 +231,18 @@ export function describeRestWireConformance(label: string, setup: WireSetup): vo
         expect("errors" in v2).toBe(false);
       });
 
+      it("an error raised before the method is known still takes prettyPrint and $.xgafv", async () => {
+        const compact = await call("/v1/no/such/path?prettyPrint=false&%24.xgafv=1");
+        const { error } = expectStatus(compact, 404, "NOT_FOUND");
+        expect(compact.text).not.toContain("\n");
+        expect((error as { errors?: unknown }).errors).toEqual([
+          { message: error.message, domain: "global", reason: "notFound" },
+        ]);
+        const indented = await call("/v1/no/such/path");
+        expectStatus(indented, 404, "NOT_FOUND");
+        expect(indented.text).toMatch(/^\{\n {2}"error": /);
+      });
+
       it("an unknown query parameter: 400 naming it, with a field violation", async () => {
         const { error } = expectStatus(
           await call(`/v1/${finished.name}?colour=red`),

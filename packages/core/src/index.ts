@@ -263,3 +263,4 @@ export { decodeBase64url, encodeBase64url } from "./util/base64url.js";
 export { BoundedMap } from "./util/bounded-map.js";
 export { constantTimeEqual } from "./util/constant-time-equal.js";
 export { isLoopback } from "./util/is-loopback.js";
+export { readStreamBounded } from "./util/read-bounded.js";

@@ -12,6 +12,7 @@ import {
   isLoopback,
   parseRfc3339,
   quote,
+  readStreamBounded,
   scalarJsonKind,
   scalarTypeName,
   sleep,
@@ -207,5 +208,45 @@ describe("systemClock", () => {
     systemClock.clearTimeout(cleared);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(fired).toBe(1);
+  });
+});
+
+describe("readStreamBounded", () => {
+  /** A stream of `chunks` chunks of `size` bytes that records whether it was cancelled and how far it was read. */
+  function chunkedStream(chunks: number, size: number) {
+    const seen = { pulled: 0, cancelled: false };
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (seen.pulled === chunks) return controller.close();
+        controller.enqueue(new Uint8Array(size).fill(seen.pulled % 256));
+        seen.pulled++;
+      },
+      cancel() {
+        seen.cancelled = true;
+      },
+    });
+    return { stream, seen };
+  }
+
+  it("joins the chunks of a stream within the limit, byte for byte", async () => {
+    const { stream } = chunkedStream(3, 4);
+    const bytes = await readStreamBounded(stream, 12);
+    expect(bytes && Array.from(bytes)).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
+  });
+
+  it("gives up and cancels the stream as soon as it passes the limit, without reading the rest", async () => {
+    const { stream, seen } = chunkedStream(1000, 1024);
+    expect(await readStreamBounded(stream, 10 * 1024)).toBeUndefined();
+    expect(seen.cancelled).toBe(true);
+    expect(seen.pulled).toBeLessThan(15);
+  });
+
+  it("passes a failed read on with the stream's own error", async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error("connection reset"));
+      },
+    });
+    await expect(readStreamBounded(stream, 10)).rejects.toThrow("connection reset");
   });
 });

@@ -4,12 +4,15 @@
 //     O(log n + page), not O(offset);
 //   - listing all runs with pageSize 1000 and a filter vs a plain filter + sort of the same array
 //     (target < 2×);
+//   - a caller scoped to one rollout (100 runs) rotating orderBy over 16 orderings vs a plain sort of
+//     that rollout's runs by the same orderings (target < 5x), and vs a sort of the whole store by one
+//     ordering, which is what each such request cost before issue 10.2 (the ratio shows the saving);
 //   - heap per stored run.
 
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { encodeJson, type JobRun, JobRun_State, JobRunSchema, listAllJobRuns } from "@jobrun/core";
-import { createEmulator } from "../src/index.js";
+import { createEmulator, type OrderSpec, parseOrderBy } from "../src/index.js";
 
 const RUNS = 100_000;
 const ROLLOUTS = 1_000;
@@ -102,6 +105,41 @@ const floorMs = await median(7, () => {
 if (listedCount !== floorCount)
   throw new Error(`the listing returned ${listedCount} runs, the floor ${floorCount}`);
 
+// 3. A rollout-scoped caller rotating orderBy (each ordering once per round) vs the default order.
+const oneRollout = runs[0]!.name.slice(0, runs[0]!.name.indexOf("/jobRuns/"));
+const orderings = [
+  "name",
+  "name desc",
+  "createTime",
+  "startTime",
+  "startTime desc",
+  "state",
+  "state desc",
+  "phaseId",
+  "phaseId desc",
+  "jobId",
+  "uid",
+  "uid desc",
+  "etag",
+  "etag desc",
+  "phaseId, startTime desc",
+  "state, uid",
+];
+const rolloutRuns = runs.filter((r) => r.name.startsWith(`${oneRollout}/`));
+const specs = orderings.map((o) => parseOrderBy(o));
+const sortBy = (list: readonly JobRun[], spec: OrderSpec) =>
+  list
+    .map((run) => ({ run, key: spec.keyOf(run) }))
+    .sort((a, b) => spec.compare(a.key, b.key))
+    .slice(0, 50);
+let rotation = 0;
+const rotatingMs = await median(800, () =>
+  emulator.listJobRuns({ parent: oneRollout, orderBy: orderings[rotation++ % orderings.length]! }),
+);
+let floorRotation = 0;
+const rolloutSortMs = await median(800, () => sortBy(rolloutRuns, specs[floorRotation++ % specs.length]!));
+const storeSortMs = await median(5, () => sortBy(runs, specs[floorRotation++ % specs.length]!));
+
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
 console.log(
   `@jobrun/emulator list bench: ${emulator.size} runs across ${ROLLOUTS} rollouts (Node ${process.version})`,
@@ -113,6 +151,13 @@ console.log(
 console.log(`  list all, pageSize 1000 + filter: ${fmt(listAllMs)}  (${listedCount} runs)`);
 console.log(
   `  plain filter + sort (floor):    ${fmt(floorMs)}   ratio ${(listAllMs / floorMs).toFixed(2)}x  (target < 2x)`,
+);
+console.log(`  one rollout (${rolloutRuns.length} runs), rotating orderBy: ${fmt(rotatingMs)}`);
+console.log(
+  `  plain sort of that rollout (floor): ${fmt(rolloutSortMs)}   ratio ${(rotatingMs / rolloutSortMs).toFixed(2)}x  (target < 5x: a listing also parses orderBy and signs a page token)`,
+);
+console.log(
+  `  sort of the whole store (before):  ${fmt(storeSortMs)}   ${(storeSortMs / rotatingMs).toFixed(0)}x the cost per request`,
 );
 console.log(
   `  heap per stored run:            ${gc ? `${Math.round(bytesPerRun)} bytes` : "run with --expose-gc to measure"}`,

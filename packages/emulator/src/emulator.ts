@@ -94,13 +94,24 @@ export type EmulatorChange =
 export type EmulatorListener = (change: EmulatorChange) => void;
 
 /**
+ * Work a mutating call waits for after its change is made and before it answers (see
+ * `Emulator.addCommitHook`): persistence resolves it once the change is on disk.
+ */
+export type CommitHook = () => Promise<void>;
+
+/** The message of a mutating call whose commit hook failed. */
+export const CHANGE_NOT_SAVED =
+  "the change was made but could not be saved, so it may be lost if the server restarts; read the job run to see its state";
+
+/**
  * The in-memory JobRunService, plus import/export, the demo's ticking, change notifications and the
  * live watch (JobRunWatchService, fed by those notifications: see watch.ts).
  */
 export interface Emulator extends JobRunService, JobRunWatchService {
   /**
-   * Loads `{"jobRuns":[…]}`; runs with known names are replaced. Imported runs keep their states (even
-   * TERMINATING) until terminated. All or nothing: INVALID_ARGUMENT names `jobRuns[i].field`.
+   * Loads `{"jobRuns":[…]}`; runs with known names are replaced. Imported runs keep their states, except
+   * that a TERMINATING run finishes (TERMINATED) terminateDelayMs after the import, as if terminated
+   * then. All or nothing: INVALID_ARGUMENT names `jobRuns[i].field`.
    */
   importJobRuns(document: unknown): void;
   /** Every run as proto3 JSON, in name order; re-importable. */
@@ -119,6 +130,14 @@ export interface Emulator extends JobRunService, JobRunWatchService {
   stop(): void;
   /** Calls `listener` after every change; returns the unsubscribe function. */
   subscribe(listener: EmulatorListener): () => void;
+  /**
+   * Adds a hook that every mutating call (terminateJobRun) awaits after its change is made and before
+   * it answers, so an answer is never sent before the hook says the change is kept (persistEmulator
+   * registers one that resolves once the change is on disk). If a hook rejects, the call fails with
+   * UNAVAILABLE (reason CHANGE_NOT_SAVED, domain jobrun-emulator): the change stays made in memory, as
+   * other callers may have seen it already, and is kept by the hook's next success. Returns the remover.
+   */
+  addCommitHook(hook: CommitHook): () => void;
 }
 
 /** Creates an emulator. See EmulatorOptions for the defaults. */
@@ -132,6 +151,7 @@ class InMemoryJobRunService implements Emulator {
   private readonly terminateDelayMs: number;
   private readonly tokens: PageTokenCodec;
   private readonly listeners = new Set<EmulatorListener>();
+  private readonly commitHooks = new Set<CommitHook>();
   private readonly time: TimeDriver;
   /** The completion events of runs in TERMINATING, by name. */
   private readonly pendingTerminations = new Map<string, TimelineEvent>();
@@ -197,33 +217,37 @@ class InMemoryJobRunService implements Emulator {
     request: TerminateJobRunRequestInit,
     options?: CallOptions,
   ): Promise<TerminateJobRunResponse> {
-    return this.call(options, () => {
-      const name = String(request.name ?? "");
-      parseJobRunName(name);
-      // Validate the whole request before changing anything.
-      (request.overrideDeployPolicy ?? []).forEach((policy, index) => {
-        const field = `overrideDeployPolicy[${index}]`;
-        try {
-          parseDeployPolicyName(policy, { field });
-        } catch (error) {
-          if (isApiError(error)) throw fieldError(field, `${field}: ${error.message}`);
-          throw error;
+    return this.call(
+      options,
+      () => {
+        const name = String(request.name ?? "");
+        parseJobRunName(name);
+        // Validate the whole request before changing anything.
+        (request.overrideDeployPolicy ?? []).forEach((policy, index) => {
+          const field = `overrideDeployPolicy[${index}]`;
+          try {
+            parseDeployPolicyName(policy, { field });
+          } catch (error) {
+            if (isApiError(error)) throw fieldError(field, `${field}: ${error.message}`);
+            throw error;
+          }
+        });
+        const run = this.find(name, "name").message;
+        if (run.state !== JobRun_State.IN_PROGRESS) {
+          throw new ApiError(
+            "FAILED_PRECONDITION",
+            `job run ${name} is ${stateName(run.state)}; only an IN_PROGRESS job run can be terminated`,
+            { details: [resourceInfo(name, `state is ${stateName(run.state)}`)] },
+          );
         }
-      });
-      const run = this.find(name, "name").message;
-      if (run.state !== JobRun_State.IN_PROGRESS) {
-        throw new ApiError(
-          "FAILED_PRECONDITION",
-          `job run ${name} is ${stateName(run.state)}; only an IN_PROGRESS job run can be terminated`,
-          { details: [resourceInfo(name, `state is ${stateName(run.state)}`)] },
-        );
-      }
-      this.write({ ...run, state: JobRun_State.TERMINATING });
-      const nowMs = this.clock.now();
-      this.scheduleTermination(name, nowMs);
-      this.ticker?.noteExternalChange(nowMs);
-      return create(TerminateJobRunResponseSchema, {});
-    });
+        this.write({ ...run, state: JobRun_State.TERMINATING });
+        const nowMs = this.clock.now();
+        this.scheduleTermination(name, nowMs);
+        this.ticker?.noteExternalChange(nowMs);
+        return create(TerminateJobRunResponseSchema, {});
+      },
+      true,
+    );
   }
 
   importJobRuns(document: unknown): void {
@@ -239,6 +263,12 @@ class InMemoryJobRunService implements Emulator {
     });
     for (const run of prepared) this.cancelTermination(run.name);
     this.store.putMany(prepared);
+    // A run stored mid-termination (a data file written while it was TERMINATING, or a fixture) has
+    // no pending finish of its own: it gets a fresh one, terminateDelayMs from now, as if terminated
+    // at the import. Without it the run would stay TERMINATING for good, and refuse a new terminate.
+    for (const run of prepared) {
+      if (run.state === JobRun_State.TERMINATING) this.scheduleTermination(run.name, nowMs);
+    }
     // An import may replace a run the demo is driving; its next tick must look.
     this.ticker?.noteExternalChange(nowMs);
     this.emit({ type: "imported", count: prepared.length });
@@ -274,14 +304,41 @@ class InMemoryJobRunService implements Emulator {
     return watchJobRuns(this, request, options);
   }
 
-  /** Runs a call's synchronous work under its CallOptions: CANCELLED/DEADLINE_EXCEEDED as every backend. */
-  private async call<T>(options: CallOptions | undefined, work: () => T): Promise<T> {
+  addCommitHook(hook: CommitHook): () => void {
+    // Wrapped, so the same function added twice is two hooks, each removed by its own remover.
+    const entry: CommitHook = () => hook();
+    this.commitHooks.add(entry);
+    return () => {
+      this.commitHooks.delete(entry);
+    };
+  }
+
+  /**
+   * Runs a call's synchronous work under its CallOptions: CANCELLED/DEADLINE_EXCEEDED as every backend.
+   * A mutating call then waits for the commit hooks before it answers.
+   */
+  private async call<T>(options: CallOptions | undefined, work: () => T, mutates = false): Promise<T> {
     // The work is synchronous, so nothing can abort it once it starts: checking the options up front
-    // is all a signal or a deadline can mean here, and it spares an AbortController per call.
+    // is all a signal or a deadline can mean here, and it spares an AbortController per call. Once the
+    // change is made, the wait for the commit is not abortable either: the change is not undone.
     const refused = options === undefined ? undefined : callOptionsError(options);
     if (refused !== undefined) throw refused;
     this.time.catchUp();
-    return work();
+    const result = work();
+    if (mutates && this.commitHooks.size > 0) await this.commit();
+    return result;
+  }
+
+  private async commit(): Promise<void> {
+    try {
+      await Promise.all([...this.commitHooks].map((hook) => hook()));
+    } catch (cause) {
+      throw new ApiError("UNAVAILABLE", CHANGE_NOT_SAVED, {
+        cause,
+        reason: "CHANGE_NOT_SAVED",
+        domain: "jobrun-emulator",
+      });
+    }
   }
 
   private find(name: string, field: string) {

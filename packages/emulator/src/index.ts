@@ -8,6 +8,8 @@ export { createManualClock, type ManualClock } from "./clock.js";
 export { DEMO_PROJECT } from "./demo/catalog.js";
 export type { DemoOptions } from "./demo/demo.js";
 export {
+  CHANGE_NOT_SAVED,
+  type CommitHook,
   createEmulator,
   DEFAULT_PAGE_SIZE,
   DEFAULT_TERMINATE_DELAY_MS,

@@ -1,4 +1,4 @@
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { JobRun_State, listAllJobRuns } from "@jobrun/core";
 import { describe, expect, it, vi } from "vitest";
 import { createEmulator, createManualClock, type EmulatorChange } from "../src/index.js";
@@ -173,12 +173,54 @@ describe("import and export", () => {
   });
 
   it("keeps imported states (no demo unless asked) and replaces runs of the same name", async () => {
-    const emulator = createEmulator({ jobRuns: doc(run("a", { state: JobRun_State.TERMINATING })) });
+    const emulator = createEmulator({ jobRuns: doc(run("a", { state: JobRun_State.SUCCEEDED })) });
     expect(emulator.size).toBe(1);
     emulator.importJobRuns(doc(run("a", { state: JobRun_State.FAILED }), run("b")));
     expect(emulator.size).toBe(2);
     expect((await emulator.getJobRun({ name: `${ROLLOUT}/jobRuns/a` })).state).toBe(JobRun_State.FAILED);
     expect(createEmulator({ jobRuns: doc(run("a")), demo: true }).size).toBeGreaterThan(50);
+  });
+
+  it("finishes a run stored or imported as TERMINATING terminateDelayMs after the load (issue 10.9)", async () => {
+    const START = Date.UTC(2025, 5, 1);
+    const clock = createManualClock(START);
+    const name = `${ROLLOUT}/jobRuns/a`;
+    const emulator = createEmulator({
+      clock,
+      terminateDelayMs: 500,
+      jobRuns: doc(
+        run("a", { state: JobRun_State.TERMINATING }),
+        run("b", { state: JobRun_State.IN_PROGRESS }),
+      ),
+    });
+    clock.advance(499);
+    expect((await emulator.getJobRun({ name })).state).toBe(JobRun_State.TERMINATING);
+    clock.advance(1);
+    const finished = await emulator.getJobRun({ name });
+    expect(finished.state).toBe(JobRun_State.TERMINATED);
+    expect(timestampMs(finished.endTime!)).toBe(START + 500);
+    // An import later in the emulator's life: the delay runs from that import.
+    emulator.importJobRuns(doc(run("b", { state: JobRun_State.TERMINATING })));
+    clock.advance(300);
+    emulator.importJobRuns(doc(run("c", { state: JobRun_State.TERMINATING })));
+    clock.advance(200);
+    expect(emulator.exportJobRuns().jobRuns.map((r) => r.state)).toEqual([
+      "TERMINATED",
+      "TERMINATED",
+      "TERMINATING",
+    ]);
+    clock.advance(300);
+    expect(emulator.exportJobRuns().jobRuns.map((r) => r.state)).toEqual([
+      "TERMINATED",
+      "TERMINATED",
+      "TERMINATED",
+    ]);
+    // Re-imported as something else before it finished: the pending finish is dropped.
+    emulator.importJobRuns(doc(run("d", { state: JobRun_State.TERMINATING })));
+    emulator.importJobRuns(doc(run("d", { state: JobRun_State.FAILED })));
+    clock.advance(1000);
+    expect((await emulator.getJobRun({ name: `${ROLLOUT}/jobRuns/d` })).state).toBe(JobRun_State.FAILED);
+    emulator.stop();
   });
 
   it("fills a missing uid and etag", async () => {

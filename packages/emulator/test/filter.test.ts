@@ -1,7 +1,9 @@
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { JobRun_State } from "@jobrun/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileFilter } from "../src/filter/evaluate.js";
+import { compileGlob } from "../src/filter/glob.js";
 import { parseFilter } from "../src/filter/parser.js";
 import { run, thrownBy } from "./helpers.js";
 
@@ -133,6 +135,71 @@ describe("compileFilter", () => {
     expect(thrownBy(() => compileFilter('deployJobRun = "x"')).message).toContain("only");
     expect(thrownBy(() => compileFilter('deployJobRun.metadata.cloudRun.serviceUrls="x"')).message).toContain(
       "repeated",
+    );
+  });
+});
+
+describe("glob matching cost (issue 10.1)", () => {
+  // A backtracking regex built from the glob took seconds to minutes on these: the matcher must take
+  // time linear in the name for each star-separated part, whatever the number of stars.
+  const longName = run(`${"a".repeat(200)}`);
+
+  it('answers the exponential case name="******X" at once', () => {
+    const started = performance.now();
+    for (let stars = 1; stars <= 12; stars++) {
+      expect(compileFilter(`name="${"*".repeat(stars)}X"`)(longName)).toBe(false);
+      expect(compileFilter(`name="${"*a".repeat(stars)}X"`)(longName)).toBe(false);
+    }
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("evaluates a 16 KB filter of stars against long names well under a second", () => {
+    const names = Array.from({ length: 200 }, (_, i) => run(`${"a".repeat(150)}-${i}`));
+    const patterns = [
+      "*".repeat(16_000),
+      `${"*a".repeat(8_000)}X`,
+      `${"a*".repeat(8_000)}`,
+      `*${"*a*".repeat(5_300)}`,
+    ];
+    for (const pattern of patterns) {
+      const filter = `name="${pattern}"`;
+      expect(filter.length).toBeGreaterThan(15_000);
+      const predicate = compileFilter(filter);
+      const started = performance.now();
+      for (const name of names) predicate(name);
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+    expect(compileFilter(`name="${"*".repeat(16_000)}"`)(names[0]!)).toBe(true);
+  });
+
+  it("keeps the glob's meaning: * is any run of characters, everything else is literal", () => {
+    const r = run("a.b+c(d)[e]$f^g|h\\i?j");
+    expect(compileFilter(`name="*/jobRuns/a.b+c(d)[e]$f^g|h\\\\i?j"`)(r)).toBe(true);
+    expect(compileFilter('name="*/jobRuns/a?b*"')(r)).toBe(false);
+    expect(compileFilter('name="*/jobRuns/a.b*j"')(r)).toBe(true);
+    expect(compileFilter('name="*/jobRuns/a.b*j*"')(r)).toBe(true);
+    expect(compileFilter('name="*/jobRuns/a.b**k"')(r)).toBe(false);
+    expect(compileFilter(`name="projects/*"`)(r)).toBe(true);
+    expect(compileFilter(`name="*projects/*"`)(r)).toBe(true);
+    expect(compileFilter(`name="projects/p*p/*"`)(r)).toBe(false);
+    expect(compileFilter(`uid="uid-a*a*"`)(run("aXa"))).toBe(true);
+    // A prefix and a suffix may not overlap: "ab*ba" does not match "aba".
+    expect(compileFilter(`uid="uid-ab*ba"`)(run("aba"))).toBe(false);
+    expect(compileFilter(`uid="uid-ab*ba"`)(run("abba"))).toBe(true);
+  });
+});
+
+describe("compileGlob", () => {
+  it("agrees with a regular expression on small patterns over a small alphabet", () => {
+    // The reference regex is safe here: patterns are at most 8 characters long.
+    const reference = (pattern: string) => new RegExp(`^${pattern.split("*").join("[\\s\\S]*")}$`);
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom("a", "b", "*"), maxLength: 8 }),
+        fc.string({ unit: fc.constantFrom("a", "b"), maxLength: 10 }),
+        (pattern, text) => compileGlob(pattern)(text) === reference(pattern).test(text),
+      ),
+      { numRuns: 5_000 },
     );
   });
 });

@@ -57,6 +57,124 @@ describe("persistEmulator", () => {
     expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("answers a terminate only once a write holding its change is on disk", async () => {
+    const path = join(dir, "durable.json");
+    const emulator = createEmulator({
+      clock: createManualClock(),
+      jobRuns: doc(
+        run("a", { state: JobRun_State.IN_PROGRESS }),
+        run("b", { state: JobRun_State.IN_PROGRESS }),
+      ),
+    });
+    const persistence = persistEmulator(emulator, path, { debounceMs: 60_000 });
+    await persistence.flush();
+    // Through the real file: the answer comes after the file says TERMINATING, with no flush.
+    await emulator.terminateJobRun({ name: `${ROLLOUT}/jobRuns/a` });
+    const onDisk = JSON.parse(await readFile(path, "utf8")) as { jobRuns: { state: string }[] };
+    expect(onDisk.jobRuns.map((r) => r.state)).toEqual(["TERMINATING", "IN_PROGRESS"]);
+    await persistence.close();
+
+    // Through a write that we hold: the terminate waits for it.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = createEmulator({
+      clock: createManualClock(),
+      jobRuns: doc(run("a", { state: JobRun_State.IN_PROGRESS })),
+    });
+    const writes: string[] = [];
+    const slowPersistence = persistEmulator(slow, path, {
+      writeInitial: false,
+      writeFile: async (_path, text) => {
+        writes.push(text);
+        await held;
+      },
+    });
+    let answered = false;
+    const terminate = slow.terminateJobRun({ name: `${ROLLOUT}/jobRuns/a` }).then(() => {
+      answered = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([answered, writes.length]).toEqual([false, 1]);
+    expect(writes[0]).toContain('"TERMINATING"');
+    release();
+    await terminate;
+    expect(answered).toBe(true);
+    slow.stop();
+    await slowPersistence.close();
+  });
+
+  it("serves concurrent terminates with a few writes, each acknowledged only once it is on disk", async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `r${i}`);
+    const emulator = createEmulator({
+      clock: createManualClock(),
+      jobRuns: doc(...names.map((id) => run(id, { state: JobRun_State.IN_PROGRESS }))),
+    });
+    const onDisk = new Set<string>();
+    let writes = 0;
+    persistEmulator(emulator, join(dir, "unused.json"), {
+      writeInitial: false,
+      writeFile: async (_path, text) => {
+        writes++;
+        await new Promise((resolve) => setTimeout(resolve, 15));
+        const document = JSON.parse(text) as { jobRuns: { name: string; state: string }[] };
+        for (const r of document.jobRuns) if (r.state === "TERMINATING") onDisk.add(r.name);
+      },
+    });
+    const acknowledged: boolean[] = [];
+    // Three waves: the first write starts with the first terminate, the rest are batched.
+    for (let wave = 0; wave < 3; wave++) {
+      await Promise.all(
+        names.slice(wave * 20, wave * 20 + 20).map(async (id) => {
+          const name = `${ROLLOUT}/jobRuns/${id}`;
+          await emulator.terminateJobRun({ name });
+          acknowledged.push(onDisk.has(name));
+        }),
+      );
+    }
+    expect(acknowledged).toHaveLength(60);
+    expect(acknowledged.every(Boolean)).toBe(true);
+    expect(writes).toBeLessThanOrEqual(6);
+    emulator.stop();
+  });
+
+  it("fails a terminate whose write fails with UNAVAILABLE, and saves it with the next write", async () => {
+    const emulator = createEmulator({
+      clock: createManualClock(),
+      jobRuns: doc(
+        run("a", { state: JobRun_State.IN_PROGRESS }),
+        run("b", { state: JobRun_State.IN_PROGRESS }),
+      ),
+    });
+    const errors: unknown[] = [];
+    let failNext = true;
+    let lastWritten = "";
+    persistEmulator(emulator, join(dir, "unused.json"), {
+      writeInitial: false,
+      onError: (error) => errors.push(error),
+      writeFile: async (_path, text) => {
+        if (failNext) {
+          failNext = false;
+          throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+        }
+        lastWritten = text;
+      },
+    });
+    const failed = await rejectionOf(emulator.terminateJobRun({ name: `${ROLLOUT}/jobRuns/a` }));
+    expect(failed.code).toBe("UNAVAILABLE");
+    expect(failed.reason).toBe("CHANGE_NOT_SAVED");
+    expect(failed.message).toContain("could not be saved");
+    expect(failed.message).not.toContain("ENOSPC");
+    expect(errors).toHaveLength(1);
+    // The change was made (others may have seen it), and the next write keeps it.
+    expect((await emulator.getJobRun({ name: `${ROLLOUT}/jobRuns/a` })).state).toBe(JobRun_State.TERMINATING);
+    await emulator.terminateJobRun({ name: `${ROLLOUT}/jobRuns/b` });
+    const saved = JSON.parse(lastWritten) as { jobRuns: { state: string }[] };
+    expect(saved.jobRuns.map((r) => r.state)).toEqual(["TERMINATING", "TERMINATING"]);
+    emulator.stop();
+  });
+
   it("rejects flush when the directory does not exist, leaving no temp file", async () => {
     const persistence = persistEmulator(
       createEmulator({ jobRuns: doc(run("a")) }),

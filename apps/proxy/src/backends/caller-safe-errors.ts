@@ -42,6 +42,10 @@ export function watchCredentials(auth: AuthProvider): CredentialWatch {
     ...(auth.invalidate === undefined
       ? {}
       : { invalidate: (refused?: string) => auth.invalidate?.(refused) }),
+    // What the credentials say about where and for whom they call: the client sends
+    // x-goog-user-project from the one and picks clouddeploy.<universe> by the other.
+    ...(auth.quotaProject === undefined ? {} : { quotaProject: auth.quotaProject }),
+    ...(auth.universeDomain === undefined ? {} : { universeDomain: auth.universeDomain }),
   };
   return {
     auth: watched,

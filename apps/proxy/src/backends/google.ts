@@ -5,7 +5,14 @@ import {
   type JobRunsClient,
   type RetryOptions,
 } from "@jobrun/client";
-import { isLoopback, listAllJobRuns } from "@jobrun/core";
+import {
+  type CallOptions,
+  isLoopback,
+  type JobRunService,
+  listAllJobRuns,
+  type MethodName,
+  routes,
+} from "@jobrun/core";
 import { callerSafeError, watchCredentials } from "./caller-safe-errors.js";
 
 /**
@@ -20,7 +27,8 @@ export interface GoogleBackendOptions {
   /**
    * Where Google's REST surface is: a private or regional endpoint (Private Service Connect, a VPC-SC
    * gateway), or a fake in tests. https, or http on loopback only (checked by `parseUpstream`).
-   * Default GOOGLE_UPSTREAM.
+   * Default Cloud Deploy in the credentials' universe: GOOGLE_UPSTREAM, or `https://clouddeploy.<universe>`
+   * for credentials of another universe (their `universeDomain`).
    */
   readonly upstream?: string;
   /** Per-call budget, retries included. Default 30 s. */
@@ -77,7 +85,9 @@ export type GoogleBackend = Omit<JobRunsClient, "watchJobRuns">;
 export function createGoogleBackend(options: GoogleBackendOptions): GoogleBackend {
   const credentials = watchCredentials(options.auth);
   const client = createJobRunsClient({
-    endpoint: options.upstream === undefined ? GOOGLE_UPSTREAM : parseUpstream(options.upstream),
+    // Without an upstream, the client's default: Cloud Deploy in the credentials' universe
+    // (https://clouddeploy.googleapis.com, or clouddeploy.<universe_domain> of a sovereign cloud's key).
+    ...(options.upstream === undefined ? {} : { endpoint: parseUpstream(options.upstream) }),
     auth: credentials.auth,
     timeoutMs: options.timeoutMs ?? 30_000,
     retry: options.retry ?? {
@@ -92,11 +102,17 @@ export function createGoogleBackend(options: GoogleBackendOptions): GoogleBacken
   });
   // Every failure is told to callers without the proxy's own secrets and setup (callerSafeError).
   const safe = (error: unknown) => Promise.reject(callerSafeError(error, credentials));
+  // One wrapper per method of core's route table (read from the schema): a method added to the proto
+  // is served here too, never a property that compiles and is missing at run time.
+  const methods: Partial<Record<MethodName, unknown>> = {};
+  for (const { methodName } of routes) {
+    const call = client[methodName] as (request: unknown, callOptions?: CallOptions) => Promise<unknown>;
+    methods[methodName] = (request: unknown, callOptions?: CallOptions) =>
+      call(request, callOptions).catch(safe);
+  }
   const backend: GoogleBackend = {
+    ...(methods as JobRunService),
     endpoint: client.endpoint,
-    getJobRun: (request, callOptions) => client.getJobRun(request, callOptions).catch(safe),
-    listJobRuns: (request, callOptions) => client.listJobRuns(request, callOptions).catch(safe),
-    terminateJobRun: (request, callOptions) => client.terminateJobRun(request, callOptions).catch(safe),
     forwardRaw: (method, request, forwardOptions) =>
       client.forwardRaw(method, request, forwardOptions).catch(safe),
     listAllJobRuns: (request, callOptions) => listAllJobRuns(backend, request, callOptions),

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { isLoopback } from "@jobrun/core";
 import { parseUpstream } from "../backends/google.js";
 import { DEFAULT_WATCH_LIMITS } from "../watch/hub.js";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./request-log.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server.js";
 
 /** A usage mistake: printed as it is, with exit code 2. */
@@ -20,6 +21,8 @@ export interface ServeConfig {
   readonly host: string;
   readonly port: number;
   readonly importFile: string | undefined;
+  /** The emulator's data file (--data): loaded at start, created if missing, every change kept in it. */
+  readonly dataFile: string | undefined;
   readonly keysFile: string | undefined;
   readonly corsOrigins: readonly string[];
   readonly insecureNoAuth: boolean;
@@ -30,6 +33,9 @@ export interface ServeConfig {
   readonly limits: ServerLimits;
   /** The live watch's limits (--watch-*). */
   readonly watch: WatchFlags;
+  /** The request log: lowest level written (`silent`: none), and JSON lines or readable ones. */
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
 }
 
 /** The watch limits the CLI sets; the rest of WatchHubOptions keep their defaults. */
@@ -65,6 +71,9 @@ options:
   --host HOST                 address to bind (default 127.0.0.1)
   --port PORT                 port (default $PORT, else 8787)
   --import FILE               emulator data {"jobRuns":[...]}; without it the live demo is seeded
+  --data FILE                 keep the emulator's state in FILE: loaded at start, created if missing
+                              (from --import, else the live demo); every change a caller is told
+                              about is on disk before the answer. With --import, FILE must not exist
   --keys FILE                 caller API keys {"keys":[{id, hash, role, scopes}]} (see new-key)
   --jwt-issuer ISS --jwt-audience AUD --jwt-jwks URL
                               also accept RS256 JWTs from this issuer
@@ -77,6 +86,10 @@ options:
   --request-timeout SECONDS   time a client has to send a whole request, body included
                               (default ${DEFAULT_SERVER_LIMITS.requestTimeoutMs / 1000}; at least --headers-timeout)
   --max-connections N         open connections at most; more are closed on accept (default ${DEFAULT_SERVER_LIMITS.maxConnections})
+  --log-level LEVEL           request log lines at or above LEVEL: ${LOG_LEVELS.join("|")} (default info;
+                              a request is logged at info, a 4xx at warn, a 5xx at error; silent: none)
+  --log-format FORMAT         json (default: one JSON object per line on stdout) or pretty (one readable
+                              line per request, for a terminal)
   --watch-max-per-caller N    watch streams one caller may hold (default ${DEFAULT_WATCH_LIMITS.maxPerCaller}; 0 = no limit)
   --watch-max-backlog KIB     events waiting for a slow watch reader before it is told and let go
                               (default ${DEFAULT_WATCH_LIMITS.maxBacklogBytes / 1024})
@@ -106,6 +119,7 @@ export function parseCli(
         host: { type: "string" },
         port: { type: "string" },
         import: { type: "string" },
+        data: { type: "string" },
         keys: { type: "string" },
         "cors-origin": { type: "string", multiple: true },
         "insecure-no-auth": { type: "boolean" },
@@ -120,6 +134,8 @@ export function parseCli(
         "watch-max-backlog": { type: "string" },
         "watch-idle-timeout": { type: "string" },
         "watch-max-lifetime": { type: "string" },
+        "log-level": { type: "string" },
+        "log-format": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -152,6 +168,11 @@ export function parseCli(
   if (importFile !== undefined && backend !== "emulator") {
     throw new UsageError("--import only applies to --backend emulator");
   }
+  const dataFile = values.data as string | undefined;
+  if (dataFile !== undefined && backend !== "emulator") {
+    throw new UsageError("--data only applies to --backend emulator");
+  }
+  if (dataFile === "") throw new UsageError("--data needs a file name");
   const corsOrigins = (values["cors-origin"] as string[] | undefined) ?? [];
   for (const origin of corsOrigins) {
     let ok = false;
@@ -201,6 +222,8 @@ export function parseCli(
       `--max-connections must be a whole number above 0, not ${JSON.stringify(connectionsText)}`,
     );
   }
+  const logLevel = oneOf(values, "log-level", LOG_LEVELS, "info");
+  const logFormat = oneOf(values, "log-format", LOG_FORMATS, "json");
   // Callers with keys share an upstream quota (Google's own limit for Cloud Deploy is 18,000 requests
   // per minute per region), so each gets a default share. An open emulator has no quota to protect:
   // a client that works against Google must not get 429s locally.
@@ -214,6 +237,7 @@ export function parseCli(
     host,
     port,
     importFile,
+    dataFile,
     keysFile,
     corsOrigins,
     insecureNoAuth,
@@ -227,6 +251,8 @@ export function parseCli(
       idleTimeoutMs: seconds(values, "watch-idle-timeout", DEFAULT_WATCH_LIMITS.idleTimeoutMs),
       maxLifetimeMs: seconds(values, "watch-max-lifetime", DEFAULT_WATCH_LIMITS.maxLifetimeMs),
     },
+    logLevel,
+    logFormat,
   };
 }
 
@@ -243,6 +269,21 @@ function wholeNumber(
     throw new UsageError(`--${flag} must be a whole number of at least ${min}, not ${JSON.stringify(text)}`);
   }
   return Number(text);
+}
+
+/** A flag whose value is one of `choices`; `fallback` when it is not given. */
+function oneOf<T extends string>(
+  values: Record<string, unknown>,
+  flag: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const text = values[flag] as string | undefined;
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`--${flag} must be one of ${choices.join(", ")}, not ${JSON.stringify(text)}`);
+  }
+  return text as T;
 }
 
 /** A duration flag in seconds (fractions allowed), as milliseconds; from 1 ms to a day. */

@@ -8,15 +8,13 @@ import type { AddressInfo } from "node:net";
 import type { AuthProvider } from "@jobrun/client";
 import { fromEnvironment, serviceAccountKey } from "@jobrun/client/node";
 import { isLoopback, type JobRunService } from "@jobrun/core";
-import { loadJobRunsFile } from "@jobrun/emulator/node";
 import { createProxy } from "../app.js";
-import { createEmulatorBackend } from "../backends/emulator.js";
 import { createGoogleBackend } from "../backends/google.js";
 import { createJwtVerifier } from "../jwt.js";
 import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "../keys.js";
 import type { AuthOptions } from "../steps/auth.js";
-import { jsonLineSink } from "../steps/logger.js";
 import { memoryRateLimiter } from "../steps/rate-limit.js";
+import type { LogSink } from "../types.js";
 import { WatchHub } from "../watch/hub.js";
 import { watchSourceOf } from "../watch/source.js";
 import {
@@ -27,6 +25,8 @@ import {
   USAGE,
   UsageError,
 } from "./cli-args.js";
+import { openEmulator } from "./emulator-data.js";
+import { pinoLogSink } from "./request-log.js";
 import { createNodeServer } from "./server.js";
 
 async function main(): Promise<void> {
@@ -79,11 +79,14 @@ async function serveProxy(config: ServeConfig): Promise<void> {
   const watchSource = watchSourceOf(backend);
   const watch =
     watchSource === undefined ? undefined : new WatchHub({ source: watchSource, ...config.watch });
+  const log = pinoLogSink({ level: config.logLevel, format: config.logFormat });
   const app = createProxy({
     watch: watch ?? false,
     backend,
     cancelOnDisconnect: config.backend !== "emulator",
     auth,
+    // Silent: no entry is even built.
+    log: config.logLevel === "silent" ? false : log,
     cors: { origins: config.corsOrigins },
     ...(config.rateLimit > 0
       ? { rateLimit: memoryRateLimiter({ requestsPerMinute: config.rateLimit }) }
@@ -91,7 +94,7 @@ async function serveProxy(config: ServeConfig): Promise<void> {
     // Open on loopback: only loopback names in Host, so a web page cannot reach it by DNS rebinding.
     ...(auth === "none" && isLoopback(config.host) ? { allowedHosts: "loopback" as const } : {}),
   });
-  const server = await listen(app.fetch, config);
+  const server = await listen(app.fetch, config, log);
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -99,8 +102,17 @@ async function serveProxy(config: ServeConfig): Promise<void> {
     closing = true;
     console.error(`jobrun-proxy: ${signal}, shutting down`);
     watch?.close(); // ends the open watch streams, which would hold close() open
-    stop();
-    server.close(() => process.exit(0));
+    // In-flight requests finish first (a terminate waits for its write); then the backend stops and
+    // the emulator's data file gets its final state.
+    server.close(() => {
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`jobrun-proxy: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
     // Idle keep-alive sockets would hold close() open; in-flight requests get a grace period.
     const closeIdle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     closeIdle();
@@ -119,8 +131,9 @@ async function serveProxy(config: ServeConfig): Promise<void> {
 function listen(
   fetch: (request: Request, env: unknown) => Response | Promise<Response>,
   config: ServeConfig,
+  log: LogSink,
 ): Promise<Server> {
-  const server = createNodeServer(fetch, config.limits, jsonLineSink);
+  const server = createNodeServer(fetch, config.limits, log);
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE")
@@ -158,7 +171,9 @@ async function loadAuth(config: ServeConfig): Promise<AuthOptions> {
   };
 }
 
-async function loadBackend(config: ServeConfig): Promise<{ backend: JobRunService; stop: () => void }> {
+async function loadBackend(
+  config: ServeConfig,
+): Promise<{ backend: JobRunService; stop: () => Promise<void> }> {
   if (config.backend === "google") {
     let auth: AuthProvider;
     const key = process.env.GOOGLE_SERVICE_ACCOUNT_KEY;
@@ -168,22 +183,10 @@ async function loadBackend(config: ServeConfig): Promise<{ backend: JobRunServic
       throw new UsageError(`google backend credentials: ${(error as Error).message}`);
     }
     const upstream = config.upstream === undefined ? {} : { upstream: config.upstream };
-    return { backend: createGoogleBackend({ auth, ...upstream }), stop: () => {} };
+    return { backend: createGoogleBackend({ auth, ...upstream }), stop: async () => {} };
   }
-  let jobRuns: unknown;
-  if (config.importFile !== undefined) {
-    try {
-      jobRuns = await loadJobRunsFile(config.importFile);
-    } catch (error) {
-      throw new UsageError(`--import: ${(error as Error).message}`);
-    }
-  }
-  try {
-    const emulator = createEmulatorBackend(jobRuns === undefined ? {} : { jobRuns });
-    return { backend: emulator, stop: () => emulator.stop() };
-  } catch (error) {
-    throw new UsageError(`--import ${config.importFile}: ${(error as Error).message}`);
-  }
+  const { emulator, stop } = await openEmulator(config);
+  return { backend: emulator, stop };
 }
 
 await main();

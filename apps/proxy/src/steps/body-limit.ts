@@ -1,3 +1,4 @@
+import { readStreamBounded } from "@jobrun/core";
 import { proxyError } from "../errors.js";
 
 /** The largest request body the proxy reads: a terminate body is a few hundred bytes. */
@@ -22,40 +23,17 @@ export async function readBodyText(request: Request, limit: number): Promise<str
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge();
   if (request.body === null) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    let read: ReadableStreamReadResult<Uint8Array>;
-    try {
-      read = await reader.read();
-    } catch (cause) {
-      // The caller closed the connection (or the runtime gave up on it) before the body's end: the
-      // caller's doing, not the proxy's fault, so no 500 and no error-level log line.
-      throw proxyError(
-        "CANCELLED",
-        "REQUEST_BODY_CUT_OFF",
-        "the request body ended before its declared end",
-        {
-          cause,
-        },
-      );
-    }
-    const { done, value } = read;
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await readStreamBounded(request.body, limit);
+  } catch (cause) {
+    // The caller closed the connection (or the runtime gave up on it) before the body's end: the
+    // caller's doing, not the proxy's fault, so no 500 and no error-level log line.
+    throw proxyError("CANCELLED", "REQUEST_BODY_CUT_OFF", "the request body ended before its declared end", {
+      cause,
+    });
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  if (bytes === undefined) throw tooLarge();
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {

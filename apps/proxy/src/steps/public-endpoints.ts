@@ -12,8 +12,9 @@ export function publicEndpoints(openApiDocument: unknown): Step {
   return (c, state) => {
     if (state.method !== "GET") return undefined;
     const path = c.req.path;
-    if (path === "/healthz") return c.body('{"status":"ok"}', 200, { ...state.headers, ...JSON_HEADERS });
-    if (path === "/openapi.json") return c.body(openapi, 200, { ...state.headers, ...JSON_HEADERS });
+    if (path === "/healthz")
+      return c.body('{"status":"ok"}', 200, Object.assign({}, state.headers, JSON_HEADERS));
+    if (path === "/openapi.json") return c.body(openapi, 200, Object.assign({}, state.headers, JSON_HEADERS));
     return undefined;
   };
 }

@@ -1,7 +1,16 @@
 // The non-interactive output: the list once, as proto3 JSON or as a plain table (no colour, no
 // glyphs: it is read by scripts and people alike).
 import { encodeJson, type JobRun, JobRunSchema } from "@jobrun/core";
-import { ageOf, durationOf, shortFailure, shortKind, shortRollout, stateWord } from "./run-fields.js";
+import {
+  ageOf,
+  durationOf,
+  pipelineOf,
+  releaseOf,
+  shortFailure,
+  shortKind,
+  shortRollout,
+  stateWord,
+} from "./run-fields.js";
 
 /** `{"jobRuns":[…]}`, the shape of a ListJobRunsResponse, pretty-printed. */
 export function formatJson(runs: readonly JobRun[]): string {
@@ -13,6 +22,10 @@ const tableColumns: readonly { title: string; value: (run: JobRun, nowMs: number
   { title: "KIND", value: (run) => shortKind(run) },
   { title: "JOB", value: (run) => run.jobId },
   { title: "PHASE", value: (run) => run.phaseId },
+  // The rollout id alone is ambiguous (rel-006-to-prod-0001 exists in two pipelines): its pipeline
+  // and release stand beside it.
+  { title: "PIPELINE", value: (run) => pipelineOf(run) },
+  { title: "RELEASE", value: (run) => releaseOf(run) },
   { title: "ROLLOUT", value: (run) => shortRollout(run) },
   { title: "AGE", value: (run, now) => ageOf(run, now) },
   { title: "DURATION", value: (run, now) => durationOf(run, now) },

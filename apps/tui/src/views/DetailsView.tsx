@@ -4,6 +4,7 @@ import { pageBodyHeight } from "../state/layout.js";
 import type { State } from "../state/state.js";
 import type { Theme } from "../theme.js";
 import { detailLines, LABEL_WIDTH } from "./detail-lines.js";
+import { ScrolledPage } from "./ScrolledPage.js";
 
 export interface DetailsViewProps {
   readonly state: State;
@@ -22,34 +23,17 @@ export function DetailsView({ state, run, theme, nowMs }: DetailsViewProps) {
       </Box>
     );
   }
-  const lines = detailLines(run, nowMs, state.size.columns).slice(
-    state.pageScroll,
-    state.pageScroll + height,
-  );
   return (
-    <Box flexDirection="column" height={height}>
-      {lines.map((line, i) => {
-        const key = `${state.pageScroll + i}`;
-        switch (line.kind) {
-          case "section":
-            return (
-              <Text key={key} bold {...theme.accent("title")} wrap="truncate">
-                {line.title}
-              </Text>
-            );
-          case "blank":
-            return <Text key={key}> </Text>;
-          case "field":
-            return (
-              <Text key={key} wrap="truncate">
-                <Text {...theme.accent("muted")}>{line.label.padEnd(LABEL_WIDTH)}</Text>
-                <Text {...(line.tone === "error" ? theme.accent("error") : {})}>{line.value}</Text>
-              </Text>
-            );
-          default:
-            return null;
-        }
-      })}
-    </Box>
+    <ScrolledPage
+      state={state}
+      theme={theme}
+      lines={detailLines(run, nowMs, state.size.columns)}
+      renderItem={(line, key) => (
+        <Text key={key} wrap="truncate">
+          <Text {...theme.accent("muted")}>{line.label.padEnd(LABEL_WIDTH)}</Text>
+          <Text {...(line.tone === "error" ? theme.accent("error") : {})}>{line.value}</Text>
+        </Text>
+      )}
+    />
   );
 }

@@ -6,11 +6,17 @@ import { namePartsOf } from "../format/name-parts.js";
 import { durationOf, shortJobRunId, stateWord } from "../format/run-fields.js";
 import { localAndUtc } from "../format/time.js";
 import { buildLogUrlOf, buildOf, consoleUrlOf } from "../terminal/console-url.js";
+import type { PageLine } from "./page-line.js";
 
-export type DetailLine =
-  | { readonly kind: "section"; readonly title: string }
-  | { readonly kind: "field"; readonly label: string; readonly value: string; readonly tone?: "error" }
-  | { readonly kind: "blank" };
+export type DetailLine = PageLine<FieldLine>;
+
+/** A labelled value of the run. */
+export interface FieldLine {
+  readonly kind: "field";
+  readonly label: string;
+  readonly value: string;
+  readonly tone?: "error";
+}
 
 /** Columns of the label before each value. */
 export const LABEL_WIDTH = 20;

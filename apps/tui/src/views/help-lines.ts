@@ -2,11 +2,16 @@
 // is drawn at (a description too long for the line continues on the next, never cut).
 import { commandHelp } from "../commands.js";
 import { helpSections } from "../keymap.js";
+import type { PageLine } from "./page-line.js";
 
-export type HelpLine =
-  | { readonly kind: "section"; readonly title: string }
-  | { readonly kind: "entry"; readonly keys: string; readonly description: string }
-  | { readonly kind: "blank" };
+export type HelpLine = PageLine<EntryLine>;
+
+/** A binding's keys and what it does. */
+export interface EntryLine {
+  readonly kind: "entry";
+  readonly keys: string;
+  readonly description: string;
+}
 
 /** Columns before a description: an indent of two, then the keys. */
 export const HELP_KEYS_WIDTH = 30;

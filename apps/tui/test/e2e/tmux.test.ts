@@ -203,10 +203,15 @@ describe("jobrun in a terminal", () => {
     keys("/");
     type("verify");
     keys("Enter");
-    let text = await waitForText("· /verify");
-    const rows = text.split("\n").filter((l) => /^[› ] [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏✓✗■] /.test(l));
-    expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) expect(row).toContain("verify");
+    // A capture can land between two of ink's writes (the demo keeps moving), so the screen is
+    // awaited until it is whole: the filter in the title and only rows that mention "verify".
+    const rowsOn = (screen: string) => screen.split("\n").filter((l) => /^[› ] [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏✓✗■] /.test(l));
+    let text = await waitForScreen(
+      "only rows that mention verify",
+      (s) =>
+        s.includes("· /verify") && rowsOn(s).length > 0 && rowsOn(s).every((row) => row.includes("verify")),
+    );
+    expect(rowsOn(text).length).toBeGreaterThan(0);
     keys("/", "Escape");
     await waitForScreen("the text filter to clear", (s) => !s.includes("· /verify"));
 

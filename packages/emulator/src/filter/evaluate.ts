@@ -14,6 +14,7 @@ import { parseRfc3339, timestampPartsMs } from "@jobrun/core";
 import type { Comparator, FilterNode, Literal } from "./ast.js";
 import { ABSENT, FieldPathError, type FieldType, type ResolvedField, resolveField } from "./fields.js";
 import { filterError } from "./filter-error.js";
+import { compileGlob, type GlobMatcher } from "./glob.js";
 import { parseFilter } from "./parser.js";
 
 export type JobRunPredicate = (run: JobRun) => boolean;
@@ -117,7 +118,12 @@ function compileComparison(
   }
 }
 
-type Expected = string | number | boolean | RegExp;
+/** A string literal with `*` in an equality: matched as a glob (glob.ts), never as a regex. */
+interface Glob {
+  readonly glob: GlobMatcher;
+}
+
+type Expected = string | number | boolean | Glob;
 
 function convertLiteral(
   type: FieldType,
@@ -130,7 +136,9 @@ function convertLiteral(
   switch (type) {
     case "string":
       // Only equality takes "*" as a wildcard; an ordering compares the text as written.
-      return text.includes("*") && (op === "=" || op === "!=" || op === ":") ? globToRegExp(text) : text;
+      return text.includes("*") && (op === "=" || op === "!=" || op === ":")
+        ? { glob: compileGlob(text) }
+        : text;
     case "enum": {
       const desc = field.enumDesc!;
       const byName = desc.values.find((v) => v.name === text);
@@ -164,8 +172,8 @@ function convertLiteral(
 }
 
 function compareValues(type: FieldType, raw: unknown, op: Comparator, expected: Expected): boolean {
-  if (expected instanceof RegExp) {
-    const matches = expected.test(raw as string);
+  if (typeof expected === "object") {
+    const matches = expected.glob(raw as string);
     return op === "!=" ? !matches : matches;
   }
   const value = type === "number" || type === "enum" ? Number(raw) : raw;
@@ -184,12 +192,4 @@ function compareValues(type: FieldType, raw: unknown, op: Comparator, expected: 
     case ">=":
       return (value as number) >= (expected as number);
   }
-}
-
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern
-    .split("*")
-    .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
-    .join("[\\s\\S]*");
-  return new RegExp(`^${escaped}$`);
 }

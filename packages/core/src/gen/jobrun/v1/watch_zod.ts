@@ -15,19 +15,6 @@ import { JobRunJsonSchema } from "../../google/cloud/deploy/v1/jobrun_zod.js";
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
-// protobuf-es reads a decimal string with Number(): "", padded strings and NaN are refused.
-function int32FromJson(value: number | string): number | undefined {
-  if (typeof value === "string") {
-    if (value === "" || value.trim().length !== value.length) return undefined;
-    value = Number(value);
-  }
-  return Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX ? value : undefined;
-}
-
-const int32Json = z.union([z.number(), z.string()]).refine((value) => int32FromJson(value) !== undefined, {
-  message: "expected a 32-bit integer, as a number or a decimal string",
-});
-
 const RFC3339 =
   /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(?:Z|([+-][0-9][0-9]:[0-9][0-9]))$/;
 const MIN_TIMESTAMP_MS = Date.parse("0001-01-01T00:00:00Z");

@@ -1,0 +1,242 @@
+// Throughput of the proxy as users run it, against a bare node:http server serving the same bytes.
+//
+// Nothing here can flatter the proxy by sharing its time: the load generator (autocannon) runs in
+// its own process, and so does each server: the real CLI (`node bin/jobrun-proxy.js --backend
+// emulator`, default flags, so request logging on) and a bare node:http server answering with the
+// very bytes the proxy sent. Each scenario gets a warm-up of both servers, then rounds that
+// alternate which server goes first (a noisy neighbour hits both alike); the median of the rounds'
+// ratios is the result. Beside req/s each server's CPU time per request is printed, read from
+// /proc/<pid>/stat (user + system, every thread of the process): that is the figure a host bills.
+//
+// Run: pnpm -F @jobrun/proxy bench (after pnpm run build); `--rounds N --seconds S` to change the rounds.
+
+import { type ChildProcess, fork, spawn } from "node:child_process";
+import { mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createEmulator } from "@jobrun/emulator";
+import { cpuSecondsOf } from "./process-cpu.js";
+
+const { values: flags } = parseArgs({
+  options: { rounds: { type: "string" }, seconds: { type: "string" } },
+});
+const CONNECTIONS = 50;
+const ROUNDS = Number(flags.rounds ?? 5);
+const ROUND_S = Number(flags.seconds ?? 4);
+const WARMUP_S = 2;
+const bench = new URL(".", import.meta.url).pathname;
+const cliBin = new URL("../bin/jobrun-proxy.js", import.meta.url).pathname;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Sends one message to a forked child and resolves with its answer. */
+function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`child exited (${code}) before answering`));
+    child.once("exit", onExit);
+    child.once("message", (answer) => {
+      child.off("exit", onExit);
+      resolve(answer as T);
+    });
+    child.send(message as object);
+  });
+}
+
+async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the proxy exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("the proxy did not start within 20 s");
+}
+
+interface LoadResult {
+  readonly requests: number;
+  readonly durationS: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+  readonly error?: string;
+}
+
+interface Measured {
+  readonly rps: number;
+  /** CPU time of the server process per request, in µs. */
+  readonly cpuUsPerRequest: number;
+  readonly p99Ms: number;
+}
+
+const loadGenerator = fork(join(bench, "load-generator.mjs"), [], { stdio: "inherit" });
+
+/** One round of load on one server; throws unless every answer was a 2xx. */
+async function measure(url: string, pid: number, durationS: number): Promise<Measured> {
+  const cpuBefore = cpuSecondsOf(pid);
+  const result = await ask<LoadResult>(loadGenerator, { url, connections: CONNECTIONS, durationS });
+  const cpu = cpuSecondsOf(pid) - cpuBefore;
+  if (result.error !== undefined) throw new Error(`autocannon: ${result.error}`);
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(
+      `${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts in ${result.requests} requests`,
+    );
+  }
+  return {
+    rps: result.requests / result.durationS,
+    cpuUsPerRequest: (cpu / result.requests) * 1e6,
+    p99Ms: result.latencyP99Ms,
+  };
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const load = () =>
+  loadavg()
+    .map((l) => fmt(l))
+    .join(" ");
+
+interface Server {
+  readonly name: string;
+  readonly url: string;
+  readonly pid: number;
+}
+
+/** Warm-up, then alternating rounds; prints the table of one scenario and returns its median ratio. */
+async function scenario(title: string, path: string, bytes: number, bare: Server, proxy: Server) {
+  await measure(bare.url + path, bare.pid, WARMUP_S);
+  await measure(proxy.url + path, proxy.pid, WARMUP_S);
+  const rounds: { bare: Measured; proxy: Measured }[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    if (round % 2 === 0) {
+      const b = await measure(bare.url + path, bare.pid, ROUND_S);
+      const p = await measure(proxy.url + path, proxy.pid, ROUND_S);
+      rounds.push({ bare: b, proxy: p });
+    } else {
+      const p = await measure(proxy.url + path, proxy.pid, ROUND_S);
+      const b = await measure(bare.url + path, bare.pid, ROUND_S);
+      rounds.push({ bare: b, proxy: p });
+    }
+  }
+  const ratios = rounds.map((r) => r.proxy.rps / r.bare.rps);
+  const row = (server: Server, pick: (r: (typeof rounds)[number]) => Measured) => {
+    const rps = median(rounds.map((r) => pick(r).rps));
+    const cpu = median(rounds.map((r) => pick(r).cpuUsPerRequest));
+    const p99 = median(rounds.map((r) => pick(r).p99Ms));
+    console.log(
+      `   ${server.name.padEnd(34)} ${fmt(rps, 0).padStart(6)} req/s   CPU ${fmt(cpu, 1).padStart(5)} µs/req   p99 ${p99} ms`,
+    );
+  };
+  console.log(`   ${title} (${bytes} bytes)`);
+  row(bare, (r) => r.bare);
+  row(proxy, (r) => r.proxy);
+  const cpuRatio = median(rounds.map((r) => r.bare.cpuUsPerRequest / r.proxy.cpuUsPerRequest));
+  console.log(`   round ratios (req/s)               ${ratios.map((r) => fmt(r)).join(" ")}`);
+  console.log(`   CPU per request, bare ÷ proxy      ${fmt(cpuRatio)} (median)`);
+  return median(ratios);
+}
+
+// A fixed world: the demo's runs, exported and imported, so nothing changes while it is measured.
+const seed = createEmulator({ seed: 7, demo: true });
+seed.stop();
+const world = seed.exportJobRuns();
+const finishedRun = world.jobRuns.find((run) => run.state === "SUCCEEDED");
+if (finishedRun?.name === undefined) throw new Error("the demo world has no finished run");
+const dir = mkdtempSync(join(tmpdir(), "jobrun-bench-"));
+const importFile = join(dir, "runs.json");
+writeFileSync(importFile, JSON.stringify(world));
+const getPath = `/v1/${finishedRun.name}`;
+// Every rollout's runs, first page: the emulator's default page size is 50.
+const listPath = "/v1/projects/demo-project/locations/-/deliveryPipelines/-/releases/-/rollouts/-/jobRuns";
+
+// The real CLI as a user starts it. Its request log (one JSON line per request, on stdout) goes to
+// /dev/null: written, as to any file, but never read back by this process.
+const port = await freePort();
+const proxyUrl = `http://127.0.0.1:${port}`;
+const devNull = openSync("/dev/null", "w");
+const proxyProcess = spawn(
+  process.execPath,
+  [cliBin, "--backend", "emulator", "--import", importFile, "--port", String(port)],
+  { stdio: ["ignore", devNull, "inherit"] },
+);
+const stopAll = () => {
+  proxyProcess.kill("SIGTERM");
+  bareProcess?.disconnect();
+  loadGenerator.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+};
+let bareProcess: ChildProcess | undefined;
+try {
+  await waitUntilServing(proxyUrl, proxyProcess);
+  const bodyOf = async (path: string) => {
+    const res = await fetch(proxyUrl + path);
+    if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status}`);
+    return res.text();
+  };
+  const bodies = { [getPath]: await bodyOf(getPath), [listPath]: await bodyOf(listPath) };
+  const listed = (JSON.parse(bodies[listPath]!) as { jobRuns: unknown[] }).jobRuns.length;
+  if (listed !== 50) throw new Error(`the list page holds ${listed} runs, not 50`);
+
+  bareProcess = fork(join(bench, "bare-server.mjs"), [], { stdio: "inherit" });
+  const barePort = await ask<number>(bareProcess, bodies);
+  const bare: Server = { name: "bare node:http", url: `http://127.0.0.1:${barePort}`, pid: bareProcess.pid! };
+  const proxy: Server = {
+    name: "jobrun-proxy --backend emulator",
+    url: proxyUrl,
+    pid: proxyProcess.pid!,
+  };
+
+  console.log(
+    `1. Throughput: autocannon in its own process, ${CONNECTIONS} connections, keep-alive; each server in its own process`,
+  );
+  console.log(
+    `   ${ROUNDS} rounds of ${ROUND_S} s per server, alternating which goes first, after a ${WARMUP_S} s warm-up; medians`,
+  );
+  console.log(
+    `   the CLI with its default flags (--import and --port only name the data and the port): request logs on,`,
+  );
+  console.log(
+    "   written to /dev/null; no auth (loopback); no rate limit (the default only for an open emulator: with",
+  );
+  console.log("   --keys or --jwt-* it is 600 requests per minute per caller, and this load would get 429s)");
+  console.log(
+    `   node ${process.version}, ${cpus().length} cores, load average ${load()} (1, 5, 15 min) at start`,
+  );
+  const getRatio = await scenario(
+    "GET of a finished run",
+    getPath,
+    Buffer.byteLength(bodies[getPath]!),
+    bare,
+    proxy,
+  );
+  const listRatio = await scenario(
+    "list, a page of 50 runs",
+    listPath,
+    Buffer.byteLength(bodies[listPath]!),
+    bare,
+    proxy,
+  );
+  console.log(`   load average ${load()} at end`);
+  console.log(`   GET  ratio ${fmt(getRatio)} × bare node:http req/s (median; target ≥ 0.70)`);
+  console.log(`   list ratio ${fmt(listRatio)} × bare node:http req/s (median; target ≥ 0.50)`);
+} finally {
+  stopAll();
+}

@@ -19,6 +19,9 @@ import { requestIdOf } from "./steps/request-id.js";
 import { notFound, route } from "./steps/route.js";
 import { RunJsonMemo } from "./steps/run-json.js";
 import type { LogSink, ProxyEnv, RequestState } from "./types.js";
+import { WatchHub } from "./watch/hub.js";
+import { watchSourceOf } from "./watch/source.js";
+import { watchStep } from "./watch/step.js";
 
 export interface ProxyOptions {
   /** Where the job runs are: an emulator, a @jobrun/client pointed at Google, any JobRunService. */
@@ -52,6 +55,12 @@ export interface ProxyOptions {
    * rebinding.
    */
   readonly allowedHosts?: readonly string[] | "loopback";
+  /**
+   * The live watch (`GET …/jobRuns:watch`, Server-Sent Events): a WatchHub with its source and
+   * limits, or false for none (501). Default: the backend's own watch when it has one (the
+   * emulator), with the default limits; none otherwise.
+   */
+  readonly watch?: WatchHub | false;
 }
 
 /**
@@ -70,6 +79,8 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     publicEndpoints(openApiDocument()), // /healthz and /openapi.json, before auth
     auth(options.auth),
     ...(options.rateLimit === undefined ? [] : [rateLimit(options.rateLimit)]),
+    // GET …/jobRuns:watch: authorized as a list, then answered with an event stream.
+    watchStep(watchHubOf(options)),
     route(), // 404, 405, malformed resource name
     // Authorization (role, scopes), the body limit, the backend call, ETags and the edge cache.
     rpc({
@@ -117,6 +128,12 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
   app.notFound((c) => errorResponse(notFound(c.req.path)));
   app.onError((error) => errorResponse(toApiError(error)));
   return app;
+}
+
+function watchHubOf(options: ProxyOptions): WatchHub | undefined {
+  if (options.watch !== undefined) return options.watch === false ? undefined : options.watch;
+  const source = watchSourceOf(options.backend);
+  return source === undefined ? undefined : new WatchHub({ source });
 }
 
 /**

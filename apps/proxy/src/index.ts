@@ -6,6 +6,7 @@ export { createEmulatorBackend, type EmulatorBackendOptions } from "./backends/e
 export {
   createGoogleBackend,
   GOOGLE_UPSTREAM,
+  type GoogleBackend,
   type GoogleBackendOptions,
   parseUpstream,
 } from "./backends/google.js";
@@ -37,3 +38,5 @@ export {
   workersRateLimiter,
 } from "./steps/rate-limit.js";
 export type { Caller, LogEntry, LogSink, ProxyEnv, Role } from "./types.js";
+export { DEFAULT_WATCH_LIMITS, WatchHub, type WatchHubOptions } from "./watch/hub.js";
+export { type WatchSource, watchSourceOf } from "./watch/source.js";

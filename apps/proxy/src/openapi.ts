@@ -2,7 +2,7 @@
 // message descriptors: a field or route added to the proto appears here with no edit.
 
 import type { DescEnum, DescField, DescMessage } from "@bufbuild/protobuf";
-import { type Route, routes } from "@jobrun/core";
+import { type AnyMethodName, type Route, routes, watchRoutes } from "@jobrun/core";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -10,23 +10,30 @@ type JsonSchema = Record<string, unknown>;
 export function openApiDocument(): Record<string, unknown> {
   const schemas: Record<string, JsonSchema> = { "google.rpc.Status": statusSchema() };
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
+  for (const route of [...routes, ...watchRoutes]) {
     const { path, parameters, pathFields } = openApiPath(route);
+    const streaming = route.policy.streaming;
     const operation: Record<string, unknown> = {
       operationId: route.rpc,
       summary: `${route.descriptor.parent.typeName}.${route.rpc}`,
-      parameters: [...parameters, ...queryParameters(route, pathFields, schemas), ...SYSTEM_PARAMETERS],
+      parameters: [
+        ...parameters,
+        ...queryParameters(route, pathFields, schemas),
+        ...(streaming ? [LAST_EVENT_ID, ...STREAM_SYSTEM_PARAMETERS] : SYSTEM_PARAMETERS),
+      ],
       responses: {
-        "200": {
-          description: route.output.typeName,
-          content: {
-            "application/json": { schema: refTo(route.output, schemas) },
-            // alt=proto: the binary protobuf of the same message.
-            "application/x-protobuf": {
-              schema: { type: "string", contentMediaType: "application/x-protobuf" },
+        "200": streaming
+          ? eventStreamResponse(route, schemas)
+          : {
+              description: route.output.typeName,
+              content: {
+                "application/json": { schema: refTo(route.output, schemas) },
+                // alt=proto: the binary protobuf of the same message.
+                "application/x-protobuf": {
+                  schema: { type: "string", contentMediaType: "application/x-protobuf" },
+                },
+              },
             },
-          },
-        },
         default: {
           description: "A google.rpc.Status error",
           content: { "application/json": { schema: { $ref: "#/components/schemas/google.rpc.Status" } } },
@@ -60,8 +67,28 @@ export function openApiDocument(): Record<string, unknown> {
   };
 }
 
+/**
+ * A streaming method's answer: Server-Sent Events, one event per response, its `data:` the response
+ * in proto3 JSON on one line and its `id:` a resume token for Last-Event-ID.
+ */
+function eventStreamResponse(route: Route<AnyMethodName>, schemas: Record<string, JsonSchema>) {
+  return {
+    description:
+      `A stream of ${route.output.typeName}, as Server-Sent Events: each event's data is one response in ` +
+      "proto3 JSON, its id a resume token to send back as Last-Event-ID; a comment line is a heartbeat.",
+    content: {
+      "text/event-stream": {
+        schema: { type: "string" },
+        // OpenAPI 3.1 cannot type the events of a stream (3.2 adds itemSchema): the data schema rides
+        // in an extension.
+        "x-event-data": refTo(route.output, schemas),
+      },
+    },
+  };
+}
+
 /** `/v1/{name=projects/*\/…}` → `/v1/projects/{project}/…`: one OpenAPI parameter per `*` segment. */
-function openApiPath(route: Route) {
+function openApiPath(route: Route<AnyMethodName>) {
   const parts: string[] = [];
   const parameters: Record<string, unknown>[] = [];
   const pathFields = new Set<string>();
@@ -93,7 +120,11 @@ function openApiPath(route: Route) {
   return { path: `/${parts.join("/")}${verb}`, parameters, pathFields };
 }
 
-function queryParameters(route: Route, pathFields: Set<string>, schemas: Record<string, JsonSchema>) {
+function queryParameters(
+  route: Route<AnyMethodName>,
+  pathFields: Set<string>,
+  schemas: Record<string, JsonSchema>,
+) {
   if (route.body === "*") return [];
   return route.input.fields
     .filter((field) => !pathFields.has(field.name))
@@ -138,6 +169,23 @@ const SYSTEM_PARAMETERS = [
     schema: { type: "string" },
   },
 ].map((parameter) => ({ ...parameter, in: "query", required: false }));
+
+/**
+ * The system parameters a stream serves: its events are always compact proto3 JSON, so `alt`,
+ * `fields` and `prettyPrint` do not apply (alt=proto and fields are refused).
+ */
+const STREAM_SYSTEM_PARAMETERS = SYSTEM_PARAMETERS.filter(
+  (parameter) => parameter.name !== "alt" && parameter.name !== "fields" && parameter.name !== "prettyPrint",
+);
+
+/** The header an EventSource sends when it reconnects: the id of the last event it got. */
+const LAST_EVENT_ID = {
+  name: "Last-Event-ID",
+  in: "header",
+  required: false,
+  description: "Resume after this event: what was missed is replayed, or the initial state sent again",
+  schema: { type: "string" },
+};
 
 function refTo(message: DescMessage, schemas: Record<string, JsonSchema>): JsonSchema {
   if (!(message.typeName in schemas)) {

@@ -82,6 +82,11 @@ function build(env: WorkerEnv): Fetch {
       ? {}
       : { cache: cacheApiAdapter((caches as unknown as { default: Cache }).default as never) }),
     log: env.LOG_REQUESTS === "off" ? false : jsonLineSink,
+    // Not here yet: a stream's events would come from other requests (a terminate in another
+    // isolate never reaches it) and the emulator's timers die with the request that set them, so a
+    // run would stop at TERMINATING. The watch on Workers needs a Durable Object holding the
+    // watchers; until then 501, and @jobrun/client polls.
+    watch: false,
   });
   return (request) => app.fetch(request);
 }

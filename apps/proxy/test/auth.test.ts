@@ -316,7 +316,11 @@ describe("the surface", () => {
     };
     expect(doc.openapi).toBe("3.1.0");
     const operations = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
-    expect(operations.sort()).toEqual(["GetJobRun", "ListJobRuns", "TerminateJobRun"]);
+    expect(operations.sort()).toEqual(["GetJobRun", "ListJobRuns", "TerminateJobRun", "WatchJobRuns"]);
+    const watch = doc.paths[
+      "/v1/projects/{project}/locations/{location}/deliveryPipelines/{deliveryPipeline}/releases/{release}/rollouts/{rollout}/jobRuns:watch"
+    ]?.get as unknown as { responses: { "200": { content: Record<string, unknown> } } };
+    expect(Object.keys(watch.responses["200"].content)).toEqual(["text/event-stream"]);
     expect(Object.keys(doc.paths)).toContain(
       "/v1/projects/{project}/locations/{location}/deliveryPipelines/{deliveryPipeline}/releases/{release}/rollouts/{rollout}/jobRuns/{jobRun}:terminate",
     );
@@ -325,13 +329,19 @@ describe("the surface", () => {
     );
     // Google's system parameters are documented on every method.
     const parameters = Object.values(doc.paths).flatMap((p) =>
-      Object.values(p).map((o) =>
-        (o as unknown as { parameters: { name: string }[] }).parameters.map((x) => x.name),
-      ),
+      Object.values(p).map((o) => ({
+        operationId: o.operationId,
+        names: (o as unknown as { parameters: { name: string }[] }).parameters.map((x) => x.name),
+      })),
     );
-    for (const names of parameters) {
+    for (const { operationId, names } of parameters) {
+      // The watch's events are always compact JSON: no alt, fields or prettyPrint.
       expect(names).toEqual(
-        expect.arrayContaining(["$alt", "alt", "fields", "prettyPrint", "$.xgafv", "quotaUser"]),
+        expect.arrayContaining(
+          operationId === "WatchJobRuns"
+            ? ["$alt", "$.xgafv", "quotaUser", "Last-Event-ID"]
+            : ["$alt", "alt", "fields", "prettyPrint", "$.xgafv", "quotaUser"],
+        ),
       );
     }
   });

@@ -8,6 +8,7 @@ import {
   type ForwardOptions,
   type JobRun,
   type JobRunService,
+  type JobRunWatchService,
   type ListJobRunsRequestInit,
   listAllJobRuns,
   type MethodName,
@@ -20,6 +21,8 @@ import {
   routeTable,
   routingHeader,
   systemClock,
+  type WatchJobRunsRequestInit,
+  type WatchJobRunsResponse,
 } from "@jobrun/core";
 import type { AuthProvider } from "./auth/auth-provider.js";
 import { decodeResponse } from "./decode/response-decoder.js";
@@ -36,6 +39,7 @@ import {
 } from "./transport.js";
 import { resolveUniverseDomain } from "./universe.js";
 import { CLIENT_VERSION } from "./version.js";
+import { DEFAULT_POLL_INTERVAL_MS, type WatchJobRunsOptions, watchJobRuns } from "./watch/watch-job-runs.js";
 
 export interface JobRunsClientOptions {
   /**
@@ -81,15 +85,30 @@ export interface JobRunsClientOptions {
    * is not retried. Default 32 MiB (a page of 1,000 job runs is a few MiB).
    */
   readonly maxResponseBytes?: number;
+  /**
+   * How often watchJobRuns polls the listing against an endpoint without a watch (Google's own).
+   * Default 3,000 ms.
+   */
+  readonly pollIntervalMs?: number;
 }
 
 /**
  * A JobRunService over HTTP, with a lazy iterator over every page of a listing, and raw forwarding
  * (a proxy's way to hand the server's answer on unchanged).
  */
-export interface JobRunsClient extends JobRunService, RawForwarder {
+export interface JobRunsClient extends JobRunService, JobRunWatchService, RawForwarder {
   /** Every JobRun of a listing; pages are fetched as the loop reaches them, and no more once it breaks. */
   listAllJobRuns(request: ListJobRunsRequestInit, options?: CallOptions): AsyncIterable<JobRun>;
+  /**
+   * The runs under a parent as they change: EXISTING for each, one SYNCED, then ADDED / CHANGED /
+   * REMOVED. Live from a jobrun proxy's event stream (resumed with Last-Event-ID after a dropped
+   * connection); against an endpoint without a watch (Google's own), by polling the listing every
+   * `pollIntervalMs`, diffed by name and etag. The loop is the same either way; `onMode` says which.
+   */
+  watchJobRuns(
+    request: WatchJobRunsRequestInit,
+    options?: WatchJobRunsOptions,
+  ): AsyncIterable<WatchJobRunsResponse>;
   /** The endpoint in use, normalized. */
   readonly endpoint: string;
 }
@@ -238,10 +257,27 @@ export function createJobRunsClient(options: JobRunsClientOptions = {}): JobRuns
     }
   }
 
+  const watchTransport = {
+    endpoint,
+    fetch: fetchFunction,
+    headers: {
+      "user-agent": userAgent,
+      "x-goog-api-client": `jobrun-client/${CLIENT_VERSION}`,
+      ...(quotaProject === undefined ? {} : { [QUOTA_PROJECT_HEADER]: quotaProject }),
+    },
+    auth: options.auth,
+    clock,
+    random,
+    enumEncoding: encoding.enumEncoding,
+    pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    listAll: (request: ListJobRunsRequestInit, callOptions: CallOptions) =>
+      listAllJobRuns(client, request, callOptions),
+  };
   const client: JobRunsClient = {
     ...serviceOver(call),
     endpoint,
     listAllJobRuns: (request, callOptions = {}) => listAllJobRuns(client, request, callOptions),
+    watchJobRuns: (request, watchOptions = {}) => watchJobRuns(watchTransport, request, watchOptions),
     forwardRaw,
   };
   return client;

@@ -45,3 +45,9 @@ export {
 export { DEFAULT_MAX_RESPONSE_BYTES, type FetchFunction, resourceNameOf } from "./transport.js";
 export { DEFAULT_UNIVERSE_DOMAIN } from "./universe.js";
 export { CLIENT_VERSION } from "./version.js";
+export { createSseParser, type SseEvent, type SseHandlers, type SseParser } from "./watch/sse-parser.js";
+export {
+  DEFAULT_POLL_INTERVAL_MS,
+  type WatchJobRunsOptions,
+  type WatchMode,
+} from "./watch/watch-job-runs.js";

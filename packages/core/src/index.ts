@@ -121,6 +121,20 @@ export {
   type VerifyJobRunJson,
   VerifyJobRunSchema,
 } from "./gen/google/cloud/deploy/v1/jobrun_pb.js";
+// jobrun's own extension: the live watch (proto/jobrun/v1/watch.proto).
+export {
+  file_jobrun_v1_watch,
+  JobRunWatch,
+  type WatchJobRunsRequest,
+  type WatchJobRunsRequestJson,
+  WatchJobRunsRequestSchema,
+  type WatchJobRunsResponse,
+  WatchJobRunsResponse_Type,
+  type WatchJobRunsResponse_TypeJson,
+  WatchJobRunsResponse_TypeSchema,
+  type WatchJobRunsResponseJson,
+  WatchJobRunsResponseSchema,
+} from "./gen/jobrun/v1/watch_pb.js";
 export { listAllJobRuns } from "./list-all.js";
 export { MAX_TIMER_DELAY_MS, setLongTimeout } from "./long-timeout.js";
 export { type BuildNameParts, parseBuildName } from "./names/build-name.js";
@@ -185,6 +199,7 @@ export {
   routeOf,
   routes,
   routeTable,
+  watchRoutes,
 } from "./rest/route-table.js";
 export {
   type AltFormat,
@@ -204,8 +219,11 @@ export {
   type ResourceField,
 } from "./rpc/method-policy.js";
 export type {
+  AnyMethodName,
+  AnyRpcName,
   CloudDeployMethods,
   InputSchemaOf,
+  JobRunWatchMethods,
   MethodName,
   MethodNameOf,
   OutputSchemaOf,
@@ -214,6 +232,8 @@ export type {
   RequestOf,
   ResponseOf,
   RpcName,
+  SurfaceMethods,
+  WatchMethodName,
 } from "./rpc/methods.js";
 export {
   type ForwardOptions,
@@ -226,14 +246,19 @@ export type {
   CallOptions,
   GetJobRunRequestInit,
   JobRunService,
+  JobRunWatchService,
   ListJobRunsRequestInit,
   ServiceMethod,
+  StreamingServiceMethod,
   TerminateJobRunRequestInit,
+  WatchJobRunsRequestInit,
+  WatchOptions,
 } from "./service.js";
 // Small utilities every package shares.
 export { quote, truncate } from "./text/truncate.js";
 export { type Clock, sleep, systemClock } from "./time/clock.js";
 export { parseRfc3339, type TimestampParts, timestampPartsMs } from "./time/rfc3339.js";
+export { AsyncQueue } from "./util/async-queue.js";
 export { decodeBase64url, encodeBase64url } from "./util/base64url.js";
 export { BoundedMap } from "./util/bounded-map.js";
 export { constantTimeEqual } from "./util/constant-time-equal.js";

@@ -1,5 +1,12 @@
 import type { MessageShape } from "@bufbuild/protobuf";
-import type { CloudDeployMethods, MethodName, OutputSchemaOf, RequestInitOf } from "./rpc/methods.js";
+import type {
+  CloudDeployMethods,
+  JobRunWatchMethods,
+  MethodName,
+  OutputSchemaOf,
+  RequestInitOf,
+  WatchMethodName,
+} from "./rpc/methods.js";
 
 /** Options every call of a JobRunService takes. */
 export interface CallOptions {
@@ -31,3 +38,28 @@ export type ServiceMethod<M extends MethodName> = CloudDeployMethods[M]["methodK
  * terminateJobRun is FAILED_PRECONDITION for a run that is not IN_PROGRESS.
  */
 export type JobRunService = { [M in keyof CloudDeployMethods]: ServiceMethod<M> };
+
+/** Options of a streaming call: only cancellation (a stream has no overall deadline of its own). */
+export interface WatchOptions {
+  /** Ends the stream: the iterator returns (no error) and everything it held is released. */
+  readonly signal?: AbortSignal;
+}
+
+/** A WatchJobRunsRequest as a plain object: `{ parent, filter? }`. */
+export type WatchJobRunsRequestInit = RequestInitOf<"watchJobRuns">;
+
+/** One streaming method of a JobRunWatchService: its request in, an async iterable of its responses out. */
+export type StreamingServiceMethod<M extends WatchMethodName> =
+  JobRunWatchMethods[M]["methodKind"] extends "server_streaming"
+    ? (request: RequestInitOf<M>, options?: WatchOptions) => AsyncIterable<MessageShape<OutputSchemaOf<M>>>
+    : never;
+
+/**
+ * jobrun's live watch, one method per RPC of the JobRunWatch service in `proto/jobrun/v1/watch.proto`
+ * (today watchJobRuns). Kept apart from JobRunService: Google's endpoint has no watch, so a backend
+ * may offer it or not. `watchJobRuns({ parent, filter })` yields an EXISTING response per run that
+ * matches, one SYNCED, then ADDED / CHANGED / REMOVED as runs change, until the signal aborts (the
+ * iterator then returns) or `break` ends the loop; every failure is an ApiError (a bad parent or
+ * filter is INVALID_ARGUMENT before anything is yielded).
+ */
+export type JobRunWatchService = { [M in WatchMethodName]: StreamingServiceMethod<M> };

@@ -26,3 +26,8 @@ export {
   VerifyJobRun_FailureCauseJsonSchema,
   VerifyJobRunJsonSchema,
 } from "./gen/google/cloud/deploy/v1/jobrun_zod.js";
+export {
+  WatchJobRunsRequestJsonSchema,
+  WatchJobRunsResponse_TypeJsonSchema,
+  WatchJobRunsResponseJsonSchema,
+} from "./gen/jobrun/v1/watch_zod.js";

@@ -8,6 +8,7 @@ import {
   CloudDeploy,
   GetJobRunRequestSchema,
   type JobRunService,
+  JobRunWatch,
   ListJobRunsRequestSchema,
   type MethodName,
   type MethodPolicy,
@@ -58,8 +59,10 @@ describe("method names and the service type, derived from the descriptor", () =>
 });
 
 describe("the policy table", () => {
-  it("has a row for every method of the proto", () => {
-    expect(Object.keys(methodPolicies).sort()).toEqual(CloudDeploy.methods.map((m) => m.localName).sort());
+  it("has a row for every method of the proto, the watch included", () => {
+    expect(Object.keys(methodPolicies).sort()).toEqual(
+      [...CloudDeploy.methods, ...JobRunWatch.methods].map((m) => m.localName).sort(),
+    );
   });
 
   it("does not typecheck without a row for every method", () => {

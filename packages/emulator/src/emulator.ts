@@ -22,6 +22,7 @@ import {
   type JobRunJson,
   JobRunSchema,
   type JobRunService,
+  type JobRunWatchService,
   type ListJobRunsRequestInit,
   type ListJobRunsResponse,
   ListJobRunsResponseSchema,
@@ -35,6 +36,9 @@ import {
   type TerminateJobRunRequestInit,
   type TerminateJobRunResponse,
   TerminateJobRunResponseSchema,
+  type WatchJobRunsRequestInit,
+  type WatchJobRunsResponse,
+  type WatchOptions,
 } from "@jobrun/core";
 import { createDemo, type DemoOptions } from "./demo/demo.js";
 import { DemoTicker } from "./demo/ticker.js";
@@ -46,6 +50,7 @@ import { PageTokenCodec, randomTokenSecret } from "./page-token.js";
 import { JobRunStore } from "./store/job-run-store.js";
 import { TimeDriver } from "./time/driver.js";
 import type { TimelineEvent } from "./time/timeline.js";
+import { watchJobRuns } from "./watch.js";
 
 /** ListJobRuns page size when the request gives none (AIP-158; Cloud Deploy's documented default). */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -98,8 +103,11 @@ export type CommitHook = () => Promise<void>;
 export const CHANGE_NOT_SAVED =
   "the change was made but could not be saved, so it may be lost if the server restarts; read the job run to see its state";
 
-/** The in-memory JobRunService, plus import/export, the demo's ticking and change notifications. */
-export interface Emulator extends JobRunService {
+/**
+ * The in-memory JobRunService, plus import/export, the demo's ticking, change notifications and the
+ * live watch (JobRunWatchService, fed by those notifications: see watch.ts).
+ */
+export interface Emulator extends JobRunService, JobRunWatchService {
   /**
    * Loads `{"jobRuns":[…]}`; runs with known names are replaced. Imported runs keep their states, except
    * that a TERMINATING run finishes (TERMINATED) terminateDelayMs after the import, as if terminated
@@ -291,6 +299,13 @@ class InMemoryJobRunService implements Emulator {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  watchJobRuns(
+    request: WatchJobRunsRequestInit,
+    options?: WatchOptions,
+  ): AsyncIterable<WatchJobRunsResponse> {
+    return watchJobRuns(this, request, options);
   }
 
   addCommitHook(hook: CommitHook): () => void {

@@ -22,3 +22,4 @@ export type { FilterNode } from "./filter/ast.js";
 export { compileFilter, type JobRunPredicate } from "./filter/evaluate.js";
 export { parseFilter } from "./filter/parser.js";
 export { DEFAULT_ORDER_BY, type OrderSpec, parseOrderBy, type SortKey } from "./order-by.js";
+export { type ChangeFeed, watchJobRuns } from "./watch.js";

@@ -39,7 +39,7 @@ interface Ctx {
   readonly out: GeneratedFile;
   /** The imported `z` symbol of zod. */
   readonly z: Printable;
-  /** The proto file being generated; every referenced type must be declared in it. */
+  /** The proto file being generated; types declared elsewhere are imported from their file's schemas. */
   readonly file: DescFile;
 }
 
@@ -49,20 +49,49 @@ function generateTs(schema: Schema): void {
     out.preamble(file);
     const z = out.import("z", "zod");
     const ctx: Ctx = { out, z, file };
-    printHelpers(out, z);
     const types = [...nestedTypes(file)];
+    printHelpers(out, z, helpersUsedBy(types));
     // Enums first: message schemas refer to them directly, and to other messages lazily.
     for (const type of types) if (type.kind === "enum") printEnum(ctx, type);
     for (const type of types) if (type.kind === "message") printMessage(ctx, type);
   }
 }
 
-/** File-local helpers shared by the schemas of one file; kept in the file so it has no runtime import. */
-function printHelpers(out: GeneratedFile, z: Printable): void {
-  out.print`const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
+/** Which of the file-local helpers a file's schemas use: only those are printed (no unused locals). */
+interface HelpersUsed {
+  readonly int32: boolean;
+  readonly int32Bounds: boolean;
+  readonly exclusiveKeys: boolean;
+}
 
-// protobuf-es reads a decimal string with Number(): "", padded strings and NaN are refused.
+const INT32_SCALARS = new Set([ScalarType.INT32, ScalarType.SINT32, ScalarType.SFIXED32]);
+
+function helpersUsedBy(types: readonly { readonly kind: string }[]): HelpersUsed {
+  let int32 = false;
+  let enums = false;
+  let exclusiveKeys = false;
+  for (const type of types) {
+    if (type.kind === "enum") enums = true;
+    if (type.kind !== "message") continue;
+    const message = type as DescMessage;
+    if (message.oneofs.length > 0) exclusiveKeys = true;
+    for (const field of message.fields) {
+      if (field.jsonName !== field.name) exclusiveKeys = true;
+      if (field.scalar !== undefined && INT32_SCALARS.has(field.scalar)) int32 = true;
+    }
+  }
+  return { int32, int32Bounds: int32 || enums, exclusiveKeys };
+}
+
+/** File-local helpers shared by the schemas of one file; kept in the file so it has no runtime import. */
+function printHelpers(out: GeneratedFile, z: Printable, used: HelpersUsed): void {
+  if (used.int32Bounds) {
+    out.print`const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+`;
+  }
+  if (used.int32) {
+    out.print`// protobuf-es reads a decimal string with Number(): "", padded strings and NaN are refused.
 function int32FromJson(value: number | string): number | undefined {
   if (typeof value === "string") {
     if (value === "" || value.trim().length !== value.length) return undefined;
@@ -74,8 +103,9 @@ function int32FromJson(value: number | string): number | undefined {
 const int32Json = ${z}.union([${z}.number(), ${z}.string()]).refine((value) => int32FromJson(value) !== undefined, {
   message: "expected a 32-bit integer, as a number or a decimal string",
 });
-
-const RFC3339 =
+`;
+  }
+  out.print`const RFC3339 =
   /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\\.([0-9]{1,9}))?(?:Z|([+-][0-9][0-9]:[0-9][0-9]))$/;
 const MIN_TIMESTAMP_MS = Date.parse("0001-01-01T00:00:00Z");
 const MAX_TIMESTAMP_MS = Date.parse("9999-12-31T23:59:59Z");
@@ -91,8 +121,9 @@ function isTimestampJson(value: string): boolean {
 export const TimestampJsonSchema = ${z}.string().refine(isTimestampJson, {
   message: "expected an RFC 3339 timestamp such as 2024-05-01T12:00:00Z",
 });
-
-/** Refuses a field given both by its JSON name and by its proto name, and two members of one oneof. */
+`;
+  if (!used.exclusiveKeys) return;
+  out.print`/** Refuses a field given both by its JSON name and by its proto name, and two members of one oneof. */
 function exclusiveKeys(groups: readonly (readonly string[])[], oneofs: readonly (readonly string[])[]) {
   return (value: Record<string, unknown>, ctx: ${z}.RefinementCtx): void => {
     for (const keys of groups) {
@@ -205,17 +236,17 @@ function scalarSchema(z: Printable, scalar: ScalarType, where: string): Printabl
 }
 
 function enumRef(ctx: Ctx, desc: DescEnum): Printable {
-  requireSameFile(ctx, desc);
-  return schemaName(desc);
+  return schemaRef(ctx, desc);
 }
 
-/** Schemas are emitted per file with no imports between them, so references must stay in the file. */
-function requireSameFile(ctx: Ctx, desc: DescMessage | DescEnum): void {
-  if (desc.file !== ctx.file) {
-    throw new Error(
-      `protoc-gen-zod: ${desc.typeName} is declared in another file; cross-file references are not supported`,
-    );
-  }
+/**
+ * The schema of a type by name: declared in this file, or imported from the `_zod.ts` of the file
+ * that declares it (generated in the same run, since every file of the schema is a target). The
+ * import path is given from the output root; protoplugin makes it relative to the importing file.
+ */
+function schemaRef(ctx: Ctx, desc: DescMessage | DescEnum): Printable {
+  if (desc.file === ctx.file) return schemaName(desc);
+  return ctx.out.import(schemaName(desc), `./${desc.file.name}_zod.js`);
 }
 
 function messageRef(ctx: Ctx, desc: DescMessage): Printable[] {
@@ -225,9 +256,8 @@ function messageRef(ctx: Ctx, desc: DescMessage): Printable[] {
     }
     return ["TimestampJsonSchema"];
   }
-  requireSameFile(ctx, desc);
   // A lazy reference, so that schemas may refer to each other in any declaration order.
-  return [ctx.z, `.lazy(() => ${schemaName(desc)})`];
+  return [ctx.z, ".lazy(() => ", schemaRef(ctx, desc), ")"];
 }
 
 const plugin = createEcmaScriptPlugin({

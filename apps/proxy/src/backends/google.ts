@@ -76,7 +76,13 @@ export function parseUpstream(text: string): string {
  * X-Goog-*) can reach Google, because none of it is ever handed to the client. The proxy uses its
  * raw forwarding, so Google's answers reach callers unchanged in content.
  */
-export function createGoogleBackend(options: GoogleBackendOptions): JobRunsClient {
+/**
+ * The google backend: a JobRunsClient without its own watch (a client's watch of Google polls on its
+ * own; the proxy's google-mode watch is a poller shared by every watcher of a parent).
+ */
+export type GoogleBackend = Omit<JobRunsClient, "watchJobRuns">;
+
+export function createGoogleBackend(options: GoogleBackendOptions): GoogleBackend {
   const credentials = watchCredentials(options.auth);
   const client = createJobRunsClient({
     // Without an upstream, the client's default: Cloud Deploy in the credentials' universe
@@ -104,7 +110,7 @@ export function createGoogleBackend(options: GoogleBackendOptions): JobRunsClien
     methods[methodName] = (request: unknown, callOptions?: CallOptions) =>
       call(request, callOptions).catch(safe);
   }
-  const backend: JobRunsClient = {
+  const backend: GoogleBackend = {
     ...(methods as JobRunService),
     endpoint: client.endpoint,
     forwardRaw: (method, request, forwardOptions) =>

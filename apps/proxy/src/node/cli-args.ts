@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { isLoopback } from "@jobrun/core";
 import { parseUpstream } from "../backends/google.js";
+import { DEFAULT_WATCH_LIMITS } from "../watch/hub.js";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./request-log.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server.js";
 
@@ -30,9 +31,19 @@ export interface ServeConfig {
   readonly jwt: { issuer: string; audience: string; jwks: string } | undefined;
   /** Timeouts and the connection cap of the HTTP server. */
   readonly limits: ServerLimits;
+  /** The live watch's limits (--watch-*). */
+  readonly watch: WatchFlags;
   /** The request log: lowest level written (`silent`: none), and JSON lines or readable ones. */
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+}
+
+/** The watch limits the CLI sets; the rest of WatchHubOptions keep their defaults. */
+export interface WatchFlags {
+  readonly maxPerCaller: number;
+  readonly maxBacklogBytes: number;
+  readonly idleTimeoutMs: number;
+  readonly maxLifetimeMs: number;
 }
 
 export interface NewKeyConfig {
@@ -79,6 +90,14 @@ options:
                               a request is logged at info, a 4xx at warn, a 5xx at error; silent: none)
   --log-format FORMAT         json (default: one JSON object per line on stdout) or pretty (one readable
                               line per request, for a terminal)
+  --watch-max-per-caller N    watch streams one caller may hold (default ${DEFAULT_WATCH_LIMITS.maxPerCaller}; 0 = no limit)
+  --watch-max-backlog KIB     events waiting for a slow watch reader before it is told and let go
+                              (default ${DEFAULT_WATCH_LIMITS.maxBacklogBytes / 1024})
+  --watch-idle-timeout SECONDS
+                              a watch stream with no change for this long ends; clients resume
+                              (default ${DEFAULT_WATCH_LIMITS.idleTimeoutMs / 1000})
+  --watch-max-lifetime SECONDS
+                              a watch stream ends after this long; clients resume (default ${DEFAULT_WATCH_LIMITS.maxLifetimeMs / 1000})
   -h, --help                  this text
 
 google backend credentials: GOOGLE_SERVICE_ACCOUNT_KEY (the key JSON), else Application Default Credentials.`;
@@ -111,6 +130,10 @@ export function parseCli(
         "headers-timeout": { type: "string" },
         "request-timeout": { type: "string" },
         "max-connections": { type: "string" },
+        "watch-max-per-caller": { type: "string" },
+        "watch-max-backlog": { type: "string" },
+        "watch-idle-timeout": { type: "string" },
+        "watch-max-lifetime": { type: "string" },
         "log-level": { type: "string" },
         "log-format": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -221,9 +244,31 @@ export function parseCli(
     rateLimit,
     jwt,
     limits: { headersTimeoutMs, requestTimeoutMs, maxConnections: Number(connectionsText) },
+    watch: {
+      maxPerCaller: wholeNumber(values, "watch-max-per-caller", DEFAULT_WATCH_LIMITS.maxPerCaller, 0),
+      maxBacklogBytes:
+        wholeNumber(values, "watch-max-backlog", DEFAULT_WATCH_LIMITS.maxBacklogBytes / 1024, 1) * 1024,
+      idleTimeoutMs: seconds(values, "watch-idle-timeout", DEFAULT_WATCH_LIMITS.idleTimeoutMs),
+      maxLifetimeMs: seconds(values, "watch-max-lifetime", DEFAULT_WATCH_LIMITS.maxLifetimeMs),
+    },
     logLevel,
     logFormat,
   };
+}
+
+/** A whole-number flag of at least `min`. */
+function wholeNumber(
+  values: Record<string, unknown>,
+  flag: string,
+  defaultValue: number,
+  min: number,
+): number {
+  const text = values[flag] as string | undefined;
+  if (text === undefined) return defaultValue;
+  if (!/^\d{1,9}$/.test(text) || Number(text) < min) {
+    throw new UsageError(`--${flag} must be a whole number of at least ${min}, not ${JSON.stringify(text)}`);
+  }
+  return Number(text);
 }
 
 /** A flag whose value is one of `choices`; `fallback` when it is not given. */

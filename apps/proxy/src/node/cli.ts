@@ -15,6 +15,8 @@ import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "../key
 import type { AuthOptions } from "../steps/auth.js";
 import { memoryRateLimiter } from "../steps/rate-limit.js";
 import type { LogSink } from "../types.js";
+import { WatchHub } from "../watch/hub.js";
+import { watchSourceOf } from "../watch/source.js";
 import {
   type CliConfig,
   type NewKeyConfig,
@@ -74,8 +76,12 @@ async function newKey(config: NewKeyConfig): Promise<void> {
 async function serveProxy(config: ServeConfig): Promise<void> {
   const auth = await loadAuth(config);
   const { backend, stop } = await loadBackend(config);
+  const watchSource = watchSourceOf(backend);
+  const watch =
+    watchSource === undefined ? undefined : new WatchHub({ source: watchSource, ...config.watch });
   const log = pinoLogSink({ level: config.logLevel, format: config.logFormat });
   const app = createProxy({
+    watch: watch ?? false,
     backend,
     cancelOnDisconnect: config.backend !== "emulator",
     auth,
@@ -95,6 +101,7 @@ async function serveProxy(config: ServeConfig): Promise<void> {
     if (closing) return;
     closing = true;
     console.error(`jobrun-proxy: ${signal}, shutting down`);
+    watch?.close(); // ends the open watch streams, which would hold close() open
     // In-flight requests finish first (a terminate waits for its write); then the backend stops and
     // the emulator's data file gets its final state.
     server.close(() => {
@@ -107,7 +114,10 @@ async function serveProxy(config: ServeConfig): Promise<void> {
       );
     });
     // Idle keep-alive sockets would hold close() open; in-flight requests get a grace period.
-    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    const closeIdle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    closeIdle();
+    // The watch streams were told to end above; their connections fall idle once the last frame is out.
+    if (watch !== undefined) setTimeout(closeIdle, 100).unref();
     setTimeout(() => process.exit(0), 5_000).unref();
   };
   process.on("SIGINT", () => shutdown("SIGINT"));

@@ -8,7 +8,7 @@ export interface CorsOptions {
 }
 
 const ALLOW_HEADERS =
-  "authorization, content-type, x-goog-api-key, x-goog-api-client, x-goog-request-params, x-request-id, if-none-match";
+  "authorization, content-type, x-goog-api-key, x-goog-api-client, x-goog-request-params, x-request-id, if-none-match, last-event-id";
 const EXPOSE_HEADERS = "etag, retry-after, x-request-id";
 
 /**

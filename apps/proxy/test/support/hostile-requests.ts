@@ -379,6 +379,18 @@ export function send(base: URL, agent: Agent, req: HostileRequest, timeoutMs: nu
     });
     outgoing.on("error", reject);
     outgoing.on("response", (response) => {
+      // A watch (`…/jobRuns:watch`) answers with an event stream that never ends by itself: its
+      // status and headers are the answer, and the connection is let go.
+      if ((response.headers["content-type"] ?? "").startsWith("text/event-stream")) {
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: "",
+          ms: performance.now() - started,
+        });
+        outgoing.destroy();
+        return;
+      }
       let body = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => {

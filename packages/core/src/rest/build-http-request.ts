@@ -4,7 +4,7 @@ import type { EnumEncoding } from "../codec/json-codec.js";
 import { ApiError } from "../errors/api-error.js";
 import { badRequest } from "../errors/details.js";
 import { checkResourceName } from "../rpc/method-policy.js";
-import type { InputSchemaOf, MethodNameOf, RpcName } from "../rpc/methods.js";
+import type { AnyMethodName, AnyRpcName, InputSchemaOf, MethodNameOf } from "../rpc/methods.js";
 import { quote } from "../text/truncate.js";
 import type { TemplateSegment } from "./path-template.js";
 import { type HttpMethod, type Route, routeOf } from "./route-table.js";
@@ -28,17 +28,17 @@ export interface BuildOptions {
 }
 
 /** The request message schema of an RPC, by its proto name. */
-export type RequestSchemaOf<R extends RpcName> = InputSchemaOf<MethodNameOf<R>>;
+export type RequestSchemaOf<R extends AnyRpcName> = InputSchemaOf<MethodNameOf<R>>;
 
 /**
- * Builds the REST request of an RPC from its route. Every path variable is checked against its
+ * Builds the REST request of an RPC (unary, or the watch) from its route. Every path variable is checked against its
  * pattern (`projects/*\/locations/*…`) and each segment percent-encoded on its own, so no value can
  * escape its segment; the field that names the method's resource is then checked with the same rules
  * as parseJobRunName / parseRolloutName (the policy table says which). A value that does not fit is
  * an INVALID_ARGUMENT ApiError naming the field, before anything is sent.
  * Fields outside the path go in the body (`body: "*"`) or, for GET, in the query by JSON name.
  */
-export function buildHttpRequest<R extends RpcName>(
+export function buildHttpRequest<R extends AnyRpcName>(
   rpc: R,
   request: MessageInitShape<RequestSchemaOf<R>> | MessageShape<RequestSchemaOf<R>>,
   options: BuildOptions = {},
@@ -86,7 +86,7 @@ export function buildHttpRequest<R extends RpcName>(
 }
 
 function encodeVariable(
-  route: Route,
+  route: Route<AnyMethodName>,
   segment: Extract<TemplateSegment, { kind: "variable" }>,
   field: DescField,
   value: string,

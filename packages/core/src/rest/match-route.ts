@@ -1,11 +1,12 @@
 import { ApiError } from "../errors/api-error.js";
+import type { AnyMethodName, MethodName } from "../rpc/methods.js";
 import { quote } from "../text/truncate.js";
 import type { PathTemplate } from "./path-template.js";
 import { type Route, routes } from "./route-table.js";
 
-/** What a request's method and path resolve to. */
-export type RouteMatch =
-  | { readonly kind: "match"; readonly route: Route; readonly params: Readonly<Record<string, string>> }
+/** What a request's method and path resolve to (`RouteMatch<WatchMethodName>` for the watch routes). */
+export type RouteMatch<M extends AnyMethodName = MethodName> =
+  | { readonly kind: "match"; readonly route: Route<M>; readonly params: Readonly<Record<string, string>> }
   /** The path is a route's, the method is not: answer 405 with `allow`. */
   | { readonly kind: "method-not-allowed"; readonly allow: readonly string[] }
   | { readonly kind: "not-found" };
@@ -15,11 +16,16 @@ export type RouteMatch =
  * Each segment is decoded on its own, so an encoded `/` (`%2F`) can never split or join segments:
  * a segment that decodes to contain `/`, a dot segment, an empty segment or malformed
  * percent-encoding is refused with an INVALID_ARGUMENT ApiError.
+ * `table` is the unary `routes` unless given (`watchRoutes` to match the watch).
  */
-export function matchRoute(method: string, path: string): RouteMatch {
+export function matchRoute<M extends AnyMethodName = MethodName>(
+  method: string,
+  path: string,
+  table: readonly Route<M>[] = routes as readonly Route<M>[],
+): RouteMatch<M> {
   const upper = method.toUpperCase();
   const allow: string[] = [];
-  for (const route of routes) {
+  for (const route of table) {
     const params = matchTemplate(route.template, path);
     if (params === undefined) continue;
     if (route.method === upper) return { kind: "match", route, params };

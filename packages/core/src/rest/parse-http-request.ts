@@ -7,7 +7,7 @@ import { decodeJson, decodeJsonText } from "../codec/json-codec.js";
 import { ApiError } from "../errors/api-error.js";
 import { badRequest } from "../errors/details.js";
 import { checkResourceName } from "../rpc/method-policy.js";
-import type { InputSchemaOf, MethodName } from "../rpc/methods.js";
+import type { AnyMethodName, InputSchemaOf } from "../rpc/methods.js";
 import { quote, truncate } from "../text/truncate.js";
 import type { Route } from "./route-table.js";
 import { SYSTEM_QUERY_PARAMETERS } from "./system-parameters.js";
@@ -31,7 +31,7 @@ export interface ParseHttpRequestOptions {
  * An unknown or repeated query parameter, a body that is not the message's JSON, or a name that
  * breaks the rules is an INVALID_ARGUMENT ApiError that names it.
  */
-export function parseHttpRequest<M extends MethodName>(
+export function parseHttpRequest<M extends AnyMethodName>(
   route: Route<M>,
   params: Readonly<Record<string, string>>,
   query: URLSearchParams,
@@ -72,10 +72,10 @@ export function parseHttpRequest<M extends MethodName>(
   return message;
 }
 
-const pathFieldsMemo = new WeakMap<Route, readonly DescField[]>();
+const pathFieldsMemo = new WeakMap<Route<AnyMethodName>, readonly DescField[]>();
 
 /** The request fields bound to the route's path variables. */
-function pathFieldsOf(route: Route): readonly DescField[] {
+function pathFieldsOf(route: Route<AnyMethodName>): readonly DescField[] {
   let fields = pathFieldsMemo.get(route);
   if (fields === undefined) {
     fields = route.template.segments.flatMap((segment) => {
@@ -91,10 +91,10 @@ function pathFieldsOf(route: Route): readonly DescField[] {
   return fields;
 }
 
-const queryFieldsMemo = new WeakMap<Route, ReadonlyMap<string, DescField>>();
+const queryFieldsMemo = new WeakMap<Route<AnyMethodName>, ReadonlyMap<string, DescField>>();
 
 /** The fields a route without a body takes in its query, by JSON name and by proto name. */
-function queryFieldsOf(route: Route): ReadonlyMap<string, DescField> {
+function queryFieldsOf(route: Route<AnyMethodName>): ReadonlyMap<string, DescField> {
   let fields = queryFieldsMemo.get(route);
   if (fields === undefined) {
     const inPath = new Set(pathFieldsOf(route));

@@ -5,11 +5,11 @@
 // fails `pnpm typecheck` instead of reaching a frontend undecided.
 
 import { parseJobRunName, parseRolloutName } from "../names/job-run-name.js";
-import type { MethodName, RequestFieldOf } from "./methods.js";
+import type { AnyMethodName, RequestFieldOf } from "./methods.js";
 import type { Role } from "./roles.js";
 
 /** The request field that names the resource a method acts on, and what kind of name it holds. */
-export interface ResourceField<M extends MethodName = MethodName> {
+export interface ResourceField<M extends AnyMethodName = AnyMethodName> {
   /** The field, by its proto name, which is also its JSON name here: "name", "parent". */
   readonly field: RequestFieldOf<M>;
   /** The resource it names: a JobRun, or a Rollout (the parent of a List). */
@@ -19,7 +19,7 @@ export interface ResourceField<M extends MethodName = MethodName> {
 }
 
 /** What every frontend must know about one method. */
-export interface MethodPolicy<M extends MethodName = MethodName> {
+export interface MethodPolicy<M extends AnyMethodName = AnyMethodName> {
   /** The weakest role that may call it. */
   readonly role: Role;
   /**
@@ -34,32 +34,49 @@ export interface MethodPolicy<M extends MethodName = MethodName> {
    * Only a finished run qualifies; the proxy still checks that the run is terminal.
    */
   readonly cacheable: boolean;
+  /**
+   * Whether it answers with a stream of responses (the watch) rather than one. Must agree with the
+   * method's kind in the schema; the route table refuses a row that does not. A streaming method is
+   * served as Server-Sent Events, never cached, retried or re-sent by a raw forwarder.
+   */
+  readonly streaming: boolean;
 }
 
-/** The policy of every method of the JobRun surface. */
+/** The policy of every method of the JobRun surface, unary and streaming. */
 export const methodPolicies = {
   getJobRun: {
     role: "reader",
     idempotent: true,
     resource: { field: "name", kind: "JobRun", wildcards: false },
     cacheable: true,
+    streaming: false,
   },
   listJobRuns: {
     role: "reader",
     idempotent: true,
     resource: { field: "parent", kind: "Rollout", wildcards: true },
     cacheable: false,
+    streaming: false,
   },
   terminateJobRun: {
     role: "operator",
     idempotent: false,
     resource: { field: "name", kind: "JobRun", wildcards: false },
     cacheable: false,
+    streaming: false,
   },
-} as const satisfies { readonly [M in MethodName]: MethodPolicy<M> };
+  // jobrun's own: authorized exactly as listJobRuns is, on the same parent.
+  watchJobRuns: {
+    role: "reader",
+    idempotent: true,
+    resource: { field: "parent", kind: "Rollout", wildcards: true },
+    cacheable: false,
+    streaming: true,
+  },
+} as const satisfies { readonly [M in AnyMethodName]: MethodPolicy<M> };
 
 /** The policy of one method. */
-export function policyOf<M extends MethodName>(method: M): MethodPolicy<M> {
+export function policyOf<M extends AnyMethodName>(method: M): MethodPolicy<M> {
   return methodPolicies[method] as MethodPolicy<M>;
 }
 

@@ -19,6 +19,7 @@ import { requestIdOf } from "./steps/request-id.js";
 import { notFound, route } from "./steps/route.js";
 import type { LogSink, ProxyEnv, RequestState } from "./types.js";
 import { WatchHub } from "./watch/hub.js";
+import { type PubsubPushOptions, pubsubPush } from "./watch/pubsub-push.js";
 import { watchSourceOf } from "./watch/source.js";
 import { watchStep } from "./watch/step.js";
 
@@ -60,6 +61,11 @@ export interface ProxyOptions {
    * emulator), with the default limits; none otherwise.
    */
   readonly watch?: WatchHub | false;
+  /**
+   * `POST /pubsub/push`: Cloud Deploy's Pub/Sub notifications (a push subscription with an OIDC
+   * token of this audience) prompt the google-mode watch to poll at once. Default off (404).
+   */
+  readonly pubsub?: PubsubPushOptions;
 }
 
 /**
@@ -76,6 +82,8 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     ...(options.allowedHosts === undefined ? [] : [hostGuard(options.allowedHosts)]),
     cors(options.cors ?? { origins: [] }), // answers a preflight; adds CORS headers for an allowed origin
     publicEndpoints(openApiDocument()), // /healthz and /openapi.json, before auth
+    // POST /pubsub/push: Pub/Sub holds no caller key; its push carries its own OIDC token.
+    ...(options.pubsub === undefined ? [] : [pubsubPush(options.pubsub)]),
     auth(options.auth),
     ...(options.rateLimit === undefined ? [] : [rateLimit(options.rateLimit)]),
     // GET …/jobRuns:watch: authorized as a list, then answered with an event stream.

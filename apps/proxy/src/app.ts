@@ -58,9 +58,10 @@ export interface ProxyOptions {
   /**
    * The live watch (`GET …/jobRuns:watch`, Server-Sent Events): a WatchHub with its source and
    * limits, or false for none (501). Default: the backend's own watch when it has one (the
-   * emulator), with the default limits; none otherwise.
+   * emulator), with the default limits; none otherwise. Anything that opens streams as a hub does
+   * will do: the Worker forwards them to a Durable Object per (parent, filter).
    */
-  readonly watch?: WatchHub | false;
+  readonly watch?: Pick<WatchHub, "open"> | false;
   /**
    * `POST /pubsub/push`: Cloud Deploy's Pub/Sub notifications (a push subscription with an OIDC
    * token of this audience) prompt the google-mode watch to poll at once. Default off (404).
@@ -136,7 +137,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
   return app;
 }
 
-function watchHubOf(options: ProxyOptions): WatchHub | undefined {
+function watchHubOf(options: ProxyOptions): Pick<WatchHub, "open"> | undefined {
   if (options.watch !== undefined) return options.watch === false ? undefined : options.watch;
   const source = watchSourceOf(options.backend);
   return source === undefined ? undefined : new WatchHub({ source });

@@ -49,6 +49,7 @@ export {
   PUBSUB_PUSH_PATH,
   type PubsubPushOptions,
   type PushPrompted,
+  promptsOf,
 } from "./watch/pubsub-push.js";
 export {
   createPushVerifier,

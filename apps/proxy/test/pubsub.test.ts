@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEmulatorBackend, createGoogleBackend, createProxy, mayBeUnder } from "../src/index.js";
 import { GooglePoller } from "../src/watch/google-poller.js";
 import { WatchHub } from "../src/watch/hub.js";
+import { promptsOf } from "../src/watch/pubsub-push.js";
 import { type Served, serveFetch } from "./support/serve.js";
 import { openSse, type SseConnection } from "./support/sse-reader.js";
 
@@ -68,7 +69,12 @@ beforeAll(async () => {
     auth: "none",
     log: false,
     watch: hub,
-    pubsub: { audience: AUDIENCE, jwks: `${jwks.url}/certs`, serviceAccount: PUSHER, watches: poller },
+    pubsub: {
+      audience: AUDIENCE,
+      jwks: `${jwks.url}/certs`,
+      serviceAccount: PUSHER,
+      watches: promptsOf(poller),
+    },
   });
   proxy = await serveFetch(app.fetch);
 });

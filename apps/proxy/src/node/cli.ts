@@ -19,6 +19,7 @@ import { jsonLineSink } from "../steps/logger.js";
 import { memoryRateLimiter } from "../steps/rate-limit.js";
 import { GooglePoller } from "../watch/google-poller.js";
 import { WatchHub } from "../watch/hub.js";
+import { promptsOf } from "../watch/pubsub-push.js";
 import { watchSourceOf } from "../watch/source.js";
 import {
   type CliConfig,
@@ -89,7 +90,7 @@ async function serveProxy(config: ServeConfig): Promise<void> {
             ...(config.pubsub.serviceAccount === undefined
               ? {}
               : { serviceAccount: config.pubsub.serviceAccount }),
-            watches: poller,
+            watches: promptsOf(poller),
           },
         }),
     backend,

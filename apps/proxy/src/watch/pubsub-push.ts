@@ -7,7 +7,8 @@
 import { errorResponse, proxyError } from "../errors.js";
 import { readBodyText } from "../steps/body-limit.js";
 import type { Step } from "../steps/pipeline.js";
-import { changedRunPlace, mayBeUnder, parsePushBody } from "./pubsub-message.js";
+import type { GooglePoller } from "./google-poller.js";
+import { type ChangedRunPlace, changedRunPlace, mayBeUnder, parsePushBody } from "./pubsub-message.js";
 import { createPushVerifier, type PushAuthOptions } from "./pubsub-token.js";
 
 export const PUBSUB_PUSH_PATH = "/pubsub/push";
@@ -15,9 +16,17 @@ export const PUBSUB_PUSH_PATH = "/pubsub/push";
 /** Pub/Sub's largest message is 10 MB; Cloud Deploy's are a few hundred bytes of attributes. */
 const MAX_PUSH_BYTES = 64 * 1024;
 
-/** What a push prompts: the watches whose parent a changed run could be under (GooglePoller.prompt). */
+/**
+ * What a push prompts: every watch whose parent a run at `place` could be under polls at once.
+ * Resolves to how many did.
+ */
 export interface PushPrompted {
-  prompt(matches: (parent: string) => boolean): number | Promise<number>;
+  prompt(place: ChangedRunPlace): number | Promise<number>;
+}
+
+/** The pushes' prompts to one proxy's own poller (the Node CLI). */
+export function promptsOf(poller: GooglePoller): PushPrompted {
+  return { prompt: (place) => poller.prompt((parent) => mayBeUnder(place, parent)) };
 }
 
 export interface PubsubPushOptions extends PushAuthOptions {
@@ -44,8 +53,7 @@ export function pubsubPush(options: PubsubPushOptions): Step {
     const message = parsePushBody(await readBodyText(c.req.raw, MAX_PUSH_BYTES));
     const place = changedRunPlace(message.attributes);
     state.fields.pushMessage = message.messageId;
-    state.fields.prompted =
-      place === undefined ? 0 : await options.watches.prompt((parent) => mayBeUnder(place, parent));
+    state.fields.prompted = place === undefined ? 0 : await options.watches.prompt(place);
     return new Response(null, { status: 204, headers: state.headers });
   };
 }

@@ -1,0 +1,395 @@
+// The google-mode watch under 1,000 watchers, every party in its own process:
+//   - a fake Google (this file, role "google"): one rollout of 20 job runs, its listings counted,
+//     Google's token endpoint and a JWKS for the Pub/Sub push tokens;
+//   - the proxy: the real CLI, `--backend google --upstream <fake>` (plus what 1,000 anonymous
+//     watchers on loopback need: no per-caller stream or rate limit, room for the connections);
+//   - the load (role "load"): 1,000 SSE watchers of the rollout, timing each event's arrival.
+// It prints, each against its target or baseline measured in this run:
+//   1. upstream listings per minute with 1,000 watchers vs polls per minute (60 / interval: 30 at 2 s);
+//   2. p50 / p99 from the end of the listing that saw a change to its arrival at each of the 1,000
+//      watchers, and the slowest watcher per change (target p99 ≤ 100 ms);
+//   3. the same from a signed Pub/Sub push (sent right after a poll, so only the push can explain it);
+//   4. the proxy's RSS growth per watcher (target ≤ 20 KB), against its RSS with none.
+// Run: pnpm -F @jobrun/proxy bench:watch (after pnpm -F @jobrun/proxy build).
+
+import { type ChildProcess, fork, spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { loadavg } from "node:os";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+
+const WATCHERS = Number(process.env.WATCHERS ?? 1000);
+const INTERVAL_S = 2;
+const RUNS = 20;
+const CHANGES = 15;
+const PUSHES = 15;
+const RATE_WINDOW_MS = 30_000;
+const ROLLOUT =
+  "projects/acme/locations/us-central1/deliveryPipelines/web/releases/rel-1/rollouts/rel-1-to-prod-0001";
+const AUDIENCE = "https://jobrun-proxy.example.com/pubsub/push";
+
+/** A wall-clock time with sub-millisecond resolution, comparable across processes. */
+const now = () => performance.timeOrigin + performance.now();
+
+type Message = Record<string, unknown> & { type: string };
+
+// ---------------------------------------------------------------------------------------------
+// Role "google": the fake upstream.
+async function fakeGoogle(): Promise<void> {
+  let jwks = "{}";
+  let version = 0;
+  const runs = Array.from({ length: RUNS }, (_, i) => ({
+    name: `${ROLLOUT}/jobRuns/run-${i}`,
+    uid: `uid-${i}`,
+    jobId: "deploy",
+    phaseId: "stable",
+    state: "IN_PROGRESS",
+    createTime: "2026-04-24T10:00:00Z",
+    startTime: "2026-04-24T10:00:01Z",
+    etag: `v${version}-${i}`,
+    deployJobRun: { build: `projects/acme/locations/us-central1/builds/b-${i}` },
+  }));
+  /** Changes not yet seen by a listing: reported with the time the listing that saw them was sent. */
+  let unseen: string[] = [];
+  let listings = 0;
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    if (path === "/token") {
+      req.resume();
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ access_token: "ya29.bench", expires_in: 3600, token_type: "Bearer" }));
+      return;
+    }
+    if (path === "/certs") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(jwks);
+      return;
+    }
+    if (path.endsWith("/jobRuns")) {
+      listings += 1;
+      const seen = unseen;
+      unseen = [];
+      res.writeHead(200, { "content-type": "application/json; charset=UTF-8" });
+      res.end(JSON.stringify({ jobRuns: runs }), () => {
+        process.send?.({ type: "listed", at: now(), seen });
+      });
+      return;
+    }
+    res.writeHead(404, { "content-type": "application/json" });
+    res.end('{"error":{"code":404,"message":"not found","status":"NOT_FOUND"}}');
+  });
+  server.keepAliveTimeout = 60_000;
+  process.on("message", (message: Message) => {
+    if (message.type === "jwks") jwks = message.jwks as string;
+    if (message.type === "change") {
+      version += 1;
+      const i = version % RUNS;
+      const run = runs[i]!;
+      run.etag = `v${version}-${i}`;
+      run.state = run.state === "IN_PROGRESS" ? "SUCCEEDED" : "IN_PROGRESS";
+      unseen.push(run.etag);
+      process.send?.({ type: "changed", etag: run.etag });
+    }
+    if (message.type === "listings") process.send?.({ type: "listings", listings });
+  });
+  server.listen(0, "127.0.0.1", () => {
+    process.send?.({ type: "ready", port: (server.address() as AddressInfo).port });
+  });
+  process.on("disconnect", () => process.exit(0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Role "load": the watchers.
+async function load(): Promise<void> {
+  /** etag → arrival times, one per watcher. */
+  const arrivals = new Map<string, number[]>();
+  let synced = 0;
+  const open = (url: string) => {
+    const req = request(url, { headers: { accept: "text/event-stream" }, agent: false }, (res) => {
+      if (res.statusCode !== 200) {
+        process.send?.({ type: "failed", status: res.statusCode });
+        return;
+      }
+      res.setEncoding("utf8");
+      let buffer = "";
+      res.on("data", (chunk: string) => {
+        const at = now();
+        buffer += chunk;
+        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split("\n").find((line) => line.startsWith("data: "));
+          if (data === undefined) continue;
+          const event = JSON.parse(data.slice(6)) as { type: string; jobRun?: { etag: string } };
+          if (event.type === "SYNCED") {
+            synced += 1;
+            if (synced === WATCHERS) process.send?.({ type: "synced" });
+          } else if (event.type === "CHANGED" && event.jobRun !== undefined) {
+            const times = arrivals.get(event.jobRun.etag);
+            if (times === undefined) arrivals.set(event.jobRun.etag, [at]);
+            else times.push(at);
+          }
+        }
+      });
+    });
+    req.on("error", (error) => process.send?.({ type: "failed", error: String(error) }));
+    req.end();
+  };
+  process.on("message", async (message: Message) => {
+    if (message.type === "open") {
+      for (let i = 0; i < WATCHERS; i += 1) {
+        open(message.url as string);
+        // A few at a time, as watchers arrive, not one SYN flood.
+        if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    if (message.type === "arrivals") {
+      const etag = message.etag as string;
+      const deadline = Date.now() + 5_000;
+      while ((arrivals.get(etag)?.length ?? 0) < WATCHERS && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      process.send?.({ type: "arrivals", etag, times: arrivals.get(etag) ?? [] });
+      arrivals.delete(etag);
+    }
+  });
+  process.on("disconnect", () => process.exit(0));
+  process.send?.({ type: "ready" });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The orchestrator.
+
+/** The next message of `type` from a child. */
+function next(child: ChildProcess, type: string, where?: (m: Message) => boolean): Promise<Message> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} within 120 s`)), 120_000);
+    const listener = (message: Message) => {
+      if (message.type === "failed") console.error("load:", message);
+      if (message.type !== type || (where !== undefined && !where(message))) return;
+      clearTimeout(timer);
+      child.off("message", listener);
+      resolve(message);
+    };
+    child.on("message", listener);
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function main(): Promise<void> {
+  const self = new URL(import.meta.url).pathname;
+  const children: ChildProcess[] = [];
+  const cleanup = () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  };
+  process.on("exit", cleanup);
+  const loadBefore = loadavg();
+
+  const google = fork(self, ["google"], { stdio: "inherit", execArgv: process.execArgv });
+  children.push(google);
+  const googlePort = (await next(google, "ready")).port as number;
+  const googleUrl = `http://127.0.0.1:${googlePort}`;
+  const keys = await generateKeyPair("RS256");
+  const jwk = { ...(await exportJWK(keys.publicKey)), kid: "bench", alg: "RS256", use: "sig" };
+  google.send({ type: "jwks", jwks: JSON.stringify({ keys: [jwk] }) });
+
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const serviceAccount = JSON.stringify({
+    type: "service_account",
+    client_email: "proxy@acme.iam.gserviceaccount.com",
+    private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    token_uri: `${googleUrl}/token`,
+  });
+  const bin = new URL("../bin/jobrun-proxy.js", import.meta.url).pathname;
+  const proxy = spawn(
+    process.execPath,
+    [
+      bin,
+      "--backend",
+      "google",
+      "--upstream",
+      googleUrl,
+      "--port",
+      "0",
+      "--watch-interval",
+      String(INTERVAL_S),
+      "--pubsub-audience",
+      AUDIENCE,
+      "--pubsub-jwks",
+      `${googleUrl}/certs`,
+      // 1,000 anonymous watchers from one address: no per-caller limits, room for the connections.
+      "--watch-max-per-caller",
+      "0",
+      "--rate-limit",
+      "0",
+      "--max-connections",
+      String(WATCHERS + 100),
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, GOOGLE_SERVICE_ACCOUNT_KEY: serviceAccount },
+    },
+  );
+  children.push(proxy);
+  const proxyUrl = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    proxy.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+      // The proxy's request log lines: not needed, and reading them keeps the pipe from filling.
+      if (out.length > 65_536) out = out.slice(-1024);
+    });
+    proxy.on("exit", (code) => reject(new Error(`the proxy exited with ${code}`)));
+  });
+  // Warm the proxy's token and code paths with one short watch, then take its RSS with none open.
+  await new Promise<void>((resolve) => {
+    const req = request(`${proxyUrl}/v1/${ROLLOUT}/jobRuns:watch`, (res) => {
+      res.once("data", () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.end();
+  });
+  await sleep(1_000);
+  const rssIdle = rssKiB(proxy.pid!);
+
+  const loader = fork(self, ["load"], { stdio: "inherit", execArgv: process.execArgv });
+  children.push(loader);
+  await next(loader, "ready");
+  const openedAt = Date.now();
+  loader.send({ type: "open", url: `${proxyUrl}/v1/${ROLLOUT}/jobRuns:watch` });
+  await next(loader, "synced");
+  console.log(`${WATCHERS} watchers synced in ${((Date.now() - openedAt) / 1000).toFixed(1)} s`);
+  await sleep(2_000);
+  const rssWatched = rssKiB(proxy.pid!);
+
+  // 1. Listings per minute.
+  google.send({ type: "listings" });
+  const first = (await next(google, "listings")).listings as number;
+  await sleep(RATE_WINDOW_MS);
+  google.send({ type: "listings" });
+  const last = (await next(google, "listings")).listings as number;
+  const perMinute = ((last - first) * 60_000) / RATE_WINDOW_MS;
+  const target = 60 / INTERVAL_S;
+
+  // 2. From the poll that sees a change to every watcher.
+  const pollLatencies: number[] = [];
+  const pollWorst: number[] = [];
+  for (let i = 0; i < CHANGES; i += 1) {
+    google.send({ type: "change" });
+    const { etag } = await next(google, "changed");
+    const listed = await next(google, "listed", (m) => (m.seen as string[]).includes(etag as string));
+    loader.send({ type: "arrivals", etag });
+    const { times } = await next(loader, "arrivals", (m) => m.etag === etag);
+    const latencies = (times as number[]).map((t) => t - (listed.at as number));
+    if (latencies.length < WATCHERS) console.error(`change ${i}: ${latencies.length} of ${WATCHERS} arrived`);
+    pollLatencies.push(...latencies);
+    pollWorst.push(Math.max(...latencies));
+  }
+
+  // 3. From a signed push, sent just after a poll (the next is ~2 s away).
+  const pushLatencies: number[] = [];
+  const pushWorst: number[] = [];
+  const token = () =>
+    new SignJWT({ email: "push@acme.iam.gserviceaccount.com", email_verified: true })
+      .setProtectedHeader({ alg: "RS256", kid: "bench" })
+      .setIssuer("https://accounts.google.com")
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(keys.privateKey);
+  let pushAcks = 0;
+  for (let i = 0; i < PUSHES; i += 1) {
+    await next(google, "listed");
+    await sleep(100);
+    google.send({ type: "change" });
+    const { etag } = await next(google, "changed");
+    const bearer = `Bearer ${await token()}`;
+    const sentAt = now();
+    const ack = await fetch(`${proxyUrl}/pubsub/push`, {
+      method: "POST",
+      headers: { authorization: bearer, "content-type": "application/json" },
+      body: JSON.stringify({
+        message: {
+          attributes: {
+            ResourceType: "JobRun",
+            Action: "Succeed",
+            ProjectNumber: "123456789012",
+            Location: "us-central1",
+            DeliveryPipelineId: "web",
+            ReleaseId: "rel-1",
+            RolloutId: "rel-1-to-prod-0001",
+            JobRunId: "run-0",
+          },
+          messageId: String(i),
+        },
+        subscription: "projects/acme/subscriptions/jobrun-proxy",
+      }),
+    });
+    if (ack.status === 204) pushAcks += 1;
+    loader.send({ type: "arrivals", etag });
+    const { times } = await next(loader, "arrivals", (m) => m.etag === etag);
+    const latencies = (times as number[]).map((t) => t - sentAt);
+    pushLatencies.push(...latencies);
+    pushWorst.push(Math.max(...latencies));
+  }
+  const loadAfter = loadavg();
+
+  const sortedPoll = [...pollLatencies].sort((a, b) => a - b);
+  const sortedPush = [...pushLatencies].sort((a, b) => a - b);
+  const growth = ((rssWatched - rssIdle) * 1024) / WATCHERS;
+  console.log(
+    `\nload average (1/5/15 min): before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
+  );
+  console.log(`\n1. upstream listings with ${WATCHERS} watchers, --watch-interval ${INTERVAL_S}`);
+  console.log(
+    `   ${perMinute.toFixed(1)} per minute vs ${target} polls per minute: ratio ${(perMinute / target).toFixed(2)} (target 1.00; one poller per watcher would make ${WATCHERS * target})`,
+  );
+  console.log(
+    `\n2. from the end of the listing that saw a change to each watcher (${CHANGES} changes × ${WATCHERS})`,
+  );
+  console.log(
+    `   p50 ${ms(percentile(sortedPoll, 50))}, p99 ${ms(percentile(sortedPoll, 99))} (target ≤ 100 ms); slowest watcher per change: median ${ms(
+      percentile(
+        [...pollWorst].sort((a, b) => a - b),
+        50,
+      ),
+    )}, max ${ms(Math.max(...pollWorst))}`,
+  );
+  console.log(
+    `\n3. from a signed Pub/Sub push (sent 100 ms after a poll) to each watcher (${PUSHES} pushes, ${pushAcks} acked 204)`,
+  );
+  console.log(
+    `   p50 ${ms(percentile(sortedPush, 50))}, p99 ${ms(percentile(sortedPush, 99))} (target ≤ 100 ms); slowest watcher per push: median ${ms(
+      percentile(
+        [...pushWorst].sort((a, b) => a - b),
+        50,
+      ),
+    )}, max ${ms(Math.max(...pushWorst))}`,
+  );
+  console.log(
+    `\n4. proxy RSS: ${(rssIdle / 1024).toFixed(1)} MiB with no watcher, ${(rssWatched / 1024).toFixed(1)} MiB with ${WATCHERS}`,
+  );
+  console.log(`   ${(growth / 1024).toFixed(1)} KiB per watcher (target ≤ 20 KB)`);
+  cleanup();
+  process.exit(0);
+}
+
+const role = process.argv[2];
+if (role === "google") await fakeGoogle();
+else if (role === "load") await load();
+else await main();

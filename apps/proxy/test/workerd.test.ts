@@ -120,6 +120,12 @@ describe("the Worker in workerd", () => {
     expect(list.headers.get("etag")).toBeNull();
   });
 
+  it("answers a watch with 501 UNIMPLEMENTED (clients poll) until a Durable Object holds the watchers", async () => {
+    const watch = await get(`/v1/${rollouts.webRel1}/jobRuns:watch`, KEYS.reader);
+    expect(watch.status).toBe(501);
+    expect((await watch.json()).error.status).toBe("UNIMPLEMENTED");
+  });
+
   it("answers 500 without details when misconfigured", async () => {
     const broken = await startWorker({ BACKEND: "google" });
     try {

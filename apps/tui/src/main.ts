@@ -101,6 +101,7 @@ async function runInteractive(io: MainIo, options: Options, backend: Backend, cl
       serverFilter: options.filter,
       readonly: options.readonly,
       size: { columns: io.stdout.columns || 80, rows: io.stdout.rows || 24 },
+      refreshSeconds: options.refreshSeconds,
       ...(options.sort === undefined ? {} : { sort: options.sort }),
     }),
   );
@@ -115,6 +116,7 @@ async function runInteractive(io: MainIo, options: Options, backend: Backend, cl
     browser: systemBrowser(io.env),
     refreshSeconds: options.refreshSeconds,
     endpoint: backend.endpoint,
+    watch: backend.watch,
     onQuit: () => quit(),
   });
   backend.start();

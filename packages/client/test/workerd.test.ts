@@ -66,6 +66,42 @@ describe("the edge entry in workerd", () => {
     expect(report.aborted).toBe("CANCELLED");
   });
 
+  it("watches over an event stream with fetch streaming inside workerd, resuming with Last-Event-ID", async () => {
+    const parent = "projects/p/locations/l/deliveryPipelines/d/releases/r/rollouts/o";
+    const run = (id: string, state: string) => ({
+      name: `${parent}/jobRuns/${id}`,
+      state,
+      etag: `${id}${state}`,
+    });
+    const lastIds: (string | undefined)[] = [];
+    const stream = await startTestServer((request, response) => {
+      const last = request.headers["last-event-id"];
+      lastIds.push(typeof last === "string" ? last : undefined);
+      response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8" });
+      response.write("retry: 50\n\n");
+      if (last === undefined) {
+        response.write(`data: ${JSON.stringify({ type: "EXISTING", jobRun: run("a", "IN_PROGRESS") })}\n\n`);
+        response.write(`id: e.0\ndata: ${JSON.stringify({ type: "SYNCED" })}\n\n`);
+        response.end(
+          `id: e.1\ndata: ${JSON.stringify({ type: "CHANGED", jobRun: run("a", "TERMINATING") })}\n\n`,
+        );
+      } else {
+        response.write(
+          `id: e.2\ndata: ${JSON.stringify({ type: "CHANGED", jobRun: run("a", "TERMINATED") })}\n\n`,
+        );
+      }
+    });
+    others.push(stream);
+    const response = await miniflare.dispatchFetch("http://worker/", {
+      method: "POST",
+      body: JSON.stringify({ endpoint: stream.url, parent, watch: 4 }),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`the Worker failed: ${text}`);
+    expect(JSON.parse(text)).toEqual({ seen: ["1 a 1", "2", "4 a 4", "4 a 5"], modes: ["live"] });
+    expect(lastIds).toEqual([undefined, "e.1"]);
+  });
+
   it("signs a service-account JWT with WebCrypto inside workerd", async () => {
     const { keyFile, publicKey } = await makeServiceAccountKey("unused");
     const tokens = await startFakeGoogleAuth({ publicKey });

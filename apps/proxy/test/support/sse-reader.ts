@@ -11,6 +11,8 @@ export interface SseMessage {
   readonly comments: readonly string[];
   /** The `retry:` field, when the event block had one. */
   readonly retry: number | undefined;
+  /** When its last byte arrived (performance.now()). */
+  readonly receivedAt: number;
 }
 
 export interface SseConnection {
@@ -45,7 +47,7 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
     req.on("response", (res) => {
       res.setEncoding("utf8");
       let buffer = "";
-      const blocks: string[] = [];
+      const blocks: { text: string; at: number }[] = [];
       let waiting: (() => void) | undefined;
       let done = false;
       const ended = new Promise<void>((resolveEnded) => {
@@ -69,12 +71,12 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
         }
         buffer += chunk;
         for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-          blocks.push(buffer.slice(0, end));
+          blocks.push({ text: buffer.slice(0, end), at: performance.now() });
           buffer = buffer.slice(end + 2);
         }
         waiting?.();
       });
-      const nextBlock = async (timeoutMs: number): Promise<string | undefined> => {
+      const nextBlock = async (timeoutMs: number): Promise<{ text: string; at: number } | undefined> => {
         const deadline = Date.now() + timeoutMs;
         while (blocks.length === 0) {
           if (done) return undefined;
@@ -103,8 +105,9 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
           for (;;) {
             const block = await nextBlock(timeoutMs);
             if (block === undefined) return undefined;
-            const message = parseBlock(block, seen);
-            if (message !== undefined || comments) return message ?? { ...EMPTY, comments: [...seen] };
+            const message = parseBlock(block.text, seen, block.at);
+            if (message !== undefined || comments)
+              return message ?? { ...EMPTY, comments: [...seen], receivedAt: block.at };
           }
         },
         async take(count, timeoutMs = 2000) {
@@ -144,10 +147,11 @@ const EMPTY: SseMessage = {
   data: undefined,
   comments: [],
   retry: undefined,
+  receivedAt: 0,
 };
 
 /** One event block; undefined for a block of comments (or a bare retry) only. */
-function parseBlock(block: string, comments: string[]): SseMessage | undefined {
+function parseBlock(block: string, comments: string[], receivedAt: number): SseMessage | undefined {
   let event: string | undefined;
   let id: string | undefined;
   let retry: number | undefined;
@@ -166,6 +170,6 @@ function parseBlock(block: string, comments: string[]): SseMessage | undefined {
     else if (field === "retry") retry = Number(value);
   }
   if (data.length === 0)
-    return retry === undefined ? undefined : { ...EMPTY, retry, comments: [...comments] };
-  return { event, id, data: data.join("\n"), comments: [...comments], retry };
+    return retry === undefined ? undefined : { ...EMPTY, retry, comments: [...comments], receivedAt };
+  return { event, id, data: data.join("\n"), comments: [...comments], retry, receivedAt };
 }

@@ -4,6 +4,7 @@
 import type { Clock, JobRunService } from "@jobrun/core";
 import type { Key } from "ink";
 import { createDataSource } from "../source/data-source.js";
+import { createLiveUpdates, type LiveWatch } from "../source/live-updates.js";
 import { createRefreshTimer } from "../source/refresh-policy.js";
 import type { StatusMessage } from "../state/state.js";
 import type { Store } from "../state/store.js";
@@ -34,6 +35,11 @@ export interface SessionOptions {
   readonly endpoint?: string | undefined;
   /** Called once when the user quits. */
   readonly onQuit: () => void;
+  /**
+   * The backend's watch, when it has one (the embedded emulator, a client of a jobrun proxy): the
+   * list then keeps up live, and is refreshed on a timer only where the watch is not live.
+   */
+  readonly watch?: LiveWatch | undefined;
 }
 
 export interface Session {
@@ -70,6 +76,17 @@ export function createSession(options: SessionOptions): Session {
     refresh: () =>
       store.getState().loading === "all" ? refreshTimer.scheduleByActivity() : void source.refresh(),
   });
+  const live =
+    options.watch === undefined
+      ? undefined
+      : createLiveUpdates({
+          watch: options.watch,
+          store,
+          clock,
+          timers,
+          refresh: () => (store.getState().loading === "all" ? undefined : void source.refresh()),
+          onModeChanged: () => refreshTimer.scheduleByActivity(),
+        });
   const actions = createUserActions({
     store,
     service,
@@ -104,10 +121,12 @@ export function createSession(options: SessionOptions): Session {
       source.start();
       unsubscribe = store.subscribe(expireMessages);
       void source.refresh();
+      live?.start();
       startSpinner(store, timers);
     },
     stop() {
       running = false;
+      live?.stop();
       source.stop();
       unsubscribe();
       timers.clearAll();

@@ -3,9 +3,15 @@
 import type { JobRunService } from "@jobrun/core";
 import { type Clock, isLoopback } from "@jobrun/core";
 import { createEmulator } from "@jobrun/emulator";
+import type { LiveWatch } from "./live-updates.js";
 
 export interface Backend {
   readonly service: JobRunService;
+  /**
+   * The backend's live watch: the emulator's own, or the client's (live against a jobrun proxy; it
+   * reports "polling" against an endpoint without one, and the refresh timer then does the work).
+   */
+  readonly watch?: LiveWatch | undefined;
   /** For the header: "demo (embedded emulator)" or the endpoint. */
   readonly label: string;
   /** The endpoint, for error messages; undefined for the emulator. */
@@ -32,6 +38,7 @@ export function demoBackend(options: { readonly seed: number; readonly clock?: C
   });
   return {
     service: emulator,
+    watch: emulator,
     label: "demo (embedded emulator)",
     endpoint: undefined,
     start: () => emulator.start(),
@@ -63,5 +70,12 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
     retry: { maxAttempts: 2, attemptTimeoutMs: 15_000, totalTimeoutMs: 15_000 },
     ...(auth === undefined ? {} : { auth }),
   });
-  return { service: client, label: client.endpoint, endpoint: client.endpoint, start() {}, stop() {} };
+  return {
+    service: client,
+    watch: client,
+    label: client.endpoint,
+    endpoint: client.endpoint,
+    start() {},
+    stop() {},
+  };
 }

@@ -35,6 +35,11 @@ export function createRefreshTimer(options: {
   return {
     scheduleByActivity() {
       const s = options.store.getState();
+      // Live: changes arrive as they happen, and nothing needs re-reading on a timer.
+      if (s.updates === "live") {
+        options.timers.clear("refresh");
+        return;
+      }
       const delayMs = nextRefreshDelayMs(options.refreshSeconds, s.runs, s.terminating.size);
       if (delayMs === undefined) options.timers.clear("refresh");
       else options.timers.set("refresh", options.refresh, delayMs);

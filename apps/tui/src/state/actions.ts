@@ -1,5 +1,5 @@
 import type { JobRun } from "@jobrun/core";
-import type { Scope, StatusMessage, TerminalSize } from "./state.js";
+import type { Scope, StatusMessage, TerminalSize, UpdateMode } from "./state.js";
 
 /** Everything that can change the UI state. */
 export type Action =
@@ -20,6 +20,10 @@ export type Action =
   | { readonly type: "loadFailed"; readonly message: string; readonly periodic: boolean }
   /** One run as the server reports it now (a get after a terminate). */
   | { readonly type: "runRead"; readonly run: JobRun }
+  /** A run changed, as the live watch says: its row is updated, and the list counts as fresh. */
+  | { readonly type: "runWatched"; readonly run: JobRun; readonly atMs: number }
+  /** How the list keeps up: the live watch, or refreshing on a timer. */
+  | { readonly type: "updates"; readonly mode: UpdateMode }
   | { readonly type: "move"; readonly by: number }
   | { readonly type: "moveTo"; readonly where: "first" | "last" }
   | { readonly type: "page"; readonly direction: 1 | -1 }

@@ -27,6 +27,10 @@ function step(state: State, action: Action): State {
       };
     case "runRead":
       return endMessageIfOver(applyRunRead(state, action.run));
+    case "runWatched":
+      return endMessageIfOver({ ...applyRunRead(state, action.run), lastRefreshMs: action.atMs });
+    case "updates":
+      return state.updates === action.mode ? state : { ...state, updates: action.mode };
     case "move":
       return selectIndex(state, state.cursor + action.by);
     case "moveTo":

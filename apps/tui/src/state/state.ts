@@ -82,7 +82,14 @@ export interface State {
   readonly readonly: boolean;
   /** Spinner frame counter. */
   readonly frame: number;
+  /** How the list keeps up with the server: the live watch, or a refresh every `refreshSeconds`. */
+  readonly updates: UpdateMode;
+  /** Seconds between refreshes while runs move (0: only on `r`); shown while the watch is not live. */
+  readonly refreshSeconds: number;
 }
+
+/** "live": changes arrive from a watch as they happen; "polling": the list is re-read on a timer. */
+export type UpdateMode = "live" | "polling";
 
 export interface InitialStateOptions {
   readonly parent: string;
@@ -90,6 +97,7 @@ export interface InitialStateOptions {
   readonly sort?: SortOrder;
   readonly readonly?: boolean;
   readonly size?: TerminalSize;
+  readonly refreshSeconds?: number;
 }
 
 export function initialState(options: InitialStateOptions): State {
@@ -117,5 +125,7 @@ export function initialState(options: InitialStateOptions): State {
     size: options.size ?? { columns: 100, rows: 30 },
     readonly: options.readonly ?? false,
     frame: 0,
+    updates: "polling",
+    refreshSeconds: options.refreshSeconds ?? 3,
   };
 }

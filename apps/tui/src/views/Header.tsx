@@ -97,6 +97,13 @@ export function Header({ state, theme, source }: HeaderProps) {
           : state.lastRefreshMs === undefined
             ? "not loaded"
             : `updated ${timeOfDay(state.lastRefreshMs)}`;
+  // How the list keeps up: changes as they happen, or a refresh on a timer (slower while nothing moves).
+  const cadence =
+    state.updates === "live"
+      ? "live"
+      : state.refreshSeconds > 0
+        ? `every ${state.refreshSeconds} s`
+        : "refresh with r";
   const marker = state.readonly ? "[read-only] " : "";
   return (
     <Box flexDirection="column">
@@ -117,7 +124,7 @@ export function Header({ state, theme, source }: HeaderProps) {
             </Text>
           );
         })}
-        <Text {...theme.accent("muted")}>{`  · ${freshness}`}</Text>
+        <Text {...theme.accent("muted")}>{`  · ${freshness} · ${cadence}`}</Text>
       </Text>
     </Box>
   );

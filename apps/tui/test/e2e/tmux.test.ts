@@ -155,6 +155,8 @@ describe("jobrun in a terminal", () => {
       "jobrun · demo (embedded emulator) · demo-project › all locations › all pipelines › all releases › all rollouts",
     );
     expect(text).toMatch(/\d+ IN_PROGRESS/);
+    // The embedded emulator has a watch: the list keeps up live, not on the --refresh timer.
+    await waitForScreen("the live marker", (s) => /updated \d\d:\d\d:\d\d · live/.test(s));
   });
 
   it("shows every context column at 160 columns and keeps state, pipeline, rollout, job and age at 80", async () => {

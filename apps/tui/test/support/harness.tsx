@@ -4,6 +4,7 @@ import type { JobRunJson, JobRunService } from "@jobrun/core";
 import { createEmulator, createManualClock, type Emulator, type ManualClock } from "@jobrun/emulator";
 import { render } from "ink-testing-library";
 import { createSession, type Session } from "../../src/session/session.js";
+import type { LiveWatch } from "../../src/source/live-updates.js";
 import { initialState, type State, type TerminalSize } from "../../src/state/state.js";
 import { createStore, type Store } from "../../src/state/store.js";
 import type { Browser } from "../../src/terminal/browser.js";
@@ -60,6 +61,8 @@ export interface HarnessOptions {
   readonly terminate?: (real: JobRunService["terminateJobRun"]) => JobRunService["terminateJobRun"];
   /** What `l` and `o` find: by default no browser, so they copy. */
   readonly browser?: Browser;
+  /** The list keeps up through a watch: the emulator's own, or this one. Default none (a timer). */
+  readonly watch?: "emulator" | LiveWatch;
 }
 
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
@@ -77,6 +80,7 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
       parent: options.parent ?? ALL,
       readonly: options.readonly ?? false,
       size: options.size ?? { columns: 100, rows: 20 },
+      refreshSeconds: options.refreshSeconds ?? 3,
     }),
   );
   const copied: string[] = [];
@@ -107,6 +111,7 @@ export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
     },
     browser: options.browser ?? (async () => ({ opened: false, why: "no browser in tests" })),
     refreshSeconds: options.refreshSeconds ?? 3,
+    watch: options.watch === "emulator" ? emulator : options.watch,
     onQuit: () => {
       quits.count++;
     },

@@ -8,6 +8,8 @@ interface Scenario {
   /** A service-account key and a token endpoint: sign the JWT inside workerd. */
   readonly keyFile?: string;
   readonly tokenEndpoint?: string;
+  /** Only watch: read this many responses of a watch of `parent`, then abort it. */
+  readonly watch?: number;
   /** Only try the response limits: a terminate that is redirected, a get past maxResponseBytes. */
   readonly limits?: {
     readonly redirectingEndpoint: string;
@@ -31,10 +33,29 @@ async function tryLimits(limits: NonNullable<Scenario["limits"]>): Promise<Respo
   return Response.json({ redirected, huge });
 }
 
+/** A watch read through fetch streaming inside workerd: the responses' types, runs and states. */
+async function tryWatch(scenario: Scenario, count: number): Promise<Response> {
+  const client = createJobRunsClient({ endpoint: scenario.endpoint });
+  const controller = new AbortController();
+  const seen: string[] = [];
+  const modes: string[] = [];
+  for await (const response of client.watchJobRuns(
+    { parent: scenario.parent },
+    { signal: controller.signal, onMode: (mode) => modes.push(mode) },
+  )) {
+    seen.push(
+      [response.type, response.jobRun?.name.split("/").at(-1), response.jobRun?.state].join(" ").trim(),
+    );
+    if (seen.length === count) controller.abort();
+  }
+  return Response.json({ seen, modes });
+}
+
 export default {
   async fetch(request: Request): Promise<Response> {
     const scenario = (await request.json()) as Scenario;
     if (scenario.limits !== undefined) return tryLimits(scenario.limits);
+    if (scenario.watch !== undefined) return tryWatch(scenario, scenario.watch);
     const auth =
       scenario.keyFile === undefined
         ? staticToken("worker-token")

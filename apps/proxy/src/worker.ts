@@ -104,20 +104,22 @@ function build(env: WorkerEnv): Fetch {
 /**
  * The google-mode watch: each (parent, filter) in its own Durable Object, so every isolate's
  * watchers share one upstream poll; Pub/Sub pushes prompt them through the objects' directory.
- * Without the WATCH_CHANNELS binding google mode answers a watch with 501. (The emulator backend
- * watches its own change feed, per isolate, as on Node.)
+ * Without the WATCH_CHANNELS binding google mode answers a watch with 501, and so does the emulator
+ * backend: its per-isolate state would give a stream only the changes made in its own isolate, and
+ * its timers die with the request that set them (a run would stop at TERMINATING). @jobrun/client
+ * polls where the answer is 501.
  */
 function watchOf(env: WorkerEnv) {
   const google = env.BACKEND === "google";
   if (!google) {
     if (env.PUBSUB_AUDIENCE) throw new Error("PUBSUB_AUDIENCE only applies to BACKEND=google");
-    return {};
+    return { watch: false as const };
   }
   const namespace = env.WATCH_CHANNELS;
   if (namespace === undefined) {
     if (env.PUBSUB_AUDIENCE)
       throw new Error("PUBSUB_AUDIENCE needs the WATCH_CHANNELS Durable Object binding");
-    return {};
+    return { watch: false as const };
   }
   return {
     watch: durableObjectWatch(namespace),

@@ -9,15 +9,17 @@
 //   2. p50 / p99 from the end of the listing that saw a change to its arrival at each of the 1,000
 //      watchers, and the slowest watcher per change (target p99 ≤ 100 ms);
 //   3. the same from a signed Pub/Sub push (sent right after a poll, so only the push can explain it);
-//   4. the proxy's RSS growth per watcher (target ≤ 20 KB), against its RSS with none.
+//   4. the proxy's RSS and JS heap growth per watcher (target ≤ 20 KB), read after a forced GC
+//      (bench/watch-heap.cjs, preloaded), against its memory with none.
 // Run: pnpm -F @jobrun/proxy bench:watch (after pnpm -F @jobrun/proxy build).
 
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loadavg } from "node:os";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 
 const WATCHERS = Number(process.env.WATCHERS ?? 1000);
@@ -29,6 +31,7 @@ const RATE_WINDOW_MS = 30_000;
 const ROLLOUT =
   "projects/acme/locations/us-central1/deliveryPipelines/web/releases/rel-1/rollouts/rel-1-to-prod-0001";
 const AUDIENCE = "https://jobrun-proxy.example.com/pubsub/push";
+const HEAP_FILE = join(tmpdir(), `jobrun-bench-watch-heap-${process.pid}.json`);
 
 /** A wall-clock time with sub-millisecond resolution, comparable across processes. */
 const now = () => performance.timeOrigin + performance.now();
@@ -185,9 +188,13 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-function rssKiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+/** The proxy's memory after a forced collection (bench/watch-heap.cjs), in KiB. */
+async function memoryKiB(proxy: ChildProcess): Promise<{ rss: number; heapUsed: number }> {
+  rmSync(HEAP_FILE, { force: true });
+  proxy.kill("SIGUSR2");
+  for (let i = 0; i < 200 && !existsSync(HEAP_FILE); i += 1) await sleep(10);
+  const usage = JSON.parse(readFileSync(HEAP_FILE, "utf8")) as { rss: number; heapUsed: number };
+  return { rss: usage.rss / 1024, heapUsed: usage.heapUsed / 1024 };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -244,7 +251,13 @@ async function main(): Promise<void> {
     ],
     {
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, GOOGLE_SERVICE_ACCOUNT_KEY: serviceAccount },
+      env: {
+        ...process.env,
+        GOOGLE_SERVICE_ACCOUNT_KEY: serviceAccount,
+        // Memory is read after a forced collection; the proxy's flags are otherwise its defaults.
+        NODE_OPTIONS: `--expose-gc --require ${new URL("./watch-heap.cjs", import.meta.url).pathname}`,
+        JOBRUN_BENCH_HEAP_FILE: HEAP_FILE,
+      },
     },
   );
   children.push(proxy);
@@ -270,7 +283,7 @@ async function main(): Promise<void> {
     req.end();
   });
   await sleep(1_000);
-  const rssIdle = rssKiB(proxy.pid!);
+  const idle = await memoryKiB(proxy);
 
   const loader = fork(self, ["load"], { stdio: "inherit", execArgv: process.execArgv });
   children.push(loader);
@@ -283,12 +296,12 @@ async function main(): Promise<void> {
   loader.send({ type: "open", url: watchUrl, count: half });
   await next(loader, "synced");
   await sleep(2_000);
-  const rssHalf = rssKiB(proxy.pid!);
+  const halfway = await memoryKiB(proxy);
   loader.send({ type: "open", url: watchUrl, count: WATCHERS - half });
   await next(loader, "synced", (m) => m.count === WATCHERS);
   console.log(`${WATCHERS} watchers synced in ${((Date.now() - openedAt) / 1000).toFixed(1)} s`);
   await sleep(2_000);
-  const rssWatched = rssKiB(proxy.pid!);
+  const full = await memoryKiB(proxy);
 
   // 1. Listings per minute.
   google.send({ type: "listings" });
@@ -364,8 +377,7 @@ async function main(): Promise<void> {
 
   const sortedPoll = [...pollLatencies].sort((a, b) => a - b);
   const sortedPush = [...pushLatencies].sort((a, b) => a - b);
-  const growth = ((rssWatched - rssIdle) * 1024) / WATCHERS;
-  const marginal = ((rssWatched - rssHalf) * 1024) / (WATCHERS - half);
+  const perWatcher = (from: number, to: number, watchers: number) => ((to - from) / watchers).toFixed(1);
   console.log(
     `\nload average (1/5/15 min): before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
   );
@@ -395,11 +407,12 @@ async function main(): Promise<void> {
       ),
     )}, max ${ms(Math.max(...pushWorst))}`,
   );
+  const mib = (kib: number) => (kib / 1024).toFixed(1);
   console.log(
-    `\n4. proxy RSS: ${(rssIdle / 1024).toFixed(1)} MiB with no watcher, ${(rssHalf / 1024).toFixed(1)} MiB with ${half}, ${(rssWatched / 1024).toFixed(1)} MiB with ${WATCHERS}`,
+    `\n4. proxy memory after a forced GC: RSS ${mib(idle.rss)} / ${mib(halfway.rss)} / ${mib(full.rss)} MiB, JS heap ${mib(idle.heapUsed)} / ${mib(halfway.heapUsed)} / ${mib(full.heapUsed)} MiB with 0 / ${half} / ${WATCHERS} watchers`,
   );
   console.log(
-    `   ${(marginal / 1024).toFixed(1)} KiB per watcher from ${half} to ${WATCHERS} (target ≤ 20 KB); ${(growth / 1024).toFixed(1)} KiB per watcher from none (the heap's one-off growth included)`,
+    `   per watcher (target ≤ 20 KB): RSS ${perWatcher(halfway.rss, full.rss, WATCHERS - half)} KiB from ${half} to ${WATCHERS}, ${perWatcher(idle.rss, full.rss, WATCHERS)} KiB from none; JS heap ${perWatcher(halfway.heapUsed, full.heapUsed, WATCHERS - half)} KiB from ${half} to ${WATCHERS}, ${perWatcher(idle.heapUsed, full.heapUsed, WATCHERS)} KiB from none`,
   );
   cleanup();
   process.exit(0);

@@ -28,9 +28,14 @@ export interface ChannelSubscriber {
   end(error: unknown): void;
 }
 
-/** A numbered change, encoded lazily, once per enum encoding. */
+const utf8 = new TextEncoder();
+
+/**
+ * A numbered change, framed and encoded to bytes lazily, once per enum encoding: every stream of the
+ * channel sends the same bytes.
+ */
 export class ChannelEvent {
-  #frames: Partial<Record<EnumEncoding, string>> = {};
+  #frames: Partial<Record<EnumEncoding, Uint8Array>> = {};
 
   constructor(
     readonly seq: number,
@@ -38,11 +43,13 @@ export class ChannelEvent {
     readonly response: WatchJobRunsResponse,
   ) {}
 
-  /** The SSE event of this change. */
-  frame(encoding: EnumEncoding): string {
+  /** The SSE event of this change, as UTF-8. */
+  frame(encoding: EnumEncoding): Uint8Array {
     let frame = this.#frames[encoding];
     if (frame === undefined) {
-      frame = sseEvent(responseJson(this.response.type, this.response.jobRun, encoding), this.id);
+      frame = utf8.encode(
+        sseEvent(responseJson(this.response.type, this.response.jobRun, encoding), this.id),
+      );
       this.#frames[encoding] = frame;
     }
     return frame;
@@ -51,7 +58,7 @@ export class ChannelEvent {
 
 /** What a stream joining a channel is sent first: the initial state, or the changes it missed. */
 export type JoinStart =
-  | { readonly kind: "initial"; readonly frames: (encoding: EnumEncoding) => string[] }
+  | { readonly kind: "initial"; readonly frames: (encoding: EnumEncoding) => Uint8Array[] }
   | { readonly kind: "resume"; readonly events: readonly ChannelEvent[] };
 
 export interface ChannelOptions {
@@ -64,6 +71,8 @@ export class WatchChannel {
   /** The sequence number of the latest change. */
   private seq = 0;
   private readonly runs = new Map<string, JobRun>();
+  /** The encoded initial state as of change `seq`. */
+  private initialCache: { seq: number; bytes: Partial<Record<EnumEncoding, Uint8Array>> } | undefined;
   /** The latest changes, oldest first; at most `replayEvents`. */
   private readonly ring: ChannelEvent[] = [];
   private readonly subscribers = new Set<ChannelSubscriber>();
@@ -118,15 +127,25 @@ export class WatchChannel {
     ) {
       return { kind: "resume", events: this.ring.filter((event) => event.seq > resume.seq) };
     }
-    const runs = [...this.runs.values()];
-    const syncedId = formatResumeToken(this.epoch, this.seq);
-    return {
-      kind: "initial",
-      frames: (encoding) => [
-        ...runs.map((run) => sseEvent(responseJson(EXISTING, run, encoding))),
-        sseEvent(responseJson(SYNCED, undefined, encoding), syncedId),
-      ],
-    };
+    return { kind: "initial", frames: (encoding) => [this.initialState(encoding)] };
+  }
+
+  /**
+   * The initial state as one chunk (one write, however many runs), encoded once per change and
+   * encoding: streams that join between two changes (a thousand at once, after a restart) share it.
+   */
+  private initialState(encoding: EnumEncoding): Uint8Array {
+    if (this.initialCache?.seq !== this.seq) this.initialCache = { seq: this.seq, bytes: {} };
+    let bytes = this.initialCache.bytes[encoding];
+    if (bytes === undefined) {
+      const frames = [...this.runs.values()].map((run) => sseEvent(responseJson(EXISTING, run, encoding)));
+      frames.push(
+        sseEvent(responseJson(SYNCED, undefined, encoding), formatResumeToken(this.epoch, this.seq)),
+      );
+      bytes = utf8.encode(frames.join(""));
+      this.initialCache.bytes[encoding] = bytes;
+    }
+    return bytes;
   }
 
   unsubscribe(subscriber: ChannelSubscriber): void {

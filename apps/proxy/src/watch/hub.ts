@@ -36,6 +36,8 @@ export const DEFAULT_WATCH_LIMITS = {
   retryMs: 2_000,
 } as const;
 
+const utf8 = new TextEncoder();
+
 /** What one stream is opened with, once its request is authorized. */
 export interface OpenStream {
   readonly callerId: string;
@@ -63,6 +65,8 @@ export class WatchHub {
   private readonly replayEvents: number;
   private readonly lingerMs: number;
   private readonly retryMs: number;
+  /** The `retry:` every stream starts with. */
+  private readonly retryFrame: Uint8Array;
   private streams = 0;
 
   constructor(private readonly options: WatchHubOptions) {
@@ -78,6 +82,7 @@ export class WatchHub {
     this.replayEvents = options.replayEvents ?? d.replayEvents;
     this.lingerMs = options.lingerMs ?? d.lingerMs;
     this.retryMs = options.retryMs ?? d.retryMs;
+    this.retryFrame = utf8.encode(sseRetry(this.retryMs));
   }
 
   /** Open streams, and channels (watched, or lingering for a reconnect). */
@@ -142,7 +147,7 @@ export class WatchHub {
     });
     const start = channel.subscribe(stream, request.resume);
     stream.start([
-      sseRetry(this.retryMs),
+      this.retryFrame,
       ...(start.kind === "initial"
         ? start.frames(request.encoding)
         : start.events.map((event) => event.frame(request.encoding))),

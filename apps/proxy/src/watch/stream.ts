@@ -1,5 +1,5 @@
-// One caller's watch: the body of its `text/event-stream` response. Frames wait in a queue of our
-// own until the connection takes them (the stream is pulled, so a reader that stops reading stops
+// One caller's watch: the body of its `text/event-stream` response. Frames (UTF-8 bytes, a change's
+// shared by every stream that sends it) wait in a queue of our own until the connection takes them (the stream is pulled, so a reader that stops reading stops
 // the pulling), which is what lets a slow reader be told and let go: once more than
 // `maxBacklogBytes` waits, the queue is dropped for one final `event: error` and the stream ends.
 // A heartbeat comment keeps proxies and load balancers from closing a quiet stream; an idle and a
@@ -10,7 +10,7 @@ import type { ChannelEvent, ChannelSubscriber } from "./channel.js";
 import { sseComment, sseEvent } from "./sse.js";
 
 export interface StreamLimits {
-  /** Frames waiting for a slow reader, in bytes (about: counted as UTF-16 units), before it is let go. */
+  /** Frames waiting for a slow reader, in bytes, before it is let go. */
   readonly maxBacklogBytes: number;
   /** A heartbeat comment this often. */
   readonly heartbeatMs: number;
@@ -33,11 +33,11 @@ export interface StreamSetup {
   readonly onClose: () => void;
 }
 
-const encoder = new TextEncoder();
+const utf8 = new TextEncoder();
 
 export class WatchStream implements ChannelSubscriber {
   readonly body: ReadableStream<Uint8Array>;
-  private pending: string[] = [];
+  private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   /** Wakes a pull that waits for frames. */
   private wake: (() => void) | undefined;
@@ -76,7 +76,7 @@ export class WatchStream implements ChannelSubscriber {
   }
 
   /** Queues frames to send first (the initial state or the changes missed). */
-  start(frames: readonly string[]): void {
+  start(frames: readonly Uint8Array[]): void {
     for (const frame of frames) this.write(frame);
   }
 
@@ -94,7 +94,7 @@ export class WatchStream implements ChannelSubscriber {
   }
 
   /** Ends the stream after `frame` (and what is pending). */
-  finish(frame: string): void {
+  finish(frame: string | Uint8Array): void {
     if (this.finishing) return;
     this.write(frame);
     this.finishing = true;
@@ -107,10 +107,11 @@ export class WatchStream implements ChannelSubscriber {
     return sseEvent(JSON.stringify(error.toWireJson(this.setup.errorFormat)), undefined, "error");
   }
 
-  private write(frame: string): void {
+  private write(frame: string | Uint8Array): void {
     if (this.finishing) return;
-    this.pending.push(frame);
-    this.pendingBytes += frame.length;
+    const bytes = typeof frame === "string" ? utf8.encode(frame) : frame;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.byteLength;
     if (this.pendingBytes > this.setup.limits.maxBacklogBytes) {
       // Dropped, not sent late: the reader is told it fell behind and resumes from what it has.
       this.pending = [];
@@ -129,10 +130,10 @@ export class WatchStream implements ChannelSubscriber {
       this.wake = undefined;
     }
     if (this.pending.length > 0) {
-      const text = this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join("");
+      // Each chunk as it is: a change's bytes are shared with every other stream, never copied.
+      for (const chunk of this.pending) controller.enqueue(chunk);
       this.pending = [];
       this.pendingBytes = 0;
-      controller.enqueue(encoder.encode(text));
       return;
     }
     controller.close();

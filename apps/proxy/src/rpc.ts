@@ -41,7 +41,7 @@ import type { Context } from "hono";
 import { cacheKey, EDGE_TTL_S, type ResponseCache } from "./cache.js";
 import { PROXY_ERROR_DOMAIN, proxyError } from "./errors.js";
 import { disconnectSignal, header, NO_QUERY_MARK, queryOf } from "./request-info.js";
-import { inScopes, outOfScope, parseScopes, type Scope } from "./scopes.js";
+import { inScopes, outOfScope, scopesOf } from "./scopes.js";
 import { readBodyText } from "./steps/body-limit.js";
 import { type EncodedRun, type EncodedRunMemo, ifNoneMatchHits, strongEtag } from "./steps/etag.js";
 import type { FinalStep } from "./steps/pipeline.js";
@@ -451,17 +451,6 @@ function upstreamFailure(error: unknown): unknown {
   }
   const reason = error.code === "DEADLINE_EXCEEDED" ? "UPSTREAM_TIMEOUT" : "UPSTREAM_UNAVAILABLE";
   return proxyError(error.code, reason, error.message, { httpStatus: error.httpStatus, cause: error });
-}
-
-const scopeCache = new WeakMap<readonly string[], Scope[]>();
-
-function scopesOf(prefixes: readonly string[]): Scope[] {
-  let scopes = scopeCache.get(prefixes);
-  if (scopes === undefined) {
-    scopes = parseScopes(prefixes);
-    scopeCache.set(prefixes, scopes);
-  }
-  return scopes;
 }
 
 function authorize(caller: Caller, field: string, name: string): void {

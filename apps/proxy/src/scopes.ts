@@ -24,6 +24,19 @@ export function parseScopes(scopes: readonly string[]): Scope[] {
   return scopes.map(parseScope);
 }
 
+// A caller's scopes come from its key or token, the same array on each of its requests: parsed once.
+const parsedScopes = new WeakMap<readonly string[], Scope[]>();
+
+/** A caller's scope prefixes, parsed once per array (the rpc and the watch step both ask for them). */
+export function scopesOf(prefixes: readonly string[]): Scope[] {
+  let scopes = parsedScopes.get(prefixes);
+  if (scopes === undefined) {
+    scopes = parseScopes(prefixes);
+    parsedScopes.set(prefixes, scopes);
+  }
+  return scopes;
+}
+
 function parseScope(scope: string): Scope {
   const segments = scope.split("/");
   const bad = (reason: string) => new Error(`scope ${JSON.stringify(scope)} ${reason}`);

@@ -264,3 +264,4 @@ export { BoundedMap } from "./util/bounded-map.js";
 export { constantTimeEqual } from "./util/constant-time-equal.js";
 export { isLoopback } from "./util/is-loopback.js";
 export { readStreamBounded } from "./util/read-bounded.js";
+export { sameJobRunVersion, watchResponse } from "./watch/watch-response.js";

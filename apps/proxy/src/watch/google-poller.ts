@@ -10,19 +10,18 @@
 // doubling from one interval (at least 1 s) to `maxBackoffMs` while it keeps failing, and a watch opened meanwhile
 // is refused with the same error without asking Google again, so reconnecting watchers never spin.
 
-import { create, equals } from "@bufbuild/protobuf";
 import {
   AsyncQueue,
   type Clock,
   type JobRun,
-  JobRunSchema,
   type JobRunService,
   listAllJobRuns,
   MAX_PAGE_SIZE,
+  sameJobRunVersion,
   systemClock,
   type WatchJobRunsResponse,
   WatchJobRunsResponse_Type,
-  WatchJobRunsResponseSchema,
+  watchResponse,
 } from "@jobrun/core";
 import { toApiError } from "../errors.js";
 import type { WatchSource } from "./source.js";
@@ -228,18 +227,18 @@ class PollLoop {
     for (const run of runs) current.set(run.name, run);
     if (this.known === undefined) {
       this.known = current;
-      for (const run of current.values()) this.queue.push(response(EXISTING, run));
-      this.queue.push(response(SYNCED));
+      for (const run of current.values()) this.queue.push(watchResponse(EXISTING, run));
+      this.queue.push(watchResponse(SYNCED));
       return;
     }
     const before = this.known;
     this.known = current;
     for (const [name, run] of current) {
       const was = before.get(name);
-      if (was === undefined) this.queue.push(response(ADDED, run));
-      else if (!sameVersion(was, run)) this.queue.push(response(CHANGED, run));
+      if (was === undefined) this.queue.push(watchResponse(ADDED, run));
+      else if (!sameJobRunVersion(was, run)) this.queue.push(watchResponse(CHANGED, run));
     }
-    for (const [name, run] of before) if (!current.has(name)) this.queue.push(response(REMOVED, run));
+    for (const [name, run] of before) if (!current.has(name)) this.queue.push(watchResponse(REMOVED, run));
   }
 
   private clearTimer(): void {
@@ -247,14 +246,4 @@ class PollLoop {
     this.poller.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
-}
-
-/** Google gives every version of a run its own etag; without one, the runs are compared whole. */
-function sameVersion(a: JobRun, b: JobRun): boolean {
-  if (a.etag !== "" || b.etag !== "") return a.etag === b.etag;
-  return equals(JobRunSchema, a, b);
-}
-
-function response(type: WatchJobRunsResponse_Type, jobRun?: JobRun): WatchJobRunsResponse {
-  return create(WatchJobRunsResponseSchema, jobRun === undefined ? { type } : { type, jobRun });
 }

@@ -14,7 +14,7 @@ import {
 } from "@jobrun/core";
 import { errorResponse, proxyError } from "../errors.js";
 import { queryOf, rawPath } from "../request-info.js";
-import { inScopes, outOfScope, parseScopes, type Scope } from "../scopes.js";
+import { inScopes, outOfScope, scopesOf } from "../scopes.js";
 import type { Step } from "../steps/pipeline.js";
 import { refuseCredentialsInQuery } from "../system-parameters.js";
 import type { Caller } from "../types.js";
@@ -104,15 +104,4 @@ function refuseUnsupported(system: SystemParameters): void {
   if (system.alt !== "json") throw refuse(`alt=${system.alt}`);
   if (system.fields !== undefined) throw refuse("fields (a partial response)");
   if (system.callback !== undefined) throw refuse("callback (JSONP)");
-}
-
-const scopeCache = new WeakMap<readonly string[], Scope[]>();
-
-function scopesOf(prefixes: readonly string[]): Scope[] {
-  let scopes = scopeCache.get(prefixes);
-  if (scopes === undefined) {
-    scopes = parseScopes(prefixes);
-    scopeCache.set(prefixes, scopes);
-  }
-  return scopes;
 }

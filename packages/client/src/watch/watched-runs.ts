@@ -3,13 +3,12 @@
 // the consumer sees the initial state once (EXISTING…, SYNCED) and from then on only changes, a run
 // being the same version when its etag is (or, without one, when it is equal field for field).
 
-import { create, equals } from "@bufbuild/protobuf";
 import {
   type JobRun,
-  JobRunSchema,
+  sameJobRunVersion,
   type WatchJobRunsResponse,
   WatchJobRunsResponse_Type,
-  WatchJobRunsResponseSchema,
+  watchResponse,
 } from "@jobrun/core";
 
 const { EXISTING, SYNCED, ADDED, CHANGED, REMOVED } = WatchJobRunsResponse_Type;
@@ -32,10 +31,10 @@ export class WatchedRuns {
     if (!this.synced) {
       for (const run of runs) {
         this.known.set(run.name, run);
-        out.push(response(EXISTING, run));
+        out.push(watchResponse(EXISTING, run));
       }
       this.synced = true;
-      out.push(response(SYNCED));
+      out.push(watchResponse(SYNCED));
       return out;
     }
     const current = new Map<string, JobRun>();
@@ -44,7 +43,7 @@ export class WatchedRuns {
     for (const [name, run] of [...this.known]) {
       if (!current.has(name)) {
         this.known.delete(name);
-        out.push(response(REMOVED, run));
+        out.push(watchResponse(REMOVED, run));
       }
     }
     return out;
@@ -56,19 +55,10 @@ export class WatchedRuns {
     if (type === REMOVED) {
       if (known === undefined) return [];
       this.known.delete(run.name);
-      return [response(REMOVED, run)];
+      return [watchResponse(REMOVED, run)];
     }
-    if (known !== undefined && sameVersion(known, run)) return [];
+    if (known !== undefined && sameJobRunVersion(known, run)) return [];
     this.known.set(run.name, run);
-    return [response(known === undefined ? ADDED : CHANGED, run)];
+    return [watchResponse(known === undefined ? ADDED : CHANGED, run)];
   }
-}
-
-function sameVersion(a: JobRun, b: JobRun): boolean {
-  if (a.etag !== "" || b.etag !== "") return a.etag === b.etag;
-  return equals(JobRunSchema, a, b);
-}
-
-function response(type: WatchJobRunsResponse_Type, jobRun?: JobRun): WatchJobRunsResponse {
-  return create(WatchJobRunsResponseSchema, jobRun === undefined ? { type } : { type, jobRun });
 }

@@ -1,6 +1,6 @@
 // The watch benchmark's load generator, in its own process: opens N watch streams on the proxy and,
 // for each change event, notes when it arrived (wall-clock ms, comparable across processes on one
-// machine). Driven by messages from bench/watch.ts: { open: { url, count } }, { expect: label },
+// machine). Driven by messages from bench/watch-emulator.ts: { open: { url, count } }, { expect: label },
 // { close }.
 import { request } from "node:http";
 

@@ -20,6 +20,7 @@ import { notFound, route } from "./steps/route.js";
 import { RunJsonMemo } from "./steps/run-json.js";
 import type { LogSink, ProxyEnv, RequestState } from "./types.js";
 import { WatchHub } from "./watch/hub.js";
+import { type PubsubPushOptions, pubsubPush } from "./watch/pubsub-push.js";
 import { watchSourceOf } from "./watch/source.js";
 import { watchStep } from "./watch/step.js";
 
@@ -58,9 +59,15 @@ export interface ProxyOptions {
   /**
    * The live watch (`GET …/jobRuns:watch`, Server-Sent Events): a WatchHub with its source and
    * limits, or false for none (501). Default: the backend's own watch when it has one (the
-   * emulator), with the default limits; none otherwise.
+   * emulator), with the default limits; none otherwise. Anything that opens streams as a hub does
+   * will do: the Worker forwards them to a Durable Object per (parent, filter).
    */
-  readonly watch?: WatchHub | false;
+  readonly watch?: Pick<WatchHub, "open"> | false;
+  /**
+   * `POST /pubsub/push`: Cloud Deploy's Pub/Sub notifications (a push subscription with an OIDC
+   * token of this audience) prompt the google-mode watch to poll at once. Default off (404).
+   */
+  readonly pubsub?: PubsubPushOptions;
 }
 
 /**
@@ -77,6 +84,8 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     ...(options.allowedHosts === undefined ? [] : [hostGuard(options.allowedHosts)]),
     cors(options.cors ?? { origins: [] }), // answers a preflight; adds CORS headers for an allowed origin
     publicEndpoints(openApiDocument()), // /healthz and /openapi.json, before auth
+    // POST /pubsub/push: Pub/Sub holds no caller key; its push carries its own OIDC token.
+    ...(options.pubsub === undefined ? [] : [pubsubPush(options.pubsub)]),
     auth(options.auth),
     ...(options.rateLimit === undefined ? [] : [rateLimit(options.rateLimit)]),
     // GET …/jobRuns:watch: authorized as a list, then answered with an event stream.
@@ -130,7 +139,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
   return app;
 }
 
-function watchHubOf(options: ProxyOptions): WatchHub | undefined {
+function watchHubOf(options: ProxyOptions): Pick<WatchHub, "open"> | undefined {
   if (options.watch !== undefined) return options.watch === false ? undefined : options.watch;
   const source = watchSourceOf(options.backend);
   return source === undefined ? undefined : new WatchHub({ source });

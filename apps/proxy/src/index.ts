@@ -38,5 +38,24 @@ export {
   workersRateLimiter,
 } from "./steps/rate-limit.js";
 export type { Caller, LogEntry, LogSink, ProxyEnv, Role } from "./types.js";
+export {
+  DEFAULT_WATCH_INTERVAL_MS,
+  GooglePoller,
+  type GooglePollerOptions,
+} from "./watch/google-poller.js";
 export { DEFAULT_WATCH_LIMITS, WatchHub, type WatchHubOptions } from "./watch/hub.js";
+export { type ChangedRunPlace, changedRunPlace, mayBeUnder, parsePushBody } from "./watch/pubsub-message.js";
+export {
+  PUBSUB_PUSH_PATH,
+  type PubsubPushOptions,
+  type PushPrompted,
+  promptsOf,
+} from "./watch/pubsub-push.js";
+export {
+  createPushVerifier,
+  GOOGLE_OIDC_ISSUERS,
+  GOOGLE_OIDC_JWKS_URL,
+  type PushAuthOptions,
+  type PushVerifier,
+} from "./watch/pubsub-token.js";
 export { type WatchSource, watchSourceOf } from "./watch/source.js";

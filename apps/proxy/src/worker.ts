@@ -14,9 +14,18 @@ import { createKeyStore, parseKeyFile } from "./keys.js";
 import type { AuthOptions } from "./steps/auth.js";
 import { jsonLineSink } from "./steps/logger.js";
 import { memoryRateLimiter, type WorkersRateLimitBinding, workersRateLimiter } from "./steps/rate-limit.js";
+import {
+  durableObjectPrompts,
+  durableObjectWatch,
+  type WatchChannelEnv,
+  WatchChannelObject,
+} from "./watch/durable-object.js";
+
+// The Durable Object class of the google-mode watch (binding WATCH_CHANNELS in wrangler.jsonc).
+export { WatchChannelObject };
 
 /** The Worker's bindings: vars (plain) and secrets (wrangler secret put). */
-export interface WorkerEnv {
+export interface WorkerEnv extends WatchChannelEnv {
   /** "emulator" (default) or "google". */
   readonly BACKEND?: string;
   /**
@@ -49,6 +58,11 @@ export interface WorkerEnv {
   readonly LOG_REQUESTS?: string;
   /** "off" disables the Cache API for finished runs. */
   readonly EDGE_CACHE?: string;
+  // The google-mode watch (WATCH_CHANNELS, WATCH_INTERVAL_SECONDS, PUBSUB_AUDIENCE): WatchChannelEnv.
+  /** With PUBSUB_AUDIENCE: only pushes whose OIDC token is this service account's are taken. */
+  readonly PUBSUB_SERVICE_ACCOUNT?: string;
+  /** With PUBSUB_AUDIENCE: the key set push tokens are checked with (default Google's). */
+  readonly PUBSUB_JWKS_URL?: string;
 }
 
 type Fetch = (request: Request) => Response | Promise<Response>;
@@ -82,13 +96,44 @@ function build(env: WorkerEnv): Fetch {
       ? {}
       : { cache: cacheApiAdapter((caches as unknown as { default: Cache }).default as never) }),
     log: env.LOG_REQUESTS === "off" ? false : jsonLineSink,
-    // Not here yet: a stream's events would come from other requests (a terminate in another
-    // isolate never reaches it) and the emulator's timers die with the request that set them, so a
-    // run would stop at TERMINATING. The watch on Workers needs a Durable Object holding the
-    // watchers; until then 501, and @jobrun/client polls.
-    watch: false,
+    ...watchOf(env),
   });
   return (request) => app.fetch(request);
+}
+
+/**
+ * The google-mode watch: each (parent, filter) in its own Durable Object, so every isolate's
+ * watchers share one upstream poll; Pub/Sub pushes prompt them through the objects' directory.
+ * Without the WATCH_CHANNELS binding google mode answers a watch with 501, and so does the emulator
+ * backend: its per-isolate state would give a stream only the changes made in its own isolate, and
+ * its timers die with the request that set them (a run would stop at TERMINATING). @jobrun/client
+ * polls where the answer is 501.
+ */
+function watchOf(env: WorkerEnv) {
+  const google = env.BACKEND === "google";
+  if (!google) {
+    if (env.PUBSUB_AUDIENCE) throw new Error("PUBSUB_AUDIENCE only applies to BACKEND=google");
+    return { watch: false as const };
+  }
+  const namespace = env.WATCH_CHANNELS;
+  if (namespace === undefined) {
+    if (env.PUBSUB_AUDIENCE)
+      throw new Error("PUBSUB_AUDIENCE needs the WATCH_CHANNELS Durable Object binding");
+    return { watch: false as const };
+  }
+  return {
+    watch: durableObjectWatch(namespace),
+    ...(env.PUBSUB_AUDIENCE
+      ? {
+          pubsub: {
+            audience: env.PUBSUB_AUDIENCE,
+            ...(env.PUBSUB_JWKS_URL ? { jwks: env.PUBSUB_JWKS_URL } : {}),
+            ...(env.PUBSUB_SERVICE_ACCOUNT ? { serviceAccount: env.PUBSUB_SERVICE_ACCOUNT } : {}),
+            watches: durableObjectPrompts(namespace),
+          },
+        }
+      : {}),
+  };
 }
 
 function backendOf(env: WorkerEnv): JobRunService {

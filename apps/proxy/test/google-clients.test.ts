@@ -137,7 +137,7 @@ describe("@google-cloud/deploy (REST fallback)", () => {
       domain?: string;
     };
     expect(error.code).toBe(5); // NOT_FOUND
-    expect(error.reason).toBe("NOT_FOUND");
+    expect(error.reason).toBe("JOB_RUN_NOT_FOUND");
     expect(error.domain).toBe("clouddeploy.googleapis.com");
   });
 

@@ -237,7 +237,11 @@ class InMemoryJobRunService implements Emulator {
           throw new ApiError(
             "FAILED_PRECONDITION",
             `job run ${name} is ${stateName(run.state)}; only an IN_PROGRESS job run can be terminated`,
-            { details: [resourceInfo(name, `state is ${stateName(run.state)}`)] },
+            {
+              details: [resourceInfo(name, `state is ${stateName(run.state)}`)],
+              reason: "JOB_RUN_NOT_TERMINABLE",
+              metadata: { resource: name, state: stateName(run.state) },
+            },
           );
         }
         this.write({ ...run, state: JobRun_State.TERMINATING });
@@ -347,7 +351,10 @@ class InMemoryJobRunService implements Emulator {
     // malformed name (INVALID_ARGUMENT) from an unknown one (NOT_FOUND).
     if (run !== undefined) return run;
     parseJobRunName(name, { field });
-    throw new ApiError("NOT_FOUND", `job run ${name} not found`, { details: [resourceInfo(name)] });
+    throw new ApiError("NOT_FOUND", `job run ${name} not found`, {
+      details: [resourceInfo(name)],
+      reason: "JOB_RUN_NOT_FOUND",
+    });
   }
 
   /** Stores a new version of a run with a fresh etag and tells the listeners. */
@@ -406,5 +413,8 @@ function pageSizeOf(pageSize: number | undefined): number {
 }
 
 function fieldError(field: string, message: string): ApiError {
-  return new ApiError("INVALID_ARGUMENT", message, { details: [badRequest(field, message)] });
+  return new ApiError("INVALID_ARGUMENT", message, {
+    details: [badRequest(field, message)],
+    reason: "INVALID_REQUEST_FIELD",
+  });
 }

@@ -118,5 +118,8 @@ export function isSortKeyOf(spec: OrderSpec, value: unknown): value is SortKey {
 
 function orderByError(orderBy: string, offset: number, reason: string): ApiError {
   const message = `invalid orderBy at column ${offset + 1}: ${reason} (in ${JSON.stringify(orderBy)})`;
-  return new ApiError("INVALID_ARGUMENT", message, { details: [badRequest("orderBy", message)] });
+  return new ApiError("INVALID_ARGUMENT", message, {
+    details: [badRequest("orderBy", message)],
+    reason: "INVALID_ORDER_BY",
+  });
 }

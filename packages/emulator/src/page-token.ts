@@ -124,7 +124,10 @@ function bindingDigest(binding: TokenBinding): string {
 
 function tokenError(reason: string): ApiError {
   const message = `invalid pageToken: ${reason}`;
-  return new ApiError("INVALID_ARGUMENT", message, { details: [badRequest("pageToken", message)] });
+  return new ApiError("INVALID_ARGUMENT", message, {
+    details: [badRequest("pageToken", message)],
+    reason: "INVALID_PAGE_TOKEN",
+  });
 }
 
 /** A fresh random MAC key (crypto.getRandomValues exists in Node, Workers and browsers). */

@@ -287,3 +287,53 @@ describe("listAllJobRuns over the emulator", () => {
     expect(names).toHaveLength(emulator.size);
   });
 });
+
+describe("why a call was refused (ErrorInfo reason, AIP-193)", () => {
+  const finished = () =>
+    createEmulator({ jobRuns: doc(run("done", { state: JobRun_State.SUCCEEDED }), run("live")) });
+
+  it.each([
+    [
+      "a missing run",
+      (e: ReturnType<typeof finished>) => e.getJobRun({ name: `${ROLLOUT}/jobRuns/nope` }),
+      "JOB_RUN_NOT_FOUND",
+    ],
+    [
+      "a malformed name",
+      (e: ReturnType<typeof finished>) => e.getJobRun({ name: "projects/p" }),
+      "INVALID_RESOURCE_NAME",
+    ],
+    [
+      "a filter on no field",
+      (e: ReturnType<typeof finished>) => e.listJobRuns({ parent: ROLLOUT, filter: "colour=1" }),
+      "INVALID_FILTER",
+    ],
+    [
+      "an orderBy on no field",
+      (e: ReturnType<typeof finished>) => e.listJobRuns({ parent: ROLLOUT, orderBy: "colour" }),
+      "INVALID_ORDER_BY",
+    ],
+    [
+      "a forged page token",
+      (e: ReturnType<typeof finished>) => e.listJobRuns({ parent: ROLLOUT, pageToken: "forged" }),
+      "INVALID_PAGE_TOKEN",
+    ],
+    [
+      "a negative page size",
+      (e: ReturnType<typeof finished>) => e.listJobRuns({ parent: ROLLOUT, pageSize: -1 }),
+      "INVALID_REQUEST_FIELD",
+    ],
+  ])("%s: %s", async (_what, callOf, reason) => {
+    const error = await rejectionOf(callOf(finished()));
+    expect(error.reason).toBe(reason);
+    expect(error.domain).toBe("clouddeploy.googleapis.com");
+  });
+
+  it("terminating a finished run: JOB_RUN_NOT_TERMINABLE with the run and its state", async () => {
+    const name = `${ROLLOUT}/jobRuns/done`;
+    const error = await rejectionOf(finished().terminateJobRun({ name }));
+    expect(error.code).toBe("FAILED_PRECONDITION");
+    expect(error.reason).toBe("JOB_RUN_NOT_TERMINABLE");
+    expect(error.errorInfoMetadata).toMatchObject({ resource: name, state: "SUCCEEDED" });
+  });
+});

@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { isLoopback } from "@jobrun/core";
 import { parseUpstream } from "../backends/google.js";
+import { DEFAULT_WATCH_INTERVAL_MS } from "../watch/google-poller.js";
 import { DEFAULT_WATCH_LIMITS } from "../watch/hub.js";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./request-log.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server.js";
@@ -36,6 +37,18 @@ export interface ServeConfig {
   /** The request log: lowest level written (`silent`: none), and JSON lines or readable ones. */
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+  /** The google backend's poll interval (--watch-interval). */
+  readonly watchIntervalMs: number;
+  /** `POST /pubsub/push` (--pubsub-*), google backend only; undefined when off. */
+  readonly pubsub: PubsubFlags | undefined;
+}
+
+/** The Pub/Sub push endpoint's settings. */
+export interface PubsubFlags {
+  readonly audience: string;
+  /** Overrides Google's key set (tests). */
+  readonly jwks: string | undefined;
+  readonly serviceAccount: string | undefined;
 }
 
 /** The watch limits the CLI sets; the rest of WatchHubOptions keep their defaults. */
@@ -98,6 +111,13 @@ options:
                               (default ${DEFAULT_WATCH_LIMITS.idleTimeoutMs / 1000})
   --watch-max-lifetime SECONDS
                               a watch stream ends after this long; clients resume (default ${DEFAULT_WATCH_LIMITS.maxLifetimeMs / 1000})
+  --watch-interval SECONDS    google backend: how often each watched rollout is listed, once for all of
+                              its watchers (default ${DEFAULT_WATCH_INTERVAL_MS / 1000})
+  --pubsub-audience AUD       google backend: serve POST /pubsub/push for Cloud Deploy's Pub/Sub push
+                              subscription whose OIDC token has this audience; a push polls at once
+  --pubsub-service-account EMAIL
+                              accept only pushes whose token is this service account's (recommended)
+  --pubsub-jwks URL           the key set push tokens are checked with (default Google's)
   -h, --help                  this text
 
 google backend credentials: GOOGLE_SERVICE_ACCOUNT_KEY (the key JSON), else Application Default Credentials.`;
@@ -136,6 +156,10 @@ export function parseCli(
         "watch-max-lifetime": { type: "string" },
         "log-level": { type: "string" },
         "log-format": { type: "string" },
+        "watch-interval": { type: "string" },
+        "pubsub-audience": { type: "string" },
+        "pubsub-jwks": { type: "string" },
+        "pubsub-service-account": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -228,6 +252,15 @@ export function parseCli(
   // per minute per region), so each gets a default share. An open emulator has no quota to protect:
   // a client that works against Google must not get 429s locally.
   const open = keysFile === undefined && jwt === undefined;
+  const googleOnly = (flag: string) => {
+    if (values[flag] !== undefined && backend !== "google")
+      throw new UsageError(
+        `--${flag} only applies to --backend google (the emulator's watch is fed by its own changes)`,
+      );
+  };
+  for (const flag of ["watch-interval", "pubsub-audience", "pubsub-jwks", "pubsub-service-account"])
+    googleOnly(flag);
+  const pubsub = pubsubFlags(values);
   const rateLimit =
     rateText !== undefined ? Number(rateText) : open && backend === "emulator" ? 0 : DEFAULT_RATE_LIMIT;
   return {
@@ -253,7 +286,31 @@ export function parseCli(
     },
     logLevel,
     logFormat,
+    watchIntervalMs: seconds(values, "watch-interval", DEFAULT_WATCH_INTERVAL_MS),
+    pubsub,
   };
+}
+
+function pubsubFlags(values: Record<string, unknown>): PubsubFlags | undefined {
+  const audience = values["pubsub-audience"] as string | undefined;
+  const jwks = values["pubsub-jwks"] as string | undefined;
+  const serviceAccount = values["pubsub-service-account"] as string | undefined;
+  if (audience === undefined) {
+    if (jwks !== undefined || serviceAccount !== undefined)
+      throw new UsageError("--pubsub-jwks and --pubsub-service-account need --pubsub-audience");
+    return undefined;
+  }
+  if (audience.trim() === "") throw new UsageError("--pubsub-audience must not be empty");
+  if (jwks !== undefined) {
+    const url = URL.canParse(jwks) ? new URL(jwks) : undefined;
+    if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:"))
+      throw new UsageError(`--pubsub-jwks ${JSON.stringify(jwks)} is not an http(s) URL`);
+  }
+  if (serviceAccount !== undefined && !/^[^@\s]+@[^@\s]+$/.test(serviceAccount))
+    throw new UsageError(
+      `--pubsub-service-account ${JSON.stringify(serviceAccount)} is not a service account email`,
+    );
+  return { audience, jwks, serviceAccount };
 }
 
 /** A whole-number flag of at least `min`. */

@@ -15,7 +15,9 @@ import { createKeyStore, generateApiKey, hashApiKey, parseKeyFile } from "../key
 import type { AuthOptions } from "../steps/auth.js";
 import { memoryRateLimiter } from "../steps/rate-limit.js";
 import type { LogSink } from "../types.js";
+import { GooglePoller } from "../watch/google-poller.js";
 import { WatchHub } from "../watch/hub.js";
+import { promptsOf } from "../watch/pubsub-push.js";
 import { watchSourceOf } from "../watch/source.js";
 import {
   type CliConfig,
@@ -76,12 +78,22 @@ async function newKey(config: NewKeyConfig): Promise<void> {
 async function serveProxy(config: ServeConfig): Promise<void> {
   const auth = await loadAuth(config);
   const { backend, stop } = await loadBackend(config);
-  const watchSource = watchSourceOf(backend);
-  const watch =
-    watchSource === undefined ? undefined : new WatchHub({ source: watchSource, ...config.watch });
+  const { watch, poller } = watchOf(backend, config);
   const log = pinoLogSink({ level: config.logLevel, format: config.logFormat });
   const app = createProxy({
     watch: watch ?? false,
+    ...(config.pubsub === undefined || poller === undefined
+      ? {}
+      : {
+          pubsub: {
+            audience: config.pubsub.audience,
+            ...(config.pubsub.jwks === undefined ? {} : { jwks: config.pubsub.jwks }),
+            ...(config.pubsub.serviceAccount === undefined
+              ? {}
+              : { serviceAccount: config.pubsub.serviceAccount }),
+            watches: promptsOf(poller),
+          },
+        }),
     backend,
     cancelOnDisconnect: config.backend !== "emulator",
     auth,
@@ -126,6 +138,26 @@ async function serveProxy(config: ServeConfig): Promise<void> {
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   console.log(`listening on http://${shownHost}:${address.port}`);
+}
+
+/**
+ * The live watch: the emulator's own change feed, or for the google backend one shared poller per
+ * watched (parent, filter). A google-mode channel closes with its last watcher (no lingering), so
+ * nobody's reconnect keeps Google being polled for nobody.
+ */
+function watchOf(
+  backend: JobRunService,
+  config: ServeConfig,
+): { watch: WatchHub | undefined; poller: GooglePoller | undefined } {
+  if (config.backend === "google") {
+    const poller = new GooglePoller({ backend, intervalMs: config.watchIntervalMs });
+    return { watch: new WatchHub({ source: poller, lingerMs: 0, ...config.watch }), poller };
+  }
+  const source = watchSourceOf(backend);
+  return {
+    watch: source === undefined ? undefined : new WatchHub({ source, ...config.watch }),
+    poller: undefined,
+  };
 }
 
 function listen(

@@ -23,7 +23,7 @@ import { parseResumeToken } from "./resume-token.js";
 import { EVENT_STREAM_TYPE } from "./sse.js";
 
 /** The step; with no hub (a backend without a watch) a watch request gets 501 UNIMPLEMENTED. */
-export function watchStep(hub: WatchHub | undefined): Step {
+export function watchStep(hub: Pick<WatchHub, "open"> | undefined): Step {
   return (c, state) => {
     const path = rawPath(c);
     if (!path.endsWith(":watch")) return undefined;

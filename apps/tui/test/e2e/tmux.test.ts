@@ -135,7 +135,7 @@ beforeAll(async () => {
   // CI=true on purpose: Ink alone would then draw only a last frame, and a user may have CI set in
   // a terminal; jobrun must stay interactive whenever stdout is a terminal.
   // The shell records the exit code once jobrun has gone.
-  const command = `env CI=true CONTINUOUS_INTEGRATION=true TERM=xterm-256color node dist/cli.js --refresh 1; echo $? > ${exitFile}`;
+  const command = `env CI=true CONTINUOUS_INTEGRATION=true TERM=xterm-256color node bin/jobrun.js --refresh 1; echo $? > ${exitFile}`;
   tmux("-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "160", "-y", "40", "-c", appDir, command);
   tmux("set-option", "-t", target, "remain-on-exit", "on");
   tmux("set-option", "-s", "escape-time", "0");
@@ -276,7 +276,7 @@ describe("jobrun printing through a pipe", () => {
     const script = join(workDir, "pipe-json.sh");
     writeFileSync(
       script,
-      `node dist/cli.js --endpoint ${endpoint} --project acme -o json 2>${result}.err | ` +
+      `node bin/jobrun.js --endpoint ${endpoint} --project acme -o json 2>${result}.err | ` +
         `node -e 'let t="";process.stdin.on("data",(d)=>{t+=d}).on("end",()=>process.stdout.write(JSON.parse(t).jobRuns.length+"\\n"))' > ${result}.count\n` +
         `echo "\${PIPESTATUS[*]}" > ${result}\n`,
     );
@@ -296,7 +296,7 @@ describe("jobrun printing through a pipe", () => {
       target,
       "-c",
       appDir,
-      `bash -c 'node dist/cli.js --endpoint ${endpoint} --project acme -o table 2>${result}.err | head -n 2 > ${result}.out; echo "\${PIPESTATUS[*]}" > ${result}'`,
+      `bash -c 'node bin/jobrun.js --endpoint ${endpoint} --project acme -o table 2>${result}.err | head -n 2 > ${result}.out; echo "\${PIPESTATUS[*]}" > ${result}'`,
     );
     const codes = await waitForScreen("the pipe to finish", (t) => t !== "", 60_000, readWhole(result));
     expect(codes.trim()).toBe("0 0");

@@ -35,7 +35,10 @@ function echo(name: string): string {
 
 export function nameError(kind: string, name: string, field: string, reason: string): ApiError {
   const message = `invalid ${kind} name ${echo(name)}: ${reason}`;
-  return new ApiError("INVALID_ARGUMENT", message, { details: [badRequest(field, message)] });
+  return new ApiError("INVALID_ARGUMENT", message, {
+    details: [badRequest(field, message)],
+    reason: "INVALID_RESOURCE_NAME",
+  });
 }
 
 function patternText<K extends string>(pattern: ResourcePattern<K>): string {

@@ -93,7 +93,10 @@ function encodeVariable(
 ): string[] {
   const fail = (reason: string) => {
     const message = `${route.rpc}: ${field.jsonName} ${quote(value, 200)} ${reason}`;
-    return new ApiError("INVALID_ARGUMENT", message, { details: [badRequest(field.jsonName, reason)] });
+    return new ApiError("INVALID_ARGUMENT", message, {
+      details: [badRequest(field.jsonName, reason)],
+      reason: "INVALID_REQUEST_FIELD",
+    });
   };
   const parts = value.split("/");
   if (parts.length !== segment.pattern.length) {

@@ -62,7 +62,10 @@ export function parseHttpRequest<M extends AnyMethodName>(
     const given = fields[field.localName];
     if (given !== undefined && given !== "" && given !== value) {
       const reason = `the body's ${field.name} differs from the ${field.name} in the URL path`;
-      throw new ApiError("INVALID_ARGUMENT", reason, { details: [badRequest(field.jsonName, reason)] });
+      throw new ApiError("INVALID_ARGUMENT", reason, {
+        details: [badRequest(field.jsonName, reason)],
+        reason: "INVALID_REQUEST_FIELD",
+      });
     }
     fields[field.localName] = value;
   }
@@ -134,5 +137,8 @@ function readQuery(
 
 function badQuery(key: string, reason: string): ApiError {
   const message = `query parameter ${quote(key, 61)} ${reason}`;
-  return new ApiError("INVALID_ARGUMENT", message, { details: [badRequest(truncate(key, 61), message)] });
+  return new ApiError("INVALID_ARGUMENT", message, {
+    details: [badRequest(truncate(key, 61), message)],
+    reason: "UNKNOWN_QUERY_PARAMETER",
+  });
 }

@@ -1,0 +1,245 @@
+// The google-mode watch on Cloudflare Workers. Every isolate of a Worker has its own memory, so a
+// poller per isolate would multiply the upstream listings by the isolates serving watchers. Instead
+// the Worker authorizes a watch request as usual and forwards it to one Durable Object per
+// (parent, filter): the object holds the streams of every watcher of it (a WatchHub) and the one
+// poller, timed by the object's alarm. One more object, the directory, knows which (parent, filter)s
+// are watched, so a Pub/Sub push (answered by any isolate) can prompt the ones it concerns.
+//
+// workerd tells the object that a watcher left only when the stream's next write fails (a change, or
+// the 15 s heartbeat; measured in miniflare: within two heartbeats), so an object may poll for up to
+// ~30 s after its last watcher has gone, where the Node proxy stops at once.
+
+import { serviceAccountKey } from "@jobrun/client";
+import { ApiError, type EnumEncoding, type ErrorFormat, WILDCARD } from "@jobrun/core";
+import { createGoogleBackend, parseUpstream } from "../backends/google.js";
+import { errorResponse, toApiError } from "../errors.js";
+import { AlarmClock, type AlarmStorage } from "./durable-object-clock.js";
+import { DEFAULT_WATCH_INTERVAL_MS, GooglePoller } from "./google-poller.js";
+import { type OpenStream, WatchHub } from "./hub.js";
+import { type ChangedRunPlace, mayBeUnder } from "./pubsub-message.js";
+import type { PushPrompted } from "./pubsub-push.js";
+import { formatResumeToken, parseResumeToken } from "./resume-token.js";
+import type { WatchSource } from "./source.js";
+
+/** The bindings a watch channel object reads (a subset of the Worker's). */
+export interface WatchChannelEnv {
+  readonly GOOGLE_SERVICE_ACCOUNT_KEY?: string;
+  readonly UPSTREAM?: string;
+  /** Seconds between two listings of one watched (parent, filter). Default 2. */
+  readonly WATCH_INTERVAL_SECONDS?: string;
+  /** Set when Pub/Sub pushes are served: the channels then tell the directory they are watched. */
+  readonly PUBSUB_AUDIENCE?: string;
+  readonly WATCH_CHANNELS?: DurableObjectNamespaceLike;
+}
+
+/** The parts of the Workers runtime's Durable Object types used here. */
+export interface DurableObjectStateLike {
+  readonly storage: AlarmStorage & {
+    put(key: string, value: unknown): Promise<void>;
+    delete(key: string): Promise<boolean>;
+    list(options?: { prefix?: string }): Promise<Map<string, unknown>>;
+  };
+}
+export interface DurableObjectStubLike {
+  fetch(request: Request): Promise<Response>;
+}
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: unknown): DurableObjectStubLike;
+}
+
+/** The directory's name: no (parent, filter) key looks like it (they begin with `projects/`). */
+const DIRECTORY = "directory";
+const ORIGIN = "https://watch-channel";
+
+/** What the Worker sends a channel object to open a stream (an authorized OpenStream, as JSON). */
+interface ForwardedOpen {
+  readonly callerId: string;
+  readonly parent: string;
+  readonly filter: string;
+  readonly lastEventId: string;
+  readonly encoding: EnumEncoding;
+  readonly errorFormat: ErrorFormat;
+  readonly headers: Record<string, string>;
+}
+
+/** The Worker's side: opens each stream in the Durable Object of its (parent, filter). */
+export function durableObjectWatch(namespace: DurableObjectNamespaceLike): Pick<WatchHub, "open"> {
+  return {
+    async open(request: OpenStream): Promise<Response> {
+      const forwarded: ForwardedOpen = {
+        callerId: request.callerId,
+        parent: request.parent,
+        filter: request.filter,
+        lastEventId:
+          request.resume === undefined ? "" : formatResumeToken(request.resume.epoch, request.resume.seq),
+        encoding: request.encoding,
+        errorFormat: request.errorFormat,
+        headers: request.headers,
+      };
+      const stub = namespace.get(namespace.idFromName(channelKey(request.parent, request.filter)));
+      const response = await stub.fetch(
+        new Request(`${ORIGIN}/open`, { method: "POST", body: JSON.stringify(forwarded) }),
+      );
+      // A refusal (the caller's limit, Google's error) is the caller's answer, in the caller's shape.
+      if (response.status !== 200) throw ApiError.fromResponseText(await response.text(), response.status);
+      return response;
+    },
+  };
+}
+
+/** The Worker's side of a Pub/Sub push: the directory prompts the channels it concerns. */
+export function durableObjectPrompts(namespace: DurableObjectNamespaceLike): PushPrompted {
+  return {
+    async prompt(place: ChangedRunPlace): Promise<number> {
+      const directory = namespace.get(namespace.idFromName(DIRECTORY));
+      const response = await directory.fetch(
+        new Request(`${ORIGIN}/directory/prompt`, { method: "POST", body: JSON.stringify(place) }),
+      );
+      const { prompted } = (await response.json()) as { prompted: number };
+      return prompted;
+    },
+  };
+}
+
+/**
+ * The Durable Object class (binding WATCH_CHANNELS). As a channel: `/open` streams, `/prompt` polls
+ * now; its alarm times the polls. As the directory: `/directory/add`, `/directory/remove`,
+ * `/directory/prompt`.
+ */
+export class WatchChannelObject {
+  private readonly clock: AlarmClock;
+  private hub: WatchHub | undefined;
+  private poller: GooglePoller | undefined;
+
+  constructor(
+    private readonly state: DurableObjectStateLike,
+    private readonly env: WatchChannelEnv,
+  ) {
+    this.clock = new AlarmClock(state.storage);
+  }
+
+  async fetch(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    try {
+      switch (path) {
+        case "/open":
+          return await this.open((await request.json()) as ForwardedOpen);
+        case "/prompt":
+          return Response.json({ prompted: this.poller?.prompt(() => true) ?? 0 });
+        case "/directory/add":
+          await this.state.storage.put(`watched:${await request.text()}`, true);
+          return new Response(null, { status: 204 });
+        case "/directory/remove":
+          await this.state.storage.delete(`watched:${await request.text()}`);
+          return new Response(null, { status: 204 });
+        case "/directory/prompt":
+          return Response.json({
+            prompted: await this.promptWatched((await request.json()) as ChangedRunPlace),
+          });
+        default:
+          return new Response(null, { status: 404 });
+      }
+    } catch (error) {
+      return errorResponse(toApiError(error), {}, { prettyPrint: false, errorFormat: "2" });
+    }
+  }
+
+  /** The alarm: the poller's timer. */
+  alarm(): void {
+    this.clock.ring();
+  }
+
+  private async open(forwarded: ForwardedOpen): Promise<Response> {
+    const { parent } = forwarded;
+    try {
+      return await this.hubOf().open({
+        callerId: forwarded.callerId,
+        parent,
+        filter: forwarded.filter,
+        resume: parseResumeToken(forwarded.lastEventId),
+        encoding: forwarded.encoding,
+        errorFormat: forwarded.errorFormat,
+        // The Worker checked the parent against the caller's scopes, so every run under it is in
+        // them; this keeps to the parent in depth.
+        admits: (name) => isUnder(name, parent),
+        headers: forwarded.headers,
+      });
+    } catch (error) {
+      return errorResponse(toApiError(error), forwarded.headers, {
+        prettyPrint: false,
+        errorFormat: forwarded.errorFormat,
+      });
+    }
+  }
+
+  private hubOf(): WatchHub {
+    if (this.hub !== undefined) return this.hub;
+    const key = this.env.GOOGLE_SERVICE_ACCOUNT_KEY;
+    if (!key) throw new Error("the watch channel needs the GOOGLE_SERVICE_ACCOUNT_KEY secret");
+    const backend = createGoogleBackend({
+      auth: serviceAccountKey(key),
+      ...(this.env.UPSTREAM ? { upstream: parseUpstream(this.env.UPSTREAM) } : {}),
+    });
+    const seconds = Number(this.env.WATCH_INTERVAL_SECONDS ?? DEFAULT_WATCH_INTERVAL_MS / 1000);
+    if (!(seconds > 0)) throw new Error("WATCH_INTERVAL_SECONDS must be a number of seconds above 0");
+    const poller = new GooglePoller({ backend, intervalMs: seconds * 1000, clock: this.clock });
+    this.poller = poller;
+    this.hub = new WatchHub({ source: this.listed(poller), lingerMs: 0 });
+    return this.hub;
+  }
+
+  /** The poller, telling the directory while it polls (when pushes are served). */
+  private listed(poller: GooglePoller): WatchSource {
+    const namespace = this.env.WATCH_CHANNELS;
+    if (namespace === undefined || !this.env.PUBSUB_AUDIENCE) return poller;
+    const tell = (what: "add" | "remove", key: string) => {
+      const directory = namespace.get(namespace.idFromName(DIRECTORY));
+      directory
+        .fetch(new Request(`${ORIGIN}/directory/${what}`, { method: "POST", body: key }))
+        .then((response) => response.body?.cancel())
+        .catch((error: unknown) => {
+          console.error(JSON.stringify({ level: "error", msg: "watch directory", reason: String(error) }));
+        });
+    };
+    return {
+      watch: (parent, filter, signal) => {
+        const key = channelKey(parent, filter);
+        tell("add", key);
+        signal.addEventListener("abort", () => tell("remove", key), { once: true });
+        return poller.watch(parent, filter, signal);
+      },
+    };
+  }
+
+  /** The directory: prompts every watched channel a run at `place` could be under. */
+  private async promptWatched(place: ChangedRunPlace): Promise<number> {
+    const namespace = this.env.WATCH_CHANNELS;
+    if (namespace === undefined) return 0;
+    const watched = await this.state.storage.list({ prefix: "watched:" });
+    const prompts = [...watched.keys()]
+      .map((entry) => entry.slice("watched:".length))
+      .filter((key) => mayBeUnder(place, key.slice(0, key.indexOf("\n"))))
+      .map(async (key) => {
+        const channel = namespace.get(namespace.idFromName(key));
+        const response = await channel.fetch(new Request(`${ORIGIN}/prompt`, { method: "POST" }));
+        const { prompted } = (await response.json()) as { prompted: number };
+        // A channel that no longer polls (it ended without telling) leaves the directory.
+        if (prompted === 0) await this.state.storage.delete(`watched:${key}`);
+        return prompted;
+      });
+    return (await Promise.all(prompts)).reduce((sum, n) => sum + n, 0);
+  }
+}
+
+function channelKey(parent: string, filter: string): string {
+  return `${parent}\n${filter}`;
+}
+
+/** Whether a run's name lies under a List parent (its `-` wildcards matching any id). */
+function isUnder(name: string, parent: string): boolean {
+  const names = name.split("/");
+  const parents = parent.split("/");
+  if (names.length !== parents.length + 2) return false;
+  return parents.every((segment, i) => segment === names[i] || (i % 2 === 1 && segment === WILDCARD));
+}

@@ -1,0 +1,202 @@
+// The google-mode watch of the Worker build (dist/worker.bundle.js) in real workerd through
+// miniflare: watch streams forwarded to the WatchChannelObject Durable Object of their (parent,
+// filter), polled on the object's alarm, against a fake Google on loopback (our own proxy over an
+// emulator, auth off, plus Google's token endpoint) that counts its listings.
+import { generateKeyPairSync } from "node:crypto";
+import { WORKERD_COMPATIBILITY_DATE } from "@jobrun/conformance/worker-bundle";
+import type { JobRunJson } from "@jobrun/core";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmulatorBackend, createProxy, hashApiKey } from "../src/index.js";
+import { KEYS } from "./support/keys.js";
+import { type Served, serveFetch } from "./support/serve.js";
+import { openSse, type SseConnection } from "./support/sse-reader.js";
+
+const bundle = new URL("../dist/worker.bundle.js", import.meta.url).pathname;
+const ROLLOUT =
+  "projects/acme/locations/us-central1/deliveryPipelines/web/releases/rel-1/rollouts/rel-1-to-prod-0001";
+const AUDIENCE = "https://jobrun-proxy.example.workers.dev/pubsub/push";
+
+const runJson = (id: string): JobRunJson => ({
+  name: `${ROLLOUT}/jobRuns/${id}`,
+  jobId: "deploy",
+  phaseId: "stable",
+  state: "IN_PROGRESS",
+  createTime: "2025-03-01T00:00:00Z",
+  deployJobRun: {},
+});
+
+const emulator = createEmulatorBackend({
+  jobRuns: { jobRuns: [runJson("a"), runJson("b"), runJson("c")] },
+  terminateDelayMs: 600_000,
+});
+let listings = 0;
+let google: Served;
+let jwks: Served;
+let signingKey: CryptoKey;
+const workers: Miniflare[] = [];
+const connections: SseConnection[] = [];
+
+beforeAll(async () => {
+  const real = createProxy({ backend: emulator, auth: "none", log: false });
+  google = await serveFetch((request, env) => {
+    const path = new URL(request.url).pathname;
+    if (path === "/token")
+      return Response.json({ access_token: "ya29.worker-own", expires_in: 3600, token_type: "Bearer" });
+    if (path.endsWith("/jobRuns")) listings += 1;
+    return real.fetch(request, env);
+  });
+  const keys = await generateKeyPair("RS256");
+  signingKey = keys.privateKey;
+  const jwk = { ...(await exportJWK(keys.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+  jwks = await serveFetch(() => Response.json({ keys: [jwk] }));
+}, 30_000);
+afterAll(async () => {
+  for (const connection of connections) connection.close();
+  for (const worker of workers) await worker.dispose();
+  emulator.stop();
+  await google.close();
+  await jwks.close();
+});
+
+async function startWorker(vars: Record<string, string>): Promise<string> {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const serviceAccount = {
+    type: "service_account",
+    client_email: "proxy@acme.iam.gserviceaccount.com",
+    private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    token_uri: `${google.url}/token`,
+  };
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: bundle,
+    compatibilityDate: WORKERD_COMPATIBILITY_DATE,
+    durableObjects: { WATCH_CHANNELS: { className: "WatchChannelObject", useSQLite: true } },
+    bindings: {
+      LOG_REQUESTS: "off",
+      BACKEND: "google",
+      UPSTREAM: google.url,
+      GOOGLE_SERVICE_ACCOUNT_KEY: JSON.stringify(serviceAccount),
+      RATE_LIMIT_PER_MINUTE: "0",
+      CALLER_KEYS: JSON.stringify({
+        keys: [
+          { id: "reader", hash: await hashApiKey(KEYS.reader), role: "reader", scopes: ["projects/acme"] },
+        ],
+      }),
+      ...vars,
+    },
+    host: "127.0.0.1",
+    port: 0,
+  });
+  workers.push(mf);
+  return (await mf.ready).toString().replace(/\/$/, "");
+}
+
+async function watch(url: string): Promise<SseConnection> {
+  const connection = await openSse(`${url}/v1/${ROLLOUT}/jobRuns:watch`, {
+    authorization: `Bearer ${KEYS.reader}`,
+  });
+  connections.push(connection);
+  return connection;
+}
+
+function brief(data: unknown): string {
+  const { type, jobRun } = data as { type: string; jobRun?: { name: string; state: string } };
+  return jobRun === undefined
+    ? type
+    : `${type} ${jobRun.name.slice(jobRun.name.lastIndexOf("/") + 1)} ${jobRun.state}`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("the Worker's google-mode watch in workerd (a Durable Object per parent)", () => {
+  it("gives two watch streams one upstream poll on the object's alarm, and a change reaches both", async () => {
+    const url = await startWorker({ WATCH_INTERVAL_SECONDS: "0.3" });
+    const first = await watch(url);
+    const second = await watch(url);
+    for (const stream of [first, second]) {
+      expect(stream.status).toBe(200);
+      expect((await stream.take(4, 5000)).map(brief).sort()).toEqual([
+        "EXISTING a IN_PROGRESS",
+        "EXISTING b IN_PROGRESS",
+        "EXISTING c IN_PROGRESS",
+        "SYNCED",
+      ]);
+    }
+    const before = listings;
+    await sleep(3_000);
+    const listed = listings - before;
+    // One poll per 0.3 s for both streams (10 in 3 s), not one per stream (20).
+    expect(listed).toBeGreaterThanOrEqual(6);
+    expect(listed).toBeLessThanOrEqual(11);
+    await emulator.terminateJobRun({ name: `${ROLLOUT}/jobRuns/a` });
+    for (const stream of [first, second])
+      expect((await stream.take(1, 3000)).map(brief)).toEqual(["CHANGED a TERMINATING"]);
+    first.close();
+    second.close();
+    // The object is the only poller: disposing this Worker leaves no other poll behind.
+    await workers.pop()!.dispose();
+  }, 30_000);
+
+  it("refuses a watch outside the caller's scopes before any object is asked", async () => {
+    const url = await startWorker({ WATCH_INTERVAL_SECONDS: "600" });
+    const before = listings;
+    const other = await openSse(`${url}/v1/${ROLLOUT.replace("acme", "globex")}/jobRuns:watch`, {
+      authorization: `Bearer ${KEYS.reader}`,
+    });
+    connections.push(other);
+    expect(other.status).toBe(403);
+    expect(JSON.parse(await other.text()).error.status).toBe("PERMISSION_DENIED");
+    expect(listings).toBe(before);
+  }, 30_000);
+
+  it("polls at once on a signed Pub/Sub push, through the objects' directory, once for both streams", async () => {
+    const url = await startWorker({
+      WATCH_INTERVAL_SECONDS: "600",
+      PUBSUB_AUDIENCE: AUDIENCE,
+      PUBSUB_JWKS_URL: `${jwks.url}/certs`,
+    });
+    const first = await watch(url);
+    const second = await watch(url);
+    for (const stream of [first, second]) await stream.take(4, 5000);
+    await emulator.terminateJobRun({ name: `${ROLLOUT}/jobRuns/b` });
+    // The directory learns of the channel just after it opened.
+    await sleep(200);
+    const notice = {
+      message: {
+        attributes: {
+          ResourceType: "JobRun",
+          Action: "Terminated",
+          ProjectNumber: "123456789012",
+          Location: "us-central1",
+          DeliveryPipelineId: "web",
+          ReleaseId: "rel-1",
+          RolloutId: "rel-1-to-prod-0001",
+          JobRunId: "b",
+        },
+        messageId: "42",
+      },
+      subscription: "projects/acme/subscriptions/jobrun-proxy",
+    };
+    const unsigned = await fetch(`${url}/pubsub/push`, { method: "POST", body: JSON.stringify(notice) });
+    expect(unsigned.status).toBe(401);
+    const before = listings;
+    const token = await new SignJWT({ email: "push@acme.iam.gserviceaccount.com", email_verified: true })
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setIssuer("https://accounts.google.com")
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(signingKey);
+    const pushed = await fetch(`${url}/pubsub/push`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(notice),
+    });
+    expect(pushed.status).toBe(204);
+    for (const stream of [first, second])
+      expect((await stream.take(1, 3000)).map(brief)).toEqual(["CHANGED b TERMINATING"]);
+    expect(listings - before).toBe(1);
+  }, 30_000);
+});

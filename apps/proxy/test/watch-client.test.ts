@@ -1,13 +1,10 @@
 // @jobrun/client's watchJobRuns against the real proxy over HTTP: live from the event stream, resumed
 // across the proxy ending it, released on abort, refused as the proxy refuses; and polling through a
 // proxy whose backend has no watch.
+
 import { createJobRunsClient, staticToken, type WatchMode } from "@jobrun/client";
-import {
-  JobRun_State,
-  type JobRunJson,
-  WatchJobRunsResponse_Type as Type,
-  type WatchJobRunsResponse,
-} from "@jobrun/core";
+import { watchReader } from "@jobrun/conformance";
+import type { JobRunJson } from "@jobrun/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEmulatorBackend, createProxy } from "../src/index.js";
 import { WatchHub, type WatchHubOptions } from "../src/watch/hub.js";
@@ -57,36 +54,6 @@ async function proxyWith(watch: Omit<WatchHubOptions, "source"> | false) {
   return { served, hub, client };
 }
 
-function brief(response: WatchJobRunsResponse): string {
-  const jobRun = response.jobRun;
-  if (jobRun === undefined) return Type[response.type];
-  return `${Type[response.type]} ${jobRun.name.slice(jobRun.name.lastIndexOf("/") + 1)} ${JobRun_State[jobRun.state]}`;
-}
-
-function reader(iterable: AsyncIterable<WatchJobRunsResponse>) {
-  const iterator = iterable[Symbol.asyncIterator]();
-  return {
-    iterator,
-    async next(timeoutMs = 3000): Promise<string> {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no response within ${timeoutMs} ms`)), timeoutMs);
-      });
-      try {
-        const result = await Promise.race([iterator.next(), timeout]);
-        return result.done ? "END" : brief(result.value);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    async take(count: number): Promise<string[]> {
-      const out: string[] = [];
-      for (let i = 0; i < count; i += 1) out.push(await this.next());
-      return out;
-    },
-  };
-}
-
 async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -100,7 +67,7 @@ describe("the client's watchJobRuns through the proxy", () => {
     const { hub, client } = await proxyWith({ lingerMs: 0 });
     const modes: WatchMode[] = [];
     const controller = new AbortController();
-    const watch = reader(
+    const watch = watchReader(
       client(KEYS.reader).watchJobRuns(
         { parent: ROLLOUT },
         { signal: controller.signal, onMode: (mode) => modes.push(mode) },
@@ -125,7 +92,7 @@ describe("the client's watchJobRuns through the proxy", () => {
   it("rides over the proxy ending its stream: resumed with Last-Event-ID, no second initial state", async () => {
     const { client } = await proxyWith({ maxLifetimeMs: 150, lingerMs: 5_000 });
     const controller = new AbortController();
-    const watch = reader(
+    const watch = watchReader(
       client(KEYS.reader).watchJobRuns({ parent: ROLLOUT }, { signal: controller.signal }),
     );
     await watch.take(4);
@@ -146,7 +113,7 @@ describe("the client's watchJobRuns through the proxy", () => {
     const { client } = await proxyWith(false);
     const modes: WatchMode[] = [];
     const controller = new AbortController();
-    const watch = reader(
+    const watch = watchReader(
       client(KEYS.reader).watchJobRuns(
         { parent: ROLLOUT, filter: 'state="IN_PROGRESS"' },
         { signal: controller.signal, pollIntervalMs: 50, onMode: (mode) => modes.push(mode) },

@@ -1,13 +1,10 @@
 // watchJobRuns: the SSE parser, the polling fallback against a fake Google (which has no watch), and
 // the stream's reconnects against a server that plays the proxy's part of the protocol byte by byte.
 // The client against the real proxy is tested in the proxy's package (apps/proxy/test/watch-client).
+
 import type { ServerResponse } from "node:http";
-import {
-  JobRun_State,
-  type JobRunJson,
-  WatchJobRunsResponse_Type as Type,
-  type WatchJobRunsResponse,
-} from "@jobrun/core";
+import { watchReader } from "@jobrun/conformance";
+import type { JobRunJson } from "@jobrun/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createJobRunsClient, createSseParser, type SseEvent, type WatchMode } from "../src/index.js";
 import { startTestServer, type TestServer } from "./support/http-server.js";
@@ -18,38 +15,6 @@ const run = (id: string, state: NonNullable<JobRunJson["state"]>, etag = `${id}-
   state,
   etag,
 });
-
-function brief(response: WatchJobRunsResponse): string {
-  const type = Type[response.type];
-  const jobRun = response.jobRun;
-  if (jobRun === undefined) return type;
-  return `${type} ${jobRun.name.slice(jobRun.name.lastIndexOf("/") + 1)} ${JobRun_State[jobRun.state]}`;
-}
-
-/** Pulls responses one at a time, failing a test that waits for one that never comes. */
-function reader(iterable: AsyncIterable<WatchJobRunsResponse>) {
-  const iterator = iterable[Symbol.asyncIterator]();
-  return {
-    iterator,
-    async next(timeoutMs = 3000): Promise<string> {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no response within ${timeoutMs} ms`)), timeoutMs);
-      });
-      try {
-        const result = await Promise.race([iterator.next(), timeout]);
-        return result.done ? "END" : brief(result.value);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    async take(count: number): Promise<string[]> {
-      const out: string[] = [];
-      for (let i = 0; i < count; i += 1) out.push(await this.next());
-      return out;
-    },
-  };
-}
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -109,7 +74,7 @@ describe("against an endpoint without a watch (Google's own): polling the listin
     const modes: WatchMode[] = [];
     const controller = new AbortController();
     const client = createJobRunsClient({ endpoint: server.url, pollIntervalMs: 50 });
-    const watch = reader(
+    const watch = watchReader(
       client.watchJobRuns(
         { parent: PARENT },
         { signal: controller.signal, onMode: (mode) => modes.push(mode) },
@@ -199,7 +164,7 @@ describe("the event stream", () => {
     const modes: WatchMode[] = [];
     const controller = new AbortController();
     const client = createJobRunsClient({ endpoint: server.url });
-    const watch = reader(
+    const watch = watchReader(
       client.watchJobRuns({ parent: PARENT }, { signal: controller.signal, onMode: (m) => modes.push(m) }),
     );
     expect(await watch.take(4)).toEqual([
@@ -234,7 +199,7 @@ describe("the event stream", () => {
     });
     const controller = new AbortController();
     const client = createJobRunsClient({ endpoint: server.url, random: () => 0 });
-    const watch = reader(client.watchJobRuns({ parent: PARENT }, { signal: controller.signal }));
+    const watch = watchReader(client.watchJobRuns({ parent: PARENT }, { signal: controller.signal }));
     expect(await watch.take(3)).toEqual(["EXISTING a IN_PROGRESS", "EXISTING b IN_PROGRESS", "SYNCED"]);
     expect((await watch.take(2)).sort()).toEqual(["ADDED c IN_PROGRESS", "REMOVED b IN_PROGRESS"]);
     controller.abort();
@@ -259,7 +224,7 @@ describe("the event stream", () => {
       }
     });
     const client = createJobRunsClient({ endpoint: server.url, random: () => 0 });
-    const watch = reader(client.watchJobRuns({ parent: PARENT }));
+    const watch = watchReader(client.watchJobRuns({ parent: PARENT }));
     expect(await watch.take(3)).toEqual(["EXISTING a IN_PROGRESS", "SYNCED", "ADDED b IN_PROGRESS"]);
     await expect(watch.iterator.next()).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
   });

@@ -569,4 +569,5 @@ export {
   type GoogleJson,
   withEnumNumbers,
 } from "./google-corpus.js";
+export { briefWatchResponse, watchReader } from "./watch-reader.js";
 export { describeRestWireConformance, type WireHarness, type WireSetup } from "./wire.js";

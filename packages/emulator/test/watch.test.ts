@@ -1,10 +1,6 @@
 // The emulator's live watch: the initial state, then each change from its change feed, no polling.
-import {
-  JobRun_State,
-  WatchJobRunsResponse_Type as Type,
-  type WatchJobRunsRequestInit,
-  type WatchJobRunsResponse,
-} from "@jobrun/core";
+import { watchReader } from "@jobrun/conformance";
+import { JobRun_State, WatchJobRunsResponse_Type as Type, type WatchJobRunsRequestInit } from "@jobrun/core";
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "../src/clock.js";
 import { createEmulator, type Emulator } from "../src/emulator.js";
@@ -13,39 +9,6 @@ import { doc, ROLLOUT, rejectionOf, run } from "./helpers.js";
 
 const OTHER = "projects/p/locations/l/deliveryPipelines/d/releases/r/rollouts/other";
 const WILDCARD = "projects/p/locations/-/deliveryPipelines/-/releases/-/rollouts/-";
-
-/** What a test reads of a response: its type, and the run's id and state. */
-function brief(response: WatchJobRunsResponse): string {
-  const type = Type[response.type];
-  if (response.jobRun === undefined) return type;
-  const id = response.jobRun.name.slice(response.jobRun.name.lastIndexOf("/") + 1);
-  return `${type} ${id} ${JobRun_State[response.jobRun.state]}`;
-}
-
-/** Pulls responses from a watch one at a time, failing a test that waits for one that never comes. */
-function reader(iterable: AsyncIterable<WatchJobRunsResponse>) {
-  const iterator = iterable[Symbol.asyncIterator]();
-  return {
-    iterator,
-    async next(timeoutMs = 2000): Promise<string> {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no response within ${timeoutMs} ms`)), timeoutMs);
-      });
-      try {
-        const result = await Promise.race([iterator.next(), timeout]);
-        return result.done ? "END" : brief(result.value);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    async take(count: number): Promise<string[]> {
-      const out: string[] = [];
-      for (let i = 0; i < count; i += 1) out.push(await this.next());
-      return out;
-    },
-  };
-}
 
 /** An emulator's change feed that counts its live subscriptions. */
 function countingFeed(emulator: Emulator): ChangeFeed & { readonly subscribers: number } {
@@ -81,7 +44,7 @@ function fixture(options: { terminateDelayMs?: number } = {}) {
 }
 
 const watch = (emulator: Emulator, request: WatchJobRunsRequestInit, signal?: AbortSignal) =>
-  reader(emulator.watchJobRuns(request, signal === undefined ? {} : { signal }));
+  watchReader(emulator.watchJobRuns(request, signal === undefined ? {} : { signal }), 2000);
 
 describe("the initial state", () => {
   it("sends each matching run as EXISTING, then one SYNCED", async () => {
@@ -225,7 +188,7 @@ describe("ending a watch", () => {
     const { emulator } = fixture();
     const feed = countingFeed(emulator);
     const controller = new AbortController();
-    const w = reader(watchJobRuns(feed, { parent: ROLLOUT }, { signal: controller.signal }));
+    const w = watchReader(watchJobRuns(feed, { parent: ROLLOUT }, { signal: controller.signal }), 2000);
     await w.take(3);
     expect(feed.subscribers).toBe(1);
     const pending = w.next();
@@ -246,7 +209,7 @@ describe("ending a watch", () => {
   it("an already aborted signal gives an empty watch and no subscription", async () => {
     const { emulator } = fixture();
     const feed = countingFeed(emulator);
-    const w = reader(watchJobRuns(feed, { parent: ROLLOUT }, { signal: AbortSignal.abort() }));
+    const w = watchReader(watchJobRuns(feed, { parent: ROLLOUT }, { signal: AbortSignal.abort() }), 2000);
     expect(await w.next()).toBe("END");
     expect(feed.subscribers).toBe(0);
   });

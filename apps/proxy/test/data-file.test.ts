@@ -1,5 +1,6 @@
 // `jobrun-proxy --backend emulator --data FILE` (issue 10.8): the state is loaded at start, created if
 // missing, imported into only once, and every terminate a caller got a 200 for is in the file by then.
+
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { bin, killAll, startCli } from "./support/cli-process.js";
+import { sendTerminate } from "./support/crash-rounds.js";
 
 const dir = mkdtempSync(join(tmpdir(), "jobrun-proxy-data-"));
 const rollout = "projects/p/locations/l/deliveryPipelines/d/releases/r/rollouts/o";
@@ -30,16 +32,6 @@ const stored = (path: string): StoredRun[] =>
   (JSON.parse(readFileSync(path, "utf8")) as { jobRuns: StoredRun[] }).jobRuns;
 const stateIn = (path: string, name: string) => stored(path).find((r) => r.name === name)?.state;
 
-async function terminate(url: string, name: string): Promise<number> {
-  const response = await fetch(`${url}/v1/${name}:terminate`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: "{}",
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
-
 async function stateOf(url: string, name: string): Promise<string> {
   return ((await (await fetch(`${url}/v1/${name}`)).json()) as { state: string }).state;
 }
@@ -61,7 +53,7 @@ describe("jobrun-proxy --data", () => {
     // Created before the port opened, with the imported runs.
     expect(stored(data).map((r) => r.name)).toEqual(runs.map((r) => r.name));
     const name = runs[0]!.name;
-    expect(await terminate(first.url, name)).toBe(200);
+    expect(await sendTerminate(first.url, name)).toBe(200);
     // On disk when the 200 arrived: read at once, no waiting.
     expect(stateIn(data, name)).toBe("TERMINATING");
     first.child.kill("SIGKILL");
@@ -71,7 +63,7 @@ describe("jobrun-proxy --data", () => {
     const second = await startCli(["--data", data]);
     expect(["TERMINATING", "TERMINATED"]).toContain(await stateOf(second.url, name));
     expect(await stateOf(second.url, runs[1]!.name)).toBe("IN_PROGRESS");
-    expect(await terminate(second.url, runs[1]!.name)).toBe(200);
+    expect(await sendTerminate(second.url, runs[1]!.name)).toBe(200);
     expect(stateIn(data, runs[1]!.name)).toBe("TERMINATING");
     const deadline = Date.now() + 10_000;
     while ((await stateOf(second.url, runs[4]!.name)) !== "TERMINATED" && Date.now() < deadline) {
@@ -102,7 +94,7 @@ describe("jobrun-proxy --data", () => {
     const cli = await startCli(["--data", data]);
     expect(stored(data).length).toBeGreaterThan(50);
     const running = stored(data).find((r) => r.state === "IN_PROGRESS")!;
-    expect(await terminate(cli.url, running.name)).toBe(200);
+    expect(await sendTerminate(cli.url, running.name)).toBe(200);
     expect(stateIn(data, running.name)).toBe("TERMINATING");
     cli.child.kill("SIGTERM");
     expect(await cli.exit).toBe(0);
@@ -132,7 +124,7 @@ describe("jobrun-proxy --data", () => {
     // The change was made; once the file can be written again, the next write keeps it.
     expect(await stateOf(cli.url, runs[0]!.name)).toBe("TERMINATING");
     rmSync(data, { recursive: true });
-    expect(await terminate(cli.url, runs[1]!.name)).toBe(200);
+    expect(await sendTerminate(cli.url, runs[1]!.name)).toBe(200);
     expect(stateIn(data, runs[0]!.name)).toBe("TERMINATING");
     expect(stateIn(data, runs[1]!.name)).toBe("TERMINATING");
     cli.child.kill("SIGKILL");

@@ -141,7 +141,8 @@ export async function crashRounds(options: CrashRoundsOptions): Promise<CrashRou
   };
 }
 
-async function sendTerminate(url: string, name: string): Promise<number> {
+/** POSTs a terminate of `name` and answers its HTTP status, the body read (and dropped). */
+export async function sendTerminate(url: string, name: string): Promise<number> {
   const response = await fetch(`${url}/v1/${name}:terminate`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -1,8 +1,9 @@
 // Proxy benchmarks after throughput.ts (which measures req/s and CPU per request of the real CLI
 // against bare node:http, every server and the load generator in processes of their own), on
 // loopback, every ratio against a baseline measured in the same run:
-//   2. google mode against a local fake upstream (its own process, so its work never sits in the
-//      proxy's event loop): latency the proxy adds at p50 and p99 (≤ 1 / 5 ms). Direct and proxied
+//   2. google mode: the real CLI (`--backend google`, its own process) against a local fake upstream
+//      (another process), the requests sent from this one: latency the proxy adds at p50 and p99
+//      (≤ 1 / 5 ms). Direct and proxied
 //      requests alternate one by one, so both see the same machine; GC pauses in the window are shown.
 //   3. the Worker bundle's gzip size (≤ 150 KB) and its startup time in workerd.
 //   4. memory over 100 000 requests (flat: the growth after warm-up stays small).
@@ -10,36 +11,21 @@
 
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { constants, PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
-import { serve } from "@hono/node-server";
-import { staticToken } from "@jobrun/client";
 import { WORKERD_COMPATIBILITY_DATE } from "@jobrun/conformance/worker-bundle";
 import { encodeJson, JobRunSchema } from "@jobrun/core";
 import { createEmulator } from "@jobrun/emulator";
 import { Miniflare } from "miniflare";
 import { Agent, request } from "undici";
-import { createEmulatorBackend, createGoogleBackend, createProxy, GOOGLE_UPSTREAM } from "../src/index.js";
+import { createEmulatorBackend, createProxy } from "../src/index.js";
+import { startCli } from "../test/support/cli-process.js";
 
 const LATENCY_REQUESTS = 5_000; // each, direct and proxied
 const LATENCY_WARMUP = 500;
 const MEMORY_REQUESTS = 100_000;
-
-function serveApp(
-  fetch: (r: Request, env: unknown) => Response | Promise<Response>,
-): Promise<{ url: string; close(): void }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch, hostname: "127.0.0.1", port: 0 }, () =>
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () => server.close(),
-      }),
-    );
-  });
-}
 
 /** Sequential GETs alternating between `a` and `b` (one each per step), after a warm-up of both. */
 async function alternatingLatencies(a: string, b: string): Promise<[number[], number[]]> {
@@ -109,17 +95,15 @@ const upstreamUrl = await new Promise<string>((resolve) => {
   upstreamProcess.once("message", (port) => resolve(`http://127.0.0.1:${port as number}`));
   upstreamProcess.send(precomputed);
 });
-const google = createGoogleBackend({
-  auth: staticToken("bench-token"),
-  fetch: (url, init) => fetch(upstreamUrl + url.slice(GOOGLE_UPSTREAM.length), init),
-});
-// As the CLI configures it for google (minus the per-request log line and rate limiter).
-const googleProxy = await serveApp(createProxy({ backend: google, auth: "none", log: false }).fetch);
+// The proxy is the real CLI in a process of its own, with its default flags but for the rate limit
+// (600 a minute per caller would answer this run with 429s) and a token from the environment.
+process.env.GOOGLE_OAUTH_ACCESS_TOKEN = "bench-token";
+const googleProxy = await startCli(["--backend", "google", "--upstream", upstreamUrl, "--rate-limit", "0"]);
 const [[direct, through], gcPauses] = await withGcPauses(() =>
   alternatingLatencies(`${upstreamUrl}${path}`, `${googleProxy.url}${path}`),
 );
 console.log(
-  `2. google mode, added latency (${LATENCY_REQUESTS} sequential GETs each, alternating; upstream in its own process)`,
+  `2. google mode, added latency (${LATENCY_REQUESTS} sequential GETs each, alternating; upstream and \`jobrun-proxy --backend google --rate-limit 0\` each in its own process)`,
 );
 console.log(`   direct  p50 ${fmt(pct(direct, 0.5))} ms  p99 ${fmt(pct(direct, 0.99))} ms`);
 console.log(`   proxied p50 ${fmt(pct(through, 0.5))} ms  p99 ${fmt(pct(through, 0.99))} ms`);
@@ -127,10 +111,11 @@ console.log(
   `   added   p50 ${fmt(pct(through, 0.5) - pct(direct, 0.5))} ms (target ≤ 1)  p99 ${fmt(pct(through, 0.99) - pct(direct, 0.99))} ms (target ≤ 5)`,
 );
 console.log(
-  `   GC in this process during the window: ${gcPauses.count} pauses (${gcPauses.major} major), ${fmt(gcPauses.total, 1)} ms in all, longest ${fmt(gcPauses.max)} ms`,
+  `   GC in the load generator's process during the window: ${gcPauses.count} pauses (${gcPauses.major} major), ${fmt(gcPauses.total, 1)} ms in all, longest ${fmt(gcPauses.max)} ms`,
 );
 upstreamProcess.disconnect();
-googleProxy.close();
+googleProxy.child.kill("SIGTERM");
+await googleProxy.exit;
 
 // 3. The Worker bundle and workerd startup.
 const bundlePath = new URL("../dist/worker.bundle.js", import.meta.url).pathname;

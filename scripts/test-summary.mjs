@@ -30,7 +30,7 @@ function packagesWithTests() {
 
 /** Sums one run's reports, named `file` in every package. */
 function sum(packages, file) {
-  const total = { passed: 0, failed: 0, skipped: 0, missing: [] };
+  const total = { passed: 0, failed: 0, skipped: 0, missing: [], failures: [] };
   for (const pkg of packages) {
     const report = join(root, pkg, file);
     if (!existsSync(report)) {
@@ -45,10 +45,30 @@ function sum(packages, file) {
     total.failed += (result.testResults ?? []).filter(
       (f) => f.status === "failed" && (f.assertionResults ?? []).length === 0,
     ).length;
+    total.failures.push(...failuresIn(pkg, result));
   }
   total.failed += total.missing.length;
   return total;
 }
+
+/**
+ * One line per failed test (or suite that failed to load): where it is and the first line of why,
+ * so that the end of a CI log, often all that is kept of it, names what failed.
+ */
+function failuresIn(pkg, result) {
+  const out = [];
+  for (const file of result.testResults ?? []) {
+    const where = `${pkg}/${file.name.slice(file.name.indexOf(pkg) + pkg.length + 1)}`;
+    const failed = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+    if (file.status === "failed" && failed.length === 0) out.push(`${where}: ${firstLine(file.message)}`);
+    for (const t of failed) out.push(`${where} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+  }
+  return out;
+}
+
+const firstLine = (text) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the colours vitest puts in messages
+  (text ?? "no message").replace(/\u001b\[[0-9;]*m/g, "").split("\n")[0].slice(0, 300);
 
 const line = ({ passed, failed, skipped }) =>
   `${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`;
@@ -62,6 +82,7 @@ for (const [label, file] of runs) {
   const where = label === "" ? "" : ` on ${label}`;
   for (const pkg of total.missing)
     console.log(`no test report from ${pkg}${where}: its tests did not run to the end`);
+  for (const failure of total.failures) console.log(`FAILED${where}: ${failure}`);
   if (label !== "") console.log(`${label}: ${line(total)}`);
   grand.passed += total.passed;
   grand.failed += total.failed;

@@ -92,8 +92,14 @@ describe("against an endpoint without a watch (Google's own): polling the listin
     const lists = () => server.requests.filter((r) => r.url.includes("/jobRuns?")).length;
     const before = lists();
     const pending = watch.next();
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Polls go on (at least two more) while nothing is sent; waited for, not timed, so that a busy
+    // machine's slower polls cannot fail it.
+    const deadline = Date.now() + 10_000;
+    while (lists() <= before + 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(lists()).toBeGreaterThan(before + 1);
+    expect(await Promise.race([pending, "nothing yet"])).toBe("nothing yet");
     runs = [run("a", "TERMINATED"), run("c", "IN_PROGRESS")];
     expect(await pending).toBe("CHANGED a TERMINATED");
     // The watch was tried once, then never again.

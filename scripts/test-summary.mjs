@@ -8,6 +8,7 @@
 // line of its own, a report missing from any run is a failure, and the closing line is the total.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 
 const root = new URL("..", import.meta.url).pathname;
 const labels = process.argv.slice(2);
@@ -66,9 +67,11 @@ function failuresIn(pkg, result) {
   return out;
 }
 
+/** The first line of a message, without the colours vitest puts in it. */
 const firstLine = (text) =>
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the colours vitest puts in messages
-  (text ?? "no message").replace(/\u001b\[[0-9;]*m/g, "").split("\n")[0].slice(0, 300);
+  stripVTControlCharacters(text ?? "no message")
+    .split("\n")[0]
+    .slice(0, 300);
 
 const line = ({ passed, failed, skipped }) =>
   `${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`;

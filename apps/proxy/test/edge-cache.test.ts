@@ -34,3 +34,28 @@ describe("the edge cache over an in-memory backend", () => {
     backend.stop();
   });
 });
+
+describe("a finished run's strong ETag", () => {
+  it("is the base64url SHA-256 of the bytes served, on Node (node:crypto) as WebCrypto computes it on Workers", async () => {
+    const seed = createEmulator({ seed: 7, demo: true });
+    seed.stop();
+    const world = seed.exportJobRuns();
+    const app = createProxy({
+      backend: createEmulatorBackend({ jobRuns: world }),
+      auth: "none",
+      log: false,
+      cancelOnDisconnect: false,
+    });
+    const finished = world.jobRuns.filter((run) => run.state === "SUCCEEDED").slice(0, 3);
+    for (const run of finished) {
+      for (const query of ["", "?alt=proto", "?prettyPrint=false&$fields=name,state"]) {
+        const response = await app.request(`/v1/${run.name}${query}`);
+        expect(response.status).toBe(200);
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+        const expected = `"${Buffer.from(digest).toString("base64url")}"`;
+        expect(response.headers.get("etag")).toBe(expected);
+      }
+    }
+  });
+});

@@ -30,6 +30,7 @@ import {
 import { openEmulator } from "./emulator-data.js";
 import { pinoLogSink } from "./request-log.js";
 import { createNodeServer } from "./server.js";
+import { upstreamFetch } from "./upstream-fetch.js";
 
 async function main(): Promise<void> {
   let config: CliConfig;
@@ -215,7 +216,10 @@ async function loadBackend(
       throw new UsageError(`google backend credentials: ${(error as Error).message}`);
     }
     const upstream = config.upstream === undefined ? {} : { upstream: config.upstream };
-    return { backend: createGoogleBackend({ auth, ...upstream }), stop: async () => {} };
+    return {
+      backend: createGoogleBackend({ auth, fetch: upstreamFetch(), ...upstream }),
+      stop: async () => {},
+    };
   }
   const { emulator, stop } = await openEmulator(config);
   return { backend: emulator, stop };

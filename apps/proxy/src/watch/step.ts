@@ -19,6 +19,7 @@ import type { Step } from "../steps/pipeline.js";
 import { refuseCredentialsInQuery } from "../system-parameters.js";
 import type { Caller } from "../types.js";
 import type { WatchHub } from "./hub.js";
+import { nodeResponseOf } from "./node-stream.js";
 import { parseResumeToken } from "./resume-token.js";
 import { EVENT_STREAM_TYPE } from "./sse.js";
 
@@ -85,6 +86,8 @@ export function watchStep(hub: Pick<WatchHub, "open"> | undefined): Step {
       errorFormat: system.errorFormat,
       admits: scopes === undefined ? () => true : (name) => inScopes(scopes, name),
       headers: state.headers,
+      // On Node the stream is written to the response itself, not piped from a web stream.
+      nodeResponse: nodeResponseOf(c.env),
     });
   };
 }

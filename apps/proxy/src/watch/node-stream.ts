@@ -51,7 +51,7 @@ export class NodeWatchStream extends WatchStream {
   constructor(
     setup: StreamSetup,
     private readonly response: NodeResponseLike,
-    private readonly headers: Record<string, string>,
+    private headers: Record<string, string> | undefined,
   ) {
     super(setup);
   }
@@ -64,7 +64,8 @@ export class NodeWatchStream extends WatchStream {
       return;
     }
     this.response.once("close", () => this.gone());
-    this.response.writeHead(200, this.headers);
+    this.response.writeHead(200, this.headers ?? {});
+    this.headers = undefined; // sent: not kept for the stream's life
     super.start(frames);
   }
 

@@ -12,7 +12,9 @@ import {
   type SystemParameters,
   watchRoutes,
 } from "@jobrun/core";
+import type { Context } from "hono";
 import { errorResponse, proxyError } from "../errors.js";
+import { incomingHeaders } from "../node-server-adapter.js";
 import { queryOf, rawPath } from "../request-info.js";
 import { inScopes, outOfScope, scopesOf } from "../scopes.js";
 import type { Step } from "../steps/pipeline.js";
@@ -81,7 +83,7 @@ export function watchStep(hub: Pick<WatchHub, "open"> | undefined): Step {
       callerId: caller.id,
       parent: request.parent,
       filter: request.filter,
-      resume: parseResumeToken(c.req.header("last-event-id")),
+      resume: parseResumeToken(lastEventId(c)),
       encoding: system.enumEncoding,
       errorFormat: system.errorFormat,
       admits: scopes === undefined ? () => true : (name) => inScopes(scopes, name),
@@ -90,6 +92,18 @@ export function watchStep(hub: Pick<WatchHub, "open"> | undefined): Step {
       nodeResponse: nodeResponseOf(c.env),
     });
   };
+}
+
+/**
+ * The Last-Event-ID header. On Node from Node's own header object (which joins a repeated field with
+ * ", " as `Headers.get` does): `c.req.header()` there would build a Fetch Headers object, which the
+ * adapter's request keeps for as long as the stream is open.
+ */
+function lastEventId(c: Context): string | undefined {
+  const headers = incomingHeaders(c.env);
+  if (headers === undefined) return c.req.raw.headers.get("last-event-id") ?? undefined;
+  const value = headers["last-event-id"];
+  return typeof value === "string" ? value : undefined;
 }
 
 /**

@@ -22,7 +22,10 @@ const futureRun = (version: number) => ({
   state: version === 0 ? "PAUSED_FOR_APPROVAL" : "IN_PROGRESS",
   createTime: "2025-03-01T00:00:00Z",
   etag: `v${version}`,
-  deployJobRun: { build: "projects/acme/locations/us-central1/builds/b1", artifactDigest: `sha256:${version}` },
+  deployJobRun: {
+    build: "projects/acme/locations/us-central1/builds/b1",
+    artifactDigest: `sha256:${version}`,
+  },
   rolloutPolicy: { canaryPercent: 10 + version, gates: ["security", "load"] },
 });
 const knownRun = {
@@ -45,10 +48,17 @@ const connections: SseConnection[] = [];
 beforeAll(async () => {
   fake = await serveFetch((request) => {
     if (!new URL(request.url).pathname.endsWith("/jobRuns"))
-      return Response.json({ error: { code: 404, message: "not here", status: "NOT_FOUND" } }, { status: 404 });
+      return Response.json(
+        { error: { code: 404, message: "not here", status: "NOT_FOUND" } },
+        { status: 404 },
+      );
     return Response.json({ jobRuns: [futureRun(version), knownRun] });
   });
-  const backend = createGoogleBackend({ auth: staticToken("ya29.proxy-own"), upstream: fake.url, retry: false });
+  const backend = createGoogleBackend({
+    auth: staticToken("ya29.proxy-own"),
+    upstream: fake.url,
+    retry: false,
+  });
   hub = new WatchHub({
     source: new GooglePoller({ backend, intervalMs: 100 }),
     maxPerCaller: 0,

@@ -183,11 +183,7 @@ async function listRawPage(
   request: { parent: string; filter: string; pageToken: string },
   signal: AbortSignal,
 ): Promise<{ runs: JobRun[]; nextPageToken: string }> {
-  const answer = await backend.forwardRaw(
-    "listJobRuns",
-    { ...request, pageSize: MAX_PAGE_SIZE },
-    { signal },
-  );
+  const answer = await backend.forwardRaw("listJobRuns", { ...request, pageSize: MAX_PAGE_SIZE }, { signal });
   const text = utf8.decode(answer.body);
   if (answer.status < 200 || answer.status > 299) throw ApiError.fromResponseText(text, answer.status);
   let page: { jobRuns?: unknown; nextPageToken?: unknown };

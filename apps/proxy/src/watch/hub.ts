@@ -5,9 +5,9 @@
 import { type Clock, type EnumEncoding, type ErrorFormat, systemClock } from "@jobrun/core";
 import { proxyError } from "../errors.js";
 import { WatchChannel } from "./channel.js";
+import { alreadySent, type NodeResponseLike, NodeWatchStream } from "./node-stream.js";
 import type { ResumeToken } from "./resume-token.js";
 import type { WatchSource } from "./source.js";
-import { alreadySent, type NodeResponseLike, NodeWatchStream } from "./node-stream.js";
 import { EVENT_STREAM_TYPE, sseRetry } from "./sse.js";
 import type { StreamLimits, StreamSetup, WatchStream } from "./stream.js";
 import { StreamSweep } from "./sweep.js";
@@ -164,9 +164,16 @@ export class WatchHub {
       // Tells nginx-style proxies not to buffer the stream.
       "x-accel-buffering": "no",
     };
-    const node = request.nodeResponse;
-    const web = node === undefined ? new WebWatchStream(setup) : undefined;
-    const stream: WatchStream = web ?? new NodeWatchStream(setup, node as NodeResponseLike, headers);
+    // On Node the stream writes the response itself; elsewhere it is the body of the Response.
+    let stream: WatchStream;
+    let body: ReadableStream<Uint8Array> | undefined;
+    if (request.nodeResponse === undefined) {
+      const web = new WebWatchStream(setup);
+      body = web.body;
+      stream = web;
+    } else {
+      stream = new NodeWatchStream(setup, request.nodeResponse, headers);
+    }
     this.sweep.add(stream);
     const start = channel.subscribe(stream, request.resume);
     stream.start([
@@ -175,7 +182,7 @@ export class WatchHub {
         ? start.frames(request.encoding)
         : start.events.map((event) => event.frame(request.encoding))),
     ]);
-    return web === undefined ? alreadySent() : new Response(web.body, { status: 200, headers });
+    return body === undefined ? alreadySent() : new Response(body, { status: 200, headers });
   }
 
   /** Ends every stream and channel (the proxy is shutting down). */

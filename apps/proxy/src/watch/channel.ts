@@ -14,6 +14,7 @@ import {
   WatchJobRunsResponse_Type,
   WatchJobRunsResponseSchema,
 } from "@jobrun/core";
+import { rawRunJson } from "./raw-runs.js";
 import { formatResumeToken, newEpoch, type ResumeToken } from "./resume-token.js";
 import type { WatchSource } from "./source.js";
 import { sseEvent } from "./sse.js";
@@ -241,7 +242,9 @@ function responseJson(
   const cache = runJsonCache[encoding];
   let runJson = cache.get(run);
   if (runJson === undefined) {
-    runJson = JSON.stringify(encodeJson(JobRunSchema, run, { enumEncoding: encoding }));
+    // Google's own JSON of the run where the source kept it (google mode: newer fields kept).
+    runJson =
+      rawRunJson(run, encoding) ?? JSON.stringify(encodeJson(JobRunSchema, run, { enumEncoding: encoding }));
     cache.set(run, runJson);
   }
   return `{"type":${typeJson},"jobRun":${runJson}}`;

@@ -5,9 +5,12 @@
 // poller, timed by the object's alarm. One more object, the directory, knows which (parent, filter)s
 // are watched, so a Pub/Sub push (answered by any isolate) can prompt the ones it concerns.
 //
-// workerd tells the object that a watcher left only when the stream's next write fails (a change, or
-// the 15 s heartbeat; measured in miniflare: within two heartbeats), so an object may poll for up to
-// ~30 s after its last watcher has gone, where the Node proxy stops at once.
+// workerd tells the object that a watcher left only when a write to its stream fails: the second
+// write after the caller went (measured in miniflare; neither the Worker's request signal nor a
+// cancel of the object's response body reaches the object sooner). With the 15 s heartbeat an object
+// polled Google for ~30 s for nobody, so here the heartbeat doubles as the probe: it is as frequent
+// as the polls (at least 1 s apart, at most 15 s), and an object stops polling within about two polls
+// of its last watcher leaving.
 
 import { serviceAccountKey } from "@jobrun/client";
 import { ApiError, type EnumEncoding, type ErrorFormat, WILDCARD } from "@jobrun/core";
@@ -15,7 +18,7 @@ import { createGoogleBackend, parseUpstream } from "../backends/google.js";
 import { errorResponse, toApiError } from "../errors.js";
 import { AlarmClock, type AlarmStorage } from "./durable-object-clock.js";
 import { DEFAULT_WATCH_INTERVAL_MS, GooglePoller } from "./google-poller.js";
-import { type OpenStream, WatchHub } from "./hub.js";
+import { DEFAULT_WATCH_LIMITS, type OpenStream, WatchHub } from "./hub.js";
 import { type ChangedRunPlace, mayBeUnder } from "./pubsub-message.js";
 import type { PushPrompted } from "./pubsub-push.js";
 import { formatResumeToken, parseResumeToken } from "./resume-token.js";
@@ -185,7 +188,11 @@ export class WatchChannelObject {
     if (!(seconds > 0)) throw new Error("WATCH_INTERVAL_SECONDS must be a number of seconds above 0");
     const poller = new GooglePoller({ backend, intervalMs: seconds * 1000, clock: this.clock });
     this.poller = poller;
-    this.hub = new WatchHub({ source: this.listed(poller), lingerMs: 0 });
+    this.hub = new WatchHub({
+      source: this.listed(poller),
+      lingerMs: 0,
+      heartbeatMs: probeIntervalMs(poller.intervalMs),
+    });
     return this.hub;
   }
 
@@ -230,6 +237,14 @@ export class WatchChannelObject {
       });
     return (await Promise.all(prompts)).reduce((sum, n) => sum + n, 0);
   }
+}
+
+/** The shortest heartbeat of a channel object: a second, however often it polls. */
+const MIN_PROBE_MS = 1_000;
+
+/** The heartbeat that finds gone watchers: one per poll, between a second and the usual 15 s. */
+function probeIntervalMs(pollIntervalMs: number): number {
+  return Math.min(DEFAULT_WATCH_LIMITS.heartbeatMs, Math.max(MIN_PROBE_MS, pollIntervalMs));
 }
 
 function channelKey(parent: string, filter: string): string {

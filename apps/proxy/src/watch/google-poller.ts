@@ -11,12 +11,16 @@
 // is refused with the same error without asking Google again, so reconnecting watchers never spin.
 
 import {
+  ApiError,
   AsyncQueue,
   type Clock,
+  decodeJson,
   type JobRun,
+  JobRunSchema,
   type JobRunService,
   listAllJobRuns,
   MAX_PAGE_SIZE,
+  type RawForwarder,
   sameJobRunVersion,
   systemClock,
   type WatchJobRunsResponse,
@@ -24,13 +28,17 @@ import {
   watchResponse,
 } from "@jobrun/core";
 import { toApiError } from "../errors.js";
+import { keepRawJson } from "./raw-runs.js";
 import type { WatchSource } from "./source.js";
 
 const { EXISTING, SYNCED, ADDED, CHANGED, REMOVED } = WatchJobRunsResponse_Type;
 
 export interface GooglePollerOptions {
-  /** The google backend (or any JobRunService): only its listJobRuns is used. */
-  readonly backend: Pick<JobRunService, "listJobRuns">;
+  /**
+   * The google backend (or any JobRunService): its raw forwarding of ListJobRuns when it has it (the
+   * google backend does), so events carry Google's JSON as get and list do; else its listJobRuns.
+   */
+  readonly backend: Pick<JobRunService, "listJobRuns"> & Partial<RawForwarder>;
   /** Time between the starts of two listings of one (parent, filter). Default 2 s. */
   readonly intervalMs?: number;
   /** The longest a failing (parent, filter) waits before Google is asked again. Default 60 s. */
@@ -117,8 +125,18 @@ export class GooglePoller implements WatchSource {
   async list(parent: string, filter: string, signal: AbortSignal): Promise<JobRun[]> {
     this.listings += 1;
     const runs: JobRun[] = [];
+    const { backend } = this.options;
+    if (backend.forwardRaw !== undefined) {
+      let pageToken = "";
+      do {
+        const page = await listRawPage(backend as RawForwarder, { parent, filter, pageToken }, signal);
+        runs.push(...page.runs);
+        pageToken = page.nextPageToken;
+      } while (pageToken !== "");
+      return runs;
+    }
     const request = { parent, filter, pageSize: MAX_PAGE_SIZE };
-    for await (const run of listAllJobRuns(this.options.backend, request, { signal })) runs.push(run);
+    for await (const run of listAllJobRuns(backend, request, { signal })) runs.push(run);
     return runs;
   }
 
@@ -151,6 +169,37 @@ export class GooglePoller implements WatchSource {
     loop.stop();
     this.loops.delete(loop);
   }
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * One page of ListJobRuns as Google sent it: each run decoded (newer fields and enum values skipped)
+ * for diffing, with its JSON object kept for the events. Google's error answer is thrown as an
+ * ApiError, as listJobRuns would.
+ */
+async function listRawPage(
+  backend: RawForwarder,
+  request: { parent: string; filter: string; pageToken: string },
+  signal: AbortSignal,
+): Promise<{ runs: JobRun[]; nextPageToken: string }> {
+  const answer = await backend.forwardRaw("listJobRuns", { ...request, pageSize: MAX_PAGE_SIZE }, { signal });
+  const text = utf8.decode(answer.body);
+  if (answer.status < 200 || answer.status > 299) throw ApiError.fromResponseText(text, answer.status);
+  let page: { jobRuns?: unknown; nextPageToken?: unknown };
+  try {
+    page = JSON.parse(text) as typeof page;
+  } catch (cause) {
+    throw new ApiError("UNAVAILABLE", "Google's list of job runs was not JSON", { cause });
+  }
+  const runs: JobRun[] = [];
+  const jobRuns = Array.isArray(page.jobRuns) ? page.jobRuns : [];
+  for (const [i, json] of jobRuns.entries()) {
+    const run = decodeJson(JobRunSchema, json, { ignoreUnknownFields: true, path: `jobRuns[${i}]` });
+    keepRawJson(run, json as Record<string, unknown>);
+    runs.push(run);
+  }
+  return { runs, nextPageToken: typeof page.nextPageToken === "string" ? page.nextPageToken : "" };
 }
 
 /** One (parent, filter) being polled. */

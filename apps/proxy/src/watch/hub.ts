@@ -5,10 +5,13 @@
 import { type Clock, type EnumEncoding, type ErrorFormat, systemClock } from "@jobrun/core";
 import { proxyError } from "../errors.js";
 import { WatchChannel } from "./channel.js";
+import { alreadySent, type NodeResponseLike, NodeWatchStream } from "./node-stream.js";
 import type { ResumeToken } from "./resume-token.js";
 import type { WatchSource } from "./source.js";
 import { EVENT_STREAM_TYPE, sseRetry } from "./sse.js";
-import { type StreamLimits, WatchStream } from "./stream.js";
+import type { StreamLimits, StreamSetup, WatchStream } from "./stream.js";
+import { StreamSweep } from "./sweep.js";
+import { WebWatchStream } from "./web-stream.js";
 
 export interface WatchHubOptions extends Partial<StreamLimits> {
   /** Where the events come from: the backend's own watch, or the google backend's poller. */
@@ -49,6 +52,11 @@ export interface OpenStream {
   readonly admits: (name: string) => boolean;
   /** Headers every answer of this request carries (request id, CORS). */
   readonly headers: Record<string, string>;
+  /**
+   * The Node response to write the stream to (on @hono/node-server); without one the stream is the
+   * body of the Response returned.
+   */
+  readonly nodeResponse?: NodeResponseLike | undefined;
 }
 
 /** The watches of one proxy. `close()` ends them all (on shutdown). */
@@ -68,6 +76,8 @@ export class WatchHub {
   /** The `retry:` every stream starts with. */
   private readonly retryFrame: Uint8Array;
   private streams = 0;
+  /** The heartbeat, idle and lifetime timer of every stream. */
+  private readonly sweep: StreamSweep;
 
   constructor(private readonly options: WatchHubOptions) {
     const d = DEFAULT_WATCH_LIMITS;
@@ -83,6 +93,7 @@ export class WatchHub {
     this.lingerMs = options.lingerMs ?? d.lingerMs;
     this.retryMs = options.retryMs ?? d.retryMs;
     this.retryFrame = utf8.encode(sseRetry(this.retryMs));
+    this.sweep = new StreamSweep(this.limits, this.clock);
   }
 
   /** Open streams, and channels (watched, or lingering for a reconnect). */
@@ -125,11 +136,11 @@ export class WatchHub {
       throw error;
     }
     this.streams += 1;
-    const stream: WatchStream = new WatchStream({
+    const setup: StreamSetup = {
       encoding: request.encoding,
       errorFormat: request.errorFormat,
-      limits: this.limits,
-      clock: this.clock,
+      maxBacklogBytes: this.limits.maxBacklogBytes,
+      openedAt: this.clock.now(),
       admits: request.admits,
       tooSlow: () =>
         proxyError(
@@ -142,9 +153,28 @@ export class WatchHub {
         this.streams -= 1;
         uncount();
         channel.unsubscribe(stream);
+        this.sweep.delete(stream);
         this.release(channel);
       },
-    });
+    };
+    const headers = {
+      ...request.headers,
+      "content-type": EVENT_STREAM_TYPE,
+      "cache-control": "no-store",
+      // Tells nginx-style proxies not to buffer the stream.
+      "x-accel-buffering": "no",
+    };
+    // On Node the stream writes the response itself; elsewhere it is the body of the Response.
+    let stream: WatchStream;
+    let body: ReadableStream<Uint8Array> | undefined;
+    if (request.nodeResponse === undefined) {
+      const web = new WebWatchStream(setup);
+      body = web.body;
+      stream = web;
+    } else {
+      stream = new NodeWatchStream(setup, request.nodeResponse, headers);
+    }
+    this.sweep.add(stream);
     const start = channel.subscribe(stream, request.resume);
     stream.start([
       this.retryFrame,
@@ -152,16 +182,7 @@ export class WatchHub {
         ? start.frames(request.encoding)
         : start.events.map((event) => event.frame(request.encoding))),
     ]);
-    return new Response(stream.body, {
-      status: 200,
-      headers: {
-        ...request.headers,
-        "content-type": EVENT_STREAM_TYPE,
-        "cache-control": "no-store",
-        // Tells nginx-style proxies not to buffer the stream.
-        "x-accel-buffering": "no",
-      },
-    });
+    return body === undefined ? alreadySent() : new Response(body, { status: 200, headers });
   }
 
   /** Ends every stream and channel (the proxy is shutting down). */

@@ -12,13 +12,16 @@ import {
   type SystemParameters,
   watchRoutes,
 } from "@jobrun/core";
+import type { Context } from "hono";
 import { errorResponse, proxyError } from "../errors.js";
+import { incomingHeaders } from "../node-server-adapter.js";
 import { queryOf, rawPath } from "../request-info.js";
 import { inScopes, outOfScope, scopesOf } from "../scopes.js";
 import type { Step } from "../steps/pipeline.js";
 import { refuseCredentialsInQuery } from "../system-parameters.js";
 import type { Caller } from "../types.js";
 import type { WatchHub } from "./hub.js";
+import { nodeResponseOf } from "./node-stream.js";
 import { parseResumeToken } from "./resume-token.js";
 import { EVENT_STREAM_TYPE } from "./sse.js";
 
@@ -80,13 +83,27 @@ export function watchStep(hub: Pick<WatchHub, "open"> | undefined): Step {
       callerId: caller.id,
       parent: request.parent,
       filter: request.filter,
-      resume: parseResumeToken(c.req.header("last-event-id")),
+      resume: parseResumeToken(lastEventId(c)),
       encoding: system.enumEncoding,
       errorFormat: system.errorFormat,
       admits: scopes === undefined ? () => true : (name) => inScopes(scopes, name),
       headers: state.headers,
+      // On Node the stream is written to the response itself, not piped from a web stream.
+      nodeResponse: nodeResponseOf(c.env),
     });
   };
+}
+
+/**
+ * The Last-Event-ID header. On Node from Node's own header object (which joins a repeated field with
+ * ", " as `Headers.get` does): `c.req.header()` there would build a Fetch Headers object, which the
+ * adapter's request keeps for as long as the stream is open.
+ */
+function lastEventId(c: Context): string | undefined {
+  const headers = incomingHeaders(c.env);
+  if (headers === undefined) return c.req.raw.headers.get("last-event-id") ?? undefined;
+  const value = headers["last-event-id"];
+  return typeof value === "string" ? value : undefined;
 }
 
 /**

@@ -90,3 +90,39 @@ export function disconnectSignalOf(env: unknown): AbortSignal | undefined {
   });
   return controller.signal;
 }
+
+/** The parts of Node's ServerResponse a watch stream uses. */
+export interface NodeResponseLike {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  write(chunk: Uint8Array): boolean;
+  end(): unknown;
+  destroy(): unknown;
+  once(event: "close", listener: () => void): unknown;
+  /** Bytes written and not yet handed to the kernel (the socket's buffer included). */
+  readonly writableLength: number;
+  readonly destroyed: boolean;
+  readonly writableEnded: boolean;
+}
+
+/** The Node response a request is answered on, when the host is @hono/node-server; else undefined. */
+export function nodeResponseOf(env: unknown): NodeResponseLike | undefined {
+  const outgoing = (env as { outgoing?: Partial<NodeResponseLike> } | undefined)?.outgoing;
+  if (
+    outgoing === undefined ||
+    typeof outgoing.writeHead !== "function" ||
+    typeof outgoing.write !== "function" ||
+    typeof outgoing.once !== "function" ||
+    typeof outgoing.writableLength !== "number"
+  )
+    return undefined;
+  return outgoing as NodeResponseLike;
+}
+
+/**
+ * What the app answers once it wrote the response itself: @hono/node-server leaves a response alone
+ * when its answer has no body and this header (the adapter's `RESPONSE_ALREADY_SENT`, whose module
+ * the edge build cannot import).
+ */
+export function alreadySent(): Response {
+  return new Response(null, { status: 200, headers: { "x-hono-already-sent": "true" } });
+}

@@ -6,6 +6,7 @@ import { connect } from "node:net";
 import type { HttpBindings } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  alreadySent,
   disconnectSignalOf,
   incomingHeaders,
   incomingTarget,
@@ -148,5 +149,14 @@ describe("without @hono/node-server", () => {
       expect(incomingTarget(env)).toBeUndefined();
       expect(disconnectSignalOf(env)).toBeUndefined();
     }
+  });
+});
+
+describe("alreadySent", () => {
+  it("carries the header @hono/node-server's own RESPONSE_ALREADY_SENT carries, and no body", async () => {
+    const { RESPONSE_ALREADY_SENT } = await import("@hono/node-server/utils/response");
+    const ours = alreadySent();
+    expect([...ours.headers]).toEqual([...RESPONSE_ALREADY_SENT.headers]);
+    expect(ours.body).toBeNull();
   });
 });

@@ -7,7 +7,7 @@
 import type { ServerResponse } from "node:http";
 import type { HttpBindings } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alreadySent, nodeResponseOf } from "../src/watch/node-stream.js";
+import { alreadySent, nodeResponseOf } from "../src/node-server-adapter.js";
 import { type Served, serveFetch } from "./support/serve.js";
 
 type Handler = (request: Request, env: unknown) => Response | Promise<Response>;

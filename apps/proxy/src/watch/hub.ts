@@ -4,8 +4,9 @@
 
 import { type Clock, type EnumEncoding, type ErrorFormat, systemClock } from "@jobrun/core";
 import { proxyError } from "../errors.js";
+import { alreadySent, type NodeResponseLike } from "../node-server-adapter.js";
 import { WatchChannel } from "./channel.js";
-import { alreadySent, type NodeResponseLike, NodeWatchStream } from "./node-stream.js";
+import { NodeWatchStream } from "./node-stream.js";
 import type { ResumeToken } from "./resume-token.js";
 import type { WatchSource } from "./source.js";
 import { EVENT_STREAM_TYPE, sseRetry } from "./sse.js";

@@ -6,46 +6,11 @@
 // (`writableLength`, its socket's buffer included) is the slow reader's backlog.
 //
 // Typed by shape, without `node:` imports, so the edge build (no Node types) compiles the hub that
-// uses it. The response is @hono/node-server's `outgoing` binding (node-server-adapter.ts reads the
-// other bindings); the answer handed back to the adapter says it was already sent.
+// uses it. The response is @hono/node-server's `outgoing` binding, read in node-server-adapter.ts
+// like every other binding; the answer handed back to the adapter says it was already sent.
 
+import type { NodeResponseLike } from "../node-server-adapter.js";
 import { type StreamSetup, WatchStream } from "./stream.js";
-
-/** The parts of Node's ServerResponse a watch stream uses. */
-export interface NodeResponseLike {
-  writeHead(status: number, headers: Record<string, string>): unknown;
-  write(chunk: Uint8Array): boolean;
-  end(): unknown;
-  destroy(): unknown;
-  once(event: "close", listener: () => void): unknown;
-  /** Bytes written and not yet handed to the kernel (the socket's buffer included). */
-  readonly writableLength: number;
-  readonly destroyed: boolean;
-  readonly writableEnded: boolean;
-}
-
-/** The Node response a request is answered on, when the host is @hono/node-server; else undefined. */
-export function nodeResponseOf(env: unknown): NodeResponseLike | undefined {
-  const outgoing = (env as { outgoing?: Partial<NodeResponseLike> } | undefined)?.outgoing;
-  if (
-    outgoing === undefined ||
-    typeof outgoing.writeHead !== "function" ||
-    typeof outgoing.write !== "function" ||
-    typeof outgoing.once !== "function" ||
-    typeof outgoing.writableLength !== "number"
-  )
-    return undefined;
-  return outgoing as NodeResponseLike;
-}
-
-/**
- * What the app answers once it wrote the response itself: @hono/node-server leaves a response alone
- * when its answer has no body and this header (the adapter's `RESPONSE_ALREADY_SENT`, whose module
- * the edge build cannot import).
- */
-export function alreadySent(): Response {
-  return new Response(null, { status: 200, headers: { "x-hono-already-sent": "true" } });
-}
 
 export class NodeWatchStream extends WatchStream {
   constructor(

@@ -14,14 +14,13 @@ import {
 } from "@jobrun/core";
 import type { Context } from "hono";
 import { errorResponse, proxyError } from "../errors.js";
-import { incomingHeaders } from "../node-server-adapter.js";
+import { incomingHeaders, nodeResponseOf } from "../node-server-adapter.js";
 import { queryOf, rawPath } from "../request-info.js";
 import { inScopes, outOfScope, scopesOf } from "../scopes.js";
 import type { Step } from "../steps/pipeline.js";
 import { refuseCredentialsInQuery } from "../system-parameters.js";
 import type { Caller } from "../types.js";
 import type { WatchHub } from "./hub.js";
-import { nodeResponseOf } from "./node-stream.js";
 import { parseResumeToken } from "./resume-token.js";
 import { EVENT_STREAM_TYPE } from "./sse.js";
 

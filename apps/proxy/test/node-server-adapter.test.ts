@@ -2,6 +2,7 @@
 // real @hono/node-server. Without these bindings the proxy would still answer (it falls back to the
 // Fetch Request), only slower and without its dot-segment check, so nothing else would notice a
 // change in them: these tests do.
+import type { ServerResponse } from "node:http";
 import { connect } from "node:net";
 import type { HttpBindings } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +12,7 @@ import {
   incomingHeaders,
   incomingTarget,
   type NodeServerBindings,
+  nodeResponseOf,
 } from "../src/node-server-adapter.js";
 import type { JoinedHeader } from "../src/request-info.js";
 import { type Served, serveFetch } from "./support/serve.js";
@@ -158,5 +160,50 @@ describe("alreadySent", () => {
     const ours = alreadySent();
     expect([...ours.headers]).toEqual([...RESPONSE_ALREADY_SENT.headers]);
     expect(ours.body).toBeNull();
+  });
+});
+
+// On Node a watch stream writes the `outgoing` response itself and answers the adapter with its
+// already-sent marker (src/watch/node-stream.ts). If the binding changed, the proxy would quietly fall
+// back to a web stream (slower: the fan-out and memory figures would no longer hold); if the marker
+// changed, the adapter would write a second head.
+describe("the Node response a watch stream writes to, in the real @hono/node-server", () => {
+  it("is the adapter's outgoing binding", async () => {
+    let seen: unknown;
+    handler = (_request, env) => {
+      seen = nodeResponseOf(env);
+      return new Response("ok");
+    };
+    expect(await (await fetch(served.url)).text()).toBe("ok");
+    expect(seen).toBeDefined();
+  });
+
+  it("is left alone by the adapter while the app writes it, once answered with the already-sent marker", async () => {
+    let outgoing: ServerResponse | undefined;
+    handler = (_request, env) => {
+      outgoing = (env as HttpBindings).outgoing as ServerResponse;
+      outgoing.writeHead(200, { "content-type": "text/event-stream; charset=utf-8" });
+      outgoing.write("data: first\n\n");
+      return alreadySent();
+    };
+    const response = await fetch(served.url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe("data: first\n\n");
+    // The adapter has had its turn: a second head of its own would have failed and cut the stream.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(outgoing?.destroyed).toBe(false);
+    outgoing?.end("data: last\n\n");
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      rest += new TextDecoder().decode(chunk.value);
+    expect(rest).toBe("data: last\n\n");
+  });
+
+  it("is not there without the adapter (app.request, Workers): the stream is a web stream then", () => {
+    expect(nodeResponseOf(undefined)).toBeUndefined();
+    expect(nodeResponseOf({})).toBeUndefined();
   });
 });

@@ -2,16 +2,15 @@
 // against bare node:http, every server and the load generator in processes of their own), on
 // loopback, every ratio against a baseline measured in the same run:
 //   2. google mode: the real CLI (`--backend google`, its own process) against a local fake upstream
-//      (another process), the requests sent from this one: latency the proxy adds at p50 and p99
-//      (≤ 1 / 5 ms). Direct and proxied
-//      requests alternate one by one, so both see the same machine; GC pauses in the window are shown.
+//      (another process), the requests sent from a small client process (latency-client.mjs): latency
+//      the proxy adds at p50 and p99 (≤ 1 / 5 ms). Direct and proxied requests alternate one by one,
+//      so both see the same machine; the client's GC pauses in the window are shown.
 //   3. the Worker bundle's gzip size (≤ 150 KB) and its startup time in workerd.
 //   4. memory over 100 000 requests (flat: the growth after warm-up stays small).
 // Run: pnpm -F @jobrun/proxy bench (after pnpm -F @jobrun/proxy build).
 
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { constants, PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
@@ -19,7 +18,6 @@ import { WORKERD_COMPATIBILITY_DATE } from "@jobrun/conformance/worker-bundle";
 import { encodeJson, JobRunSchema } from "@jobrun/core";
 import { createEmulator } from "@jobrun/emulator";
 import { Miniflare } from "miniflare";
-import { Agent, request } from "undici";
 import { createEmulatorBackend, createProxy } from "../src/index.js";
 import { startCli } from "../test/support/cli-process.js";
 
@@ -30,52 +28,24 @@ const LATENCY_REQUESTS = 5_000; // each, direct and proxied
 const LATENCY_WARMUP = 10_000;
 const MEMORY_REQUESTS = 100_000;
 
-/** Sequential GETs alternating between `a` and `b` (one each per step), after a warm-up of both. */
-async function alternatingLatencies(a: string, b: string): Promise<[number[], number[]]> {
-  const agent = new Agent({ connections: 1, keepAliveTimeout: 60_000 });
-  const one = async (url: string) => {
-    const start = performance.now();
-    const res = await request(url, { dispatcher: agent });
-    await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
-    return performance.now() - start;
-  };
-  const outA: number[] = [];
-  const outB: number[] = [];
-  for (let i = 0; i < LATENCY_WARMUP + LATENCY_REQUESTS; i += 1) {
-    // Alternate which goes first too, so neither always follows the other.
-    const first = i % 2 === 0;
-    const ta = first ? await one(a) : 0;
-    const tb = await one(b);
-    const ta2 = first ? ta : await one(a);
-    if (i >= LATENCY_WARMUP) {
-      outA.push(ta2);
-      outB.push(tb);
-    }
-  }
-  await agent.close();
-  return [outA.sort((x, y) => x - y), outB.sort((x, y) => x - y)];
+interface Latencies {
+  readonly direct: number[];
+  readonly proxied: number[];
+  readonly gc: { count: number; major: number; total: number; max: number };
 }
 
-/** GC pauses while `work` runs: count, total and longest, in ms. */
-async function withGcPauses<T>(
-  work: () => Promise<T>,
-): Promise<[T, { count: number; major: number; total: number; max: number }]> {
-  const pauses = { count: 0, major: 0, total: 0, max: 0 };
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      pauses.count += 1;
-      if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
-        pauses.major += 1;
-      pauses.total += entry.duration;
-      pauses.max = Math.max(pauses.max, entry.duration);
-    }
+/** Sequential GETs alternating between the direct and the proxied URL, from a client process of its own. */
+function alternatingLatencies(direct: string, proxied: string): Promise<Latencies> {
+  const client = fork(new URL("./latency-client.mjs", import.meta.url).pathname, [], { stdio: "inherit" });
+  return new Promise((resolve, reject) => {
+    client.once("exit", (code) => reject(new Error(`the latency client exited (${code}) before answering`)));
+    client.once("message", (answer) => {
+      client.removeAllListeners("exit");
+      client.disconnect();
+      resolve(answer as Latencies);
+    });
+    client.send({ direct, proxied, warmup: LATENCY_WARMUP, requests: LATENCY_REQUESTS });
   });
-  observer.observe({ entryTypes: ["gc"] });
-  const result = await work();
-  await new Promise((resolve) => setImmediate(resolve)); // let the last entries arrive
-  observer.disconnect();
-  return [result, pauses];
 }
 
 const pct = (sorted: number[], p: number) =>
@@ -102,9 +72,11 @@ const upstreamUrl = await new Promise<string>((resolve) => {
 // (600 a minute per caller would answer this run with 429s) and a token from the environment.
 process.env.GOOGLE_OAUTH_ACCESS_TOKEN = "bench-token";
 const googleProxy = await startCli(["--backend", "google", "--upstream", upstreamUrl, "--rate-limit", "0"]);
-const [[direct, through], gcPauses] = await withGcPauses(() =>
-  alternatingLatencies(`${upstreamUrl}${path}`, `${googleProxy.url}${path}`),
-);
+const {
+  direct,
+  proxied: through,
+  gc: gcPauses,
+} = await alternatingLatencies(`${upstreamUrl}${path}`, `${googleProxy.url}${path}`);
 console.log(
   `2. google mode, added latency (${LATENCY_REQUESTS} sequential GETs each after ${LATENCY_WARMUP} to warm up, alternating; upstream and \`jobrun-proxy --backend google --rate-limit 0\` each in its own process)`,
 );
@@ -114,7 +86,7 @@ console.log(
   `   added   p50 ${fmt(pct(through, 0.5) - pct(direct, 0.5))} ms (target ≤ 1)  p99 ${fmt(pct(through, 0.99) - pct(direct, 0.99))} ms (target ≤ 5)`,
 );
 console.log(
-  `   GC in the load generator's process during the window: ${gcPauses.count} pauses (${gcPauses.major} major), ${fmt(gcPauses.total, 1)} ms in all, longest ${fmt(gcPauses.max)} ms`,
+  `   GC in the client's own process during the window: ${gcPauses.count} pauses (${gcPauses.major} major), ${fmt(gcPauses.total, 1)} ms in all, longest ${fmt(gcPauses.max)} ms`,
 );
 upstreamProcess.disconnect();
 googleProxy.child.kill("SIGTERM");

@@ -1,17 +1,74 @@
-// Bundles the `jobrun` binary into one file, dist/jobrun.mjs: its own modules, React, Ink and the
-// jobrun packages it uses. Start-up is dominated by loading modules (hundreds of small files: each
-// one resolved, read and compiled on its own), so one file draws the first frame much sooner (see
-// bench/run.ts). The library entry (dist/index.js) stays unbundled for programs that import it.
+// Bundles the `jobrun` binary: dist/jobrun.mjs, plus the chunks it imports when it needs them
+// (dist/jobrun-*.mjs): its own modules, React, Ink and the jobrun packages it uses. Start-up is
+// dominated by loading and compiling code, so the binary is built to load as little as it can
+// before the first frame (see bench/run.ts):
+// - a few files instead of hundreds of small modules, each resolved, read and compiled on its own;
+// - split at the dynamic imports, so each mode compiles only what it runs: the demo never loads the
+//   HTTP client and its credential lookup, `--output` never loads React and Ink, and nobody loads
+//   Ink's DevTools bridge (with `ws`) unless DEV=true;
+// - minified: less to read, decode and parse, and ASCII only (a single non-ASCII character in a
+//   comment makes Node decode the whole file into a two-byte string). Stack traces stay readable
+//   through the source maps beside the chunks (bin/jobrun.js turns them on under JOBRUN_DEBUG);
+// - React's production build, whose development code is dropped;
+// - yoga-layout (Ink's layout engine) reads its embedded WebAssembly without `fetch` (see below).
+// The library entry (dist/index.js) stays unbundled for programs that import it.
+import { readdir, readFile, rm } from "node:fs/promises";
 import { build } from "esbuild";
+
+const outdir = "dist";
+const chunkPrefix = "jobrun-";
+
+/**
+ * yoga-layout's Emscripten loader reads its WebAssembly, embedded as a `data:` URL, with `fetch`
+ * whenever `fetch` is a function. On Node that first call loads undici (about a hundred internal
+ * modules) just to decode a string: 14% of the time to the first frame in a CPU profile. Without `fetch` the same loader
+ * decodes the string itself (`atob`), which is all a `data:` URL needs. A module-scoped `fetch`
+ * binding hides the global from that one module only; the rest of the binary keeps the real one.
+ */
+function yogaWithoutFetch() {
+  const loader = /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
+  let applied = 0;
+  return {
+    name: "yoga-without-fetch",
+    setup(build) {
+      build.onLoad({ filter: loader }, async (args) => {
+        const source = await readFile(args.path, "utf8");
+        if (!source.includes('"function"!=typeof fetch')) {
+          throw new Error(`${args.path} no longer looks for fetch as expected: review yogaWithoutFetch`);
+        }
+        applied++;
+        return { contents: `const fetch = undefined;\n${source}`, loader: "js" };
+      });
+      build.onEnd((result) => {
+        // An upgrade that moves the loader must not silently bring the slow path back.
+        if (result.errors.length === 0 && applied !== 1) {
+          throw new Error(`yogaWithoutFetch applied to ${applied} files instead of 1: review it`);
+        }
+      });
+    },
+  };
+}
+
+// Chunks are named by content hash: the previous build's would stay beside the new ones.
+for (const name of await readdir(outdir)) {
+  if (name.startsWith(chunkPrefix) || name.startsWith("jobrun.mjs")) {
+    await rm(`${outdir}/${name}`);
+  }
+}
 
 await build({
   entryPoints: ["dist/cli.js"],
-  outfile: "dist/jobrun.mjs",
+  outdir,
+  entryNames: "jobrun",
+  // Beside the entry, not in a folder: the code reads ../package.json relative to its own file.
+  chunkNames: `${chunkPrefix}[name]-[hash]`,
+  outExtension: { ".js": ".mjs" },
   bundle: true,
+  splitting: true,
   platform: "node",
   format: "esm",
   target: "node20",
-  // CommonJS dependencies (in React's tree) call require: give the ES module one.
+  // CommonJS dependencies (in React's tree) call require: give each ES module file one.
   banner: {
     js: 'import { createRequire as __jobrunRequire } from "node:module";\nconst require = __jobrunRequire(import.meta.url);',
   },
@@ -20,7 +77,12 @@ await build({
   define: { "process.env.NODE_ENV": '"production"' },
   // Ink loads React DevTools only under DEV=true, an optional peer this binary does not ship.
   alias: { "react-devtools-core": "./scripts/devtools-absent.mjs" },
-  minifySyntax: true,
+  plugins: [yogaWithoutFetch()],
+  minify: true,
+  charset: "ascii",
+  // Maps to file and line, without the sources themselves (the published package has them).
+  sourcemap: "linked",
+  sourcesContent: false,
   legalComments: "eof",
   logLevel: "warning",
 });

@@ -21,9 +21,10 @@ const chunkPrefix = "jobrun-";
 /**
  * yoga-layout's Emscripten loader reads its WebAssembly, embedded as a `data:` URL, with `fetch`
  * whenever `fetch` is a function. On Node that first call loads undici (about a hundred internal
- * modules) just to decode a string: 14% of the time to the first frame in a CPU profile. Without `fetch` the same loader
- * decodes the string itself (`atob`), which is all a `data:` URL needs. A module-scoped `fetch`
- * binding hides the global from that one module only; the rest of the binary keeps the real one.
+ * modules) just to decode a string: 14% of the time to the first frame in a CPU profile. Without
+ * `fetch` the same loader decodes the string itself (`atob`), which is all a `data:` URL needs. A
+ * module-scoped `fetch` binding hides the global from that one module only; the rest of the binary
+ * keeps the real one.
  */
 function yogaWithoutFetch() {
   const loader = /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;

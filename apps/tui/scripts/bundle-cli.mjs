@@ -10,45 +10,17 @@
 //   comment makes Node decode the whole file into a two-byte string). Stack traces stay readable
 //   through the source maps beside the chunks (bin/jobrun.js turns them on under JOBRUN_DEBUG);
 // - React's production build, whose development code is dropped;
-// - yoga-layout (Ink's layout engine) reads its embedded WebAssembly without `fetch` (see below).
+// - yoga-layout (Ink's layout engine) reads its embedded WebAssembly without `fetch`
+//   (yoga-without-fetch.mjs), and Ink skips diffing equal styles cell by cell when it turns a frame
+//   into text (styled-chars-fast-path.mjs).
 // The library entry (dist/index.js) stays unbundled for programs that import it.
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { build } from "esbuild";
+import { styledCharsFastPath } from "./styled-chars-fast-path.mjs";
+import { yogaWithoutFetch } from "./yoga-without-fetch.mjs";
 
 const outdir = "dist";
 const chunkPrefix = "jobrun-";
-
-/**
- * yoga-layout's Emscripten loader reads its WebAssembly, embedded as a `data:` URL, with `fetch`
- * whenever `fetch` is a function. On Node that first call loads undici (about a hundred internal
- * modules) just to decode a string: 14% of the time to the first frame in a CPU profile. Without
- * `fetch` the same loader decodes the string itself (`atob`), which is all a `data:` URL needs. A
- * module-scoped `fetch` binding hides the global from that one module only; the rest of the binary
- * keeps the real one.
- */
-function yogaWithoutFetch() {
-  const loader = /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
-  let applied = 0;
-  return {
-    name: "yoga-without-fetch",
-    setup(build) {
-      build.onLoad({ filter: loader }, async (args) => {
-        const source = await readFile(args.path, "utf8");
-        if (!source.includes('"function"!=typeof fetch')) {
-          throw new Error(`${args.path} no longer looks for fetch as expected: review yogaWithoutFetch`);
-        }
-        applied++;
-        return { contents: `const fetch = undefined;\n${source}`, loader: "js" };
-      });
-      build.onEnd((result) => {
-        // An upgrade that moves the loader must not silently bring the slow path back.
-        if (result.errors.length === 0 && applied !== 1) {
-          throw new Error(`yogaWithoutFetch applied to ${applied} files instead of 1: review it`);
-        }
-      });
-    },
-  };
-}
 
 // Chunks are named by content hash: the previous build's would stay beside the new ones.
 for (const name of await readdir(outdir)) {
@@ -78,7 +50,7 @@ await build({
   define: { "process.env.NODE_ENV": '"production"' },
   // Ink loads React DevTools only under DEV=true, an optional peer this binary does not ship.
   alias: { "react-devtools-core": "./scripts/devtools-absent.mjs" },
-  plugins: [yogaWithoutFetch()],
+  plugins: [yogaWithoutFetch(), styledCharsFastPath()],
   minify: true,
   charset: "ascii",
   // Maps to file and line, without the sources themselves (the published package has them).

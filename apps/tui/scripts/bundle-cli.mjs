@@ -11,11 +11,13 @@
 //   through the source maps beside the chunks (bin/jobrun.js turns them on under JOBRUN_DEBUG);
 // - React's production build, whose development code is dropped;
 // - yoga-layout (Ink's layout engine) reads its embedded WebAssembly without `fetch`
-//   (yoga-without-fetch.mjs), and Ink skips diffing equal styles cell by cell when it turns a frame
-//   into text (styled-chars-fast-path.mjs).
+//   (yoga-without-fetch.mjs), Ink skips diffing equal styles cell by cell when it turns a frame
+//   into text (styled-chars-fast-path.mjs), and string-width builds its RGI emoji expression only
+//   when a possible emoji appears (rgi-emoji-on-demand.mjs).
 // The library entry (dist/index.js) stays unbundled for programs that import it.
 import { readdir, rm } from "node:fs/promises";
 import { build } from "esbuild";
+import { rgiEmojiOnDemand } from "./rgi-emoji-on-demand.mjs";
 import { styledCharsFastPath } from "./styled-chars-fast-path.mjs";
 import { yogaWithoutFetch } from "./yoga-without-fetch.mjs";
 
@@ -50,7 +52,7 @@ await build({
   define: { "process.env.NODE_ENV": '"production"' },
   // Ink loads React DevTools only under DEV=true, an optional peer this binary does not ship.
   alias: { "react-devtools-core": "./scripts/devtools-absent.mjs" },
-  plugins: [yogaWithoutFetch(), styledCharsFastPath()],
+  plugins: [yogaWithoutFetch(), styledCharsFastPath(), rgiEmojiOnDemand()],
   minify: true,
   charset: "ascii",
   // Maps to file and line, without the sources themselves (the published package has them).

@@ -3,6 +3,7 @@ import { Box, Text } from "ink";
 import { useMemo } from "react";
 import { stateWord } from "../format/run-fields.js";
 import { clip } from "../format/text.js";
+import { timeOfDay } from "../format/time.js";
 import { withPendingTerminations } from "../state/rows.js";
 import { orderByOf } from "../state/sort.js";
 import type { State } from "../state/state.js";
@@ -20,20 +21,6 @@ function countByState(runs: readonly JobRun[]): Map<JobRun_State, number> {
   const counts = new Map<JobRun_State, number>();
   for (const run of runs) counts.set(run.state, (counts.get(run.state) ?? 0) + 1);
   return counts;
-}
-
-// What `toLocaleTimeString("en-GB", { hour12: false })` uses, built once: that call builds a new
-// formatter each time, which costs more than the rest of the header on every frame.
-const timeFormat = new Intl.DateTimeFormat("en-GB", {
-  hour12: false,
-  hour: "numeric",
-  minute: "numeric",
-  second: "numeric",
-});
-
-/** Clock time of day (local), for "updated 14:02:07". */
-function timeOfDay(ms: number): string {
-  return timeFormat.format(ms);
 }
 
 export interface HeaderProps {

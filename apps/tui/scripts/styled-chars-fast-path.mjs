@@ -1,0 +1,52 @@
+// An esbuild plugin for the `jobrun` binary (scripts/bundle-cli.mjs).
+import { readFile } from "node:fs/promises";
+
+/** The line of @alcalzone/ansi-tokenize's styledCharsToString that the fast path guards. */
+const DIFF_LINE = "ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));";
+
+/**
+ * Ink turns every frame into text cell by cell (Output.get → styledCharsToString of
+ * @alcalzone/ansi-tokenize): for each cell it diffs the previous cell's styles against this one's,
+ * building three Sets and four arrays, even when both are the same (a plain blank, a run of one
+ * colour), which is nearly every cell. On the first frame that code is still cold: in a CPU profile
+ * it was 15% of the time to the first frame. The diff of equal style lists is empty (every
+ * code of `from` is matched in `to` and none of `to` is new), so equal neighbours skip it; the
+ * text is the same (test/styled-chars-fast-path.test.ts compares it with the original's). The
+ * build fails if the function no longer looks as expected.
+ */
+export function styledCharsFastPath() {
+  const file = /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/;
+  let applied = 0;
+  return {
+    name: "styled-chars-fast-path",
+    setup(build) {
+      build.onLoad({ filter: file }, async (args) => {
+        const source = await readFile(args.path, "utf8");
+        if (source.split(DIFF_LINE).length !== 2) {
+          throw new Error(`${args.path} changed: review styledCharsFastPath`);
+        }
+        applied++;
+        const guarded = source.replace(
+          DIFF_LINE,
+          `if (!sameStyles(chars[i - 1].styles, char.styles)) ${DIFF_LINE}`,
+        );
+        return { contents: `${guarded}\n${sameStyles.toString()}\n`, loader: "js" };
+      });
+      build.onEnd((result) => {
+        if (result.errors.length === 0 && applied !== 1) {
+          throw new Error(`styledCharsFastPath applied to ${applied} files instead of 1: review it`);
+        }
+      });
+    },
+  };
+}
+
+/** Whether two cells' style lists are the same codes in the same order. */
+function sameStyles(a, b) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].code !== b[i].code || a[i].endCode !== b[i].endCode) return false;
+  }
+  return true;
+}

@@ -14,8 +14,8 @@ export {
 } from "./keymap.js";
 export { type MainIo, main } from "./main.js";
 export { type Options, type ParsedCommandLine, parseCommandLine } from "./options/parse-options.js";
-export type { UserActions } from "./session/actions.js";
 export { createSession, type Session, type SessionOptions } from "./session/session.js";
+export type { UserActions } from "./session/user-actions.js";
 export { type Backend, demoBackend, openBackend } from "./source/backend.js";
 export type { Action } from "./state/actions.js";
 export { reduce } from "./state/reducer.js";

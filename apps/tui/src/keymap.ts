@@ -3,7 +3,7 @@
 // KeyActions and lazygit's Binding do: the session runs keys through it, and the help, the footer
 // and the dialog are generated from it, so none of them can disagree with what the keys do.
 import type { Key } from "ink";
-import type { UserActions } from "./session/actions.js";
+import type { UserActions } from "./session/user-actions.js";
 import type { SortField } from "./state/sort.js";
 import type { State } from "./state/state.js";
 

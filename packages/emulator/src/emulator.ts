@@ -40,6 +40,7 @@ import {
   type WatchJobRunsResponse,
   type WatchOptions,
 } from "@jobrun/core";
+import type { EmulatorChange, EmulatorListener } from "./change.js";
 import { createDemo, type DemoOptions } from "./demo/demo.js";
 import { DemoTicker } from "./demo/ticker.js";
 import { etagFor, uidFromName } from "./etag.js";
@@ -84,14 +85,6 @@ export interface EmulatorOptions {
    */
   readonly timers?: boolean;
 }
-
-/** A change to the stored runs, for persistence and live views. */
-export type EmulatorChange =
-  | { readonly type: "created"; readonly jobRun: JobRun }
-  | { readonly type: "updated"; readonly jobRun: JobRun; readonly previous: JobRun }
-  | { readonly type: "imported"; readonly count: number };
-
-export type EmulatorListener = (change: EmulatorChange) => void;
 
 /**
  * Work a mutating call waits for after its change is made and before it answers (see

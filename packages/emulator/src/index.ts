@@ -4,6 +4,7 @@
 
 // The Clock type, the real clock and the largest page size are core's; re-exported for the options.
 export { type Clock, MAX_PAGE_SIZE, systemClock } from "@jobrun/core";
+export type { EmulatorChange, EmulatorListener } from "./change.js";
 export { createManualClock, type ManualClock } from "./clock.js";
 export { DEMO_PROJECT } from "./demo/catalog.js";
 export type { DemoOptions } from "./demo/demo.js";
@@ -14,8 +15,6 @@ export {
   DEFAULT_PAGE_SIZE,
   DEFAULT_TERMINATE_DELAY_MS,
   type Emulator,
-  type EmulatorChange,
-  type EmulatorListener,
   type EmulatorOptions,
 } from "./emulator.js";
 export type { FilterNode } from "./filter/ast.js";

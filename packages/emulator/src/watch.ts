@@ -20,7 +20,7 @@ import {
   WatchJobRunsResponseSchema,
   type WatchOptions,
 } from "@jobrun/core";
-import type { EmulatorChange, EmulatorListener } from "./emulator.js";
+import type { EmulatorChange, EmulatorListener } from "./change.js";
 import { compileFilter, type JobRunPredicate } from "./filter/evaluate.js";
 
 /** What a watch needs of an emulator: its list and its change feed. */

@@ -8,7 +8,7 @@ import { shortJobRunId } from "../format/run-fields.js";
 import type { DataSource } from "../source/data-source.js";
 import { pageBodyHeight } from "../state/layout.js";
 import { selectedRun } from "../state/reducer.js";
-import { type SortField, toggledSort } from "../state/sort.js";
+import { toggledSort } from "../state/sort.js";
 import type { Scope, State, StatusMessage } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import type { Browser } from "../terminal/browser.js";
@@ -18,45 +18,10 @@ import { detailLines } from "../views/detail-lines.js";
 import { helpLines } from "../views/help-lines.js";
 import type { PendingWork } from "./pending-work.js";
 import type { Timers } from "./timers.js";
+import type { UserActions } from "./user-actions.js";
 
 /** How soon after an accepted terminate the run is re-read, to show the server's new state. */
 export const AFTER_TERMINATE_REREAD_MS = 500;
-
-/** The handlers the keymap's bindings call. */
-export interface UserActions {
-  /** Moves the list's cursor by rows; scrolls the details or help page by lines. */
-  move(by: number): void;
-  /** First or last row (page top or bottom); at the last loaded row, offers to load every page. */
-  moveTo(where: "first" | "last"): void;
-  movePage(direction: 1 | -1): void;
-  openDetails(): void;
-  showHelp(): void;
-  back(): void;
-  /** Opens the filter (`/`) or command (`:`) line. */
-  startLine(mode: "filter" | "command"): void;
-  /** Sorts on the server by `field`; pressing again reverses. */
-  sortBy(field: SortField): void;
-  refresh(): void;
-  copyName(): void;
-  copyJson(): void;
-  /** Opens the run's rollout in the Console (copies the URL where no browser can open). */
-  openRollout(): void;
-  /** Opens the log of the run's Cloud Build (copies the URL where no browser can open). */
-  openBuildLog(): void;
-  /** Opens the terminate dialog for the selected run (or says why not). */
-  askTerminate(): void;
-  confirmTerminate(): void;
-  cancelTerminate(): void;
-  /** Says that --readonly turned a key off (rather than doing nothing visible). */
-  refuseReadonly(): void;
-  quit(): void;
-  /** Text lines: Enter, Esc, Backspace, ctrl-u and typed text. */
-  submitLine(): void;
-  cancelLine(): void;
-  deleteLastCharacter(): void;
-  clearLine(): void;
-  typeText(text: string): void;
-}
 
 export interface UserActionsOptions {
   readonly store: Store;

@@ -3,7 +3,7 @@
 import type { Key } from "ink";
 import { bindingFor, keyContextOf, turnedOffByReadonly } from "../keymap.js";
 import type { Store } from "../state/store.js";
-import type { UserActions } from "./actions.js";
+import type { UserActions } from "./user-actions.js";
 
 /** Whether a read is text to type: no control characters. */
 function isPrintable(input: string): boolean {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { batchedWriter } from "../src/node/batched-writer.js";
+import { until } from "./support/wait.js";
 
 const dirs: string[] = [];
 const fds: number[] = [];
@@ -18,14 +19,6 @@ function tempPath(name: string): string {
   dirs.push(dir);
   return join(dir, name);
 }
-
-const until = async (condition: () => boolean, what: string) => {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe("batchedWriter", () => {
   it("writes every line whole and in order: multi-byte text, lines longer than its buffer, many buffers' worth", async () => {
@@ -41,7 +34,7 @@ describe("batchedWriter", () => {
     ];
     for (const line of lines) writer.write(line);
     const expected = lines.join("");
-    await until(() => readFileSync(file, "utf8").length === expected.length, "all lines");
+    await until(() => readFileSync(file, "utf8").length === expected.length, "all lines", 10_000);
     expect(readFileSync(file, "utf8")).toBe(expected);
   });
 
@@ -72,20 +65,24 @@ describe("batchedWriter", () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     let text = "";
     const chunk = Buffer.alloc(64 * 1024);
-    await until(() => {
-      for (;;) {
-        let n = 0;
-        try {
-          n = readSync(reader, chunk);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === "EAGAIN") break;
-          throw error;
+    await until(
+      () => {
+        for (;;) {
+          let n = 0;
+          try {
+            n = readSync(reader, chunk);
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === "EAGAIN") break;
+            throw error;
+          }
+          if (n === 0) break;
+          text += chunk.toString("utf8", 0, n);
         }
-        if (n === 0) break;
-        text += chunk.toString("utf8", 0, n);
-      }
-      return text.includes('"msg":"request log lines dropped');
-    }, "the report of dropped lines");
+        return text.includes('"msg":"request log lines dropped');
+      },
+      "the report of dropped lines",
+      10_000,
+    );
     const lines = text.split("\n").filter((l) => l !== "");
     const kept = lines.filter((l) => l === line.trimEnd()).length;
     const report = JSON.parse(lines.find((l) => l.startsWith("{")) ?? "{}") as { dropped?: number };

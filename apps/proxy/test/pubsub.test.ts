@@ -11,7 +11,7 @@ import { GooglePoller } from "../src/watch/google-poller.js";
 import { WatchHub } from "../src/watch/hub.js";
 import { promptsOf } from "../src/watch/pubsub-push.js";
 import { type Served, serveFetch } from "./support/serve.js";
-import { openSse, type SseConnection } from "./support/sse-reader.js";
+import { briefWatchJson, openSse, type SseConnection } from "./support/sse-reader.js";
 
 const AUDIENCE = "https://jobrun-proxy.example.com/pubsub/push";
 const PUSHER = "pubsub-push@acme.iam.gserviceaccount.com";
@@ -151,13 +151,6 @@ async function watch(parent: string): Promise<SseConnection> {
   return connection;
 }
 
-function brief(data: unknown): string {
-  const { type, jobRun } = data as { type: string; jobRun?: { name: string; state: string } };
-  return jobRun === undefined
-    ? type
-    : `${type} ${jobRun.name.slice(jobRun.name.lastIndexOf("/") + 1)} ${jobRun.state}`;
-}
-
 describe("POST /pubsub/push", () => {
   it("moves a watcher at once on a signed push (the project named by number), long before the next poll", async () => {
     const stream = await watch(ROLLOUT);
@@ -166,7 +159,7 @@ describe("POST /pubsub/push", () => {
     const start = performance.now();
     const acked = await push(jobRunNotice(ROLLOUT, "a"), `Bearer ${await token()}`);
     expect(acked.status).toBe(204);
-    expect((await stream.take(1, 2000)).map(brief)).toEqual(["CHANGED a TERMINATING"]);
+    expect((await stream.take(1, 2000)).map(briefWatchJson)).toEqual(["CHANGED a TERMINATING"]);
     expect(performance.now() - start).toBeLessThan(1000);
     expect(listings - before).toBe(1);
   });
@@ -178,8 +171,8 @@ describe("POST /pubsub/push", () => {
     await emulator.terminateJobRun({ name: `${ROLLOUT}/jobRuns/b` });
     const before = listings;
     expect((await push(jobRunNotice(ROLLOUT, "b"), `Bearer ${await token()}`)).status).toBe(204);
-    expect((await exact.take(1)).map(brief)).toEqual(["CHANGED b TERMINATING"]);
-    expect((await wildcard.take(1)).map(brief)).toEqual(["CHANGED b TERMINATING"]);
+    expect((await exact.take(1)).map(briefWatchJson)).toEqual(["CHANGED b TERMINATING"]);
+    expect((await wildcard.take(1)).map(briefWatchJson)).toEqual(["CHANGED b TERMINATING"]);
     // Two listings: the rollout's and the wildcard's; the other pipeline's watch is not polled.
     expect(listings - before).toBe(2);
   });

@@ -11,6 +11,7 @@ import { WatchHub, type WatchHubOptions } from "../src/watch/hub.js";
 import { watchSourceOf } from "../src/watch/source.js";
 import { KEYS, testKeyStore } from "./support/keys.js";
 import { type Served, serveFetch } from "./support/serve.js";
+import { until } from "./support/wait.js";
 
 const PROJECT = "acme";
 const ROLLOUT = `projects/${PROJECT}/locations/us-central1/deliveryPipelines/web/releases/rel-1/rollouts/rel-1-to-prod-0001`;
@@ -52,14 +53,6 @@ async function proxyWith(watch: Omit<WatchHubOptions, "source"> | false) {
   });
   const client = (key: string) => createJobRunsClient({ endpoint: served.url, auth: staticToken(key) });
   return { served, hub, client };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("the client's watchJobRuns through the proxy", () => {

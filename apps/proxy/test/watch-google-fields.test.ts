@@ -9,6 +9,7 @@ import { GooglePoller } from "../src/watch/google-poller.js";
 import { WatchHub } from "../src/watch/hub.js";
 import { type Served, serveFetch } from "./support/serve.js";
 import { openSse, type SseConnection } from "./support/sse-reader.js";
+import { until } from "./support/wait.js";
 
 const ROLLOUT =
   "projects/acme/locations/us-central1/deliveryPipelines/web/releases/rel-1/rollouts/rel-1-to-prod-0001";
@@ -77,14 +78,6 @@ async function watch(query = ""): Promise<SseConnection> {
   const connection = await openSse(`${proxy.url}/v1/${ROLLOUT}/jobRuns:watch${query}`);
   connections.push(connection);
   return connection;
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 type Event = { type: string | number; jobRun?: Record<string, unknown> & { name: string } };

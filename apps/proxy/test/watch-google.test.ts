@@ -9,7 +9,8 @@ import { parseCli } from "../src/node/cli-args.js";
 import { GooglePoller } from "../src/watch/google-poller.js";
 import { WatchHub } from "../src/watch/hub.js";
 import { type Served, serveFetch } from "./support/serve.js";
-import { openSse, type SseConnection } from "./support/sse-reader.js";
+import { briefWatchJson, openSse, type SseConnection } from "./support/sse-reader.js";
+import { until } from "./support/wait.js";
 
 const ROLLOUT =
   "projects/acme/locations/us-central1/deliveryPipelines/web/releases/rel-1/rollouts/rel-1-to-prod-0001";
@@ -89,21 +90,7 @@ async function watch(setup: Setup, query = ""): Promise<SseConnection> {
 }
 
 /** What a test reads of an event's data: its type and the run's id and state. */
-function brief(data: unknown): string {
-  const { type, jobRun } = data as { type: string; jobRun?: { name: string; state: string } };
-  if (jobRun === undefined) return String(type);
-  return `${type} ${jobRun.name.slice(jobRun.name.lastIndexOf("/") + 1)} ${jobRun.state}`;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 let setup: Setup;
 beforeEach(async () => {
@@ -127,7 +114,7 @@ describe("google mode: one shared poller per (parent, filter)", () => {
     const streams = await Promise.all(Array.from({ length: 50 }, () => watch(setup)));
     for (const stream of streams) {
       expect(stream.status).toBe(200);
-      expect((await stream.take(4)).map(brief).sort()).toEqual([
+      expect((await stream.take(4)).map(briefWatchJson).sort()).toEqual([
         "EXISTING a IN_PROGRESS",
         "EXISTING b IN_PROGRESS",
         "EXISTING c SUCCEEDED",
@@ -150,22 +137,23 @@ describe("google mode: one shared poller per (parent, filter)", () => {
     const start = performance.now();
     await setup.emulator.terminateJobRun({ name: `${ROLLOUT}/jobRuns/a` });
     for (const stream of streams)
-      expect((await stream.take(1)).map(brief)).toEqual(["CHANGED a TERMINATING"]);
+      expect((await stream.take(1)).map(briefWatchJson)).toEqual(["CHANGED a TERMINATING"]);
     // The next poll is at most one interval away (plus the listing itself and a busy machine).
     expect(performance.now() - start).toBeLessThan(INTERVAL_MS + 1_000);
     setup.emulator.importJobRuns({ jobRuns: [runJson("d", "IN_PROGRESS")] });
-    for (const stream of streams) expect((await stream.take(1)).map(brief)).toEqual(["ADDED d IN_PROGRESS"]);
+    for (const stream of streams)
+      expect((await stream.take(1)).map(briefWatchJson)).toEqual(["ADDED d IN_PROGRESS"]);
   });
 
   it("tells a filtered watch about a run that leaves its filter as REMOVED", async () => {
     const stream = await watch(setup, `?filter=${encodeURIComponent('state="IN_PROGRESS"')}`);
-    expect((await stream.take(3)).map(brief).sort()).toEqual([
+    expect((await stream.take(3)).map(briefWatchJson).sort()).toEqual([
       "EXISTING a IN_PROGRESS",
       "EXISTING b IN_PROGRESS",
       "SYNCED",
     ]);
     await setup.emulator.terminateJobRun({ name: `${ROLLOUT}/jobRuns/b` });
-    expect((await stream.take(1)).map(brief)).toEqual(["REMOVED b IN_PROGRESS"]);
+    expect((await stream.take(1)).map(briefWatchJson)).toEqual(["REMOVED b IN_PROGRESS"]);
   });
 
   it("stops polling when the last watcher leaves, and starts again for the next one", async () => {
@@ -177,7 +165,7 @@ describe("google mode: one shared poller per (parent, filter)", () => {
     await sleep(4 * INTERVAL_MS);
     expect(setup.listings()).toBe(after);
     const again = await watch(setup);
-    expect((await again.take(4)).map(brief)).toContain("SYNCED");
+    expect((await again.take(4)).map(briefWatchJson)).toContain("SYNCED");
     expect(setup.listings()).toBe(after + 1);
   });
 
@@ -203,7 +191,7 @@ describe("google mode: one shared poller per (parent, filter)", () => {
     await sleep(1_100);
     const back = await watch(setup);
     expect(back.status).toBe(200);
-    expect((await back.take(4)).map(brief)).toContain("SYNCED");
+    expect((await back.take(4)).map(briefWatchJson)).toContain("SYNCED");
     expect(setup.listings()).toBe(failedListings + 1);
   });
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulatorBackend, createProxy, hashApiKey } from "../src/index.js";
 import { KEYS } from "./support/keys.js";
 import { type Served, serveFetch } from "./support/serve.js";
-import { openSse, type SseConnection } from "./support/sse-reader.js";
+import { briefWatchJson, openSse, type SseConnection } from "./support/sse-reader.js";
 
 const bundle = new URL("../dist/worker.bundle.js", import.meta.url).pathname;
 const ROLLOUT =
@@ -101,13 +101,6 @@ async function watch(url: string): Promise<SseConnection> {
   return connection;
 }
 
-function brief(data: unknown): string {
-  const { type, jobRun } = data as { type: string; jobRun?: { name: string; state: string } };
-  return jobRun === undefined
-    ? type
-    : `${type} ${jobRun.name.slice(jobRun.name.lastIndexOf("/") + 1)} ${jobRun.state}`;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the Worker's google-mode watch in workerd (a Durable Object per parent)", () => {
@@ -117,7 +110,7 @@ describe("the Worker's google-mode watch in workerd (a Durable Object per parent
     const second = await watch(url);
     for (const stream of [first, second]) {
       expect(stream.status).toBe(200);
-      expect((await stream.take(4, 5000)).map(brief).sort()).toEqual([
+      expect((await stream.take(4, 5000)).map(briefWatchJson).sort()).toEqual([
         "EXISTING a IN_PROGRESS",
         "EXISTING b IN_PROGRESS",
         "EXISTING c IN_PROGRESS",
@@ -132,7 +125,7 @@ describe("the Worker's google-mode watch in workerd (a Durable Object per parent
     expect(listed).toBeLessThanOrEqual(11);
     await emulator.terminateJobRun({ name: `${ROLLOUT}/jobRuns/a` });
     for (const stream of [first, second])
-      expect((await stream.take(1, 3000)).map(brief)).toEqual(["CHANGED a TERMINATING"]);
+      expect((await stream.take(1, 3000)).map(briefWatchJson)).toEqual(["CHANGED a TERMINATING"]);
     first.close();
     second.close();
     // The object is the only poller: disposing this Worker leaves no other poll behind.
@@ -142,7 +135,7 @@ describe("the Worker's google-mode watch in workerd (a Durable Object per parent
   it("stops polling within seconds of its last watcher disconnecting, not two 15 s heartbeats later", async () => {
     const url = await startWorker({ WATCH_INTERVAL_SECONDS: "0.3" });
     const stream = await watch(url);
-    expect((await stream.take(4, 5000)).map(brief)).toContain("SYNCED");
+    expect((await stream.take(4, 5000)).map(briefWatchJson)).toContain("SYNCED");
     const before = listings;
     await sleep(1_000);
     expect(listings - before).toBeGreaterThanOrEqual(2);
@@ -214,7 +207,7 @@ describe("the Worker's google-mode watch in workerd (a Durable Object per parent
     });
     expect(pushed.status).toBe(204);
     for (const stream of [first, second])
-      expect((await stream.take(1, 3000)).map(brief)).toEqual(["CHANGED b TERMINATING"]);
+      expect((await stream.take(1, 3000)).map(briefWatchJson)).toEqual(["CHANGED b TERMINATING"]);
     expect(listings - before).toBe(1);
   }, 30_000);
 });

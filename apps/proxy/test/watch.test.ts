@@ -9,7 +9,8 @@ import { WatchHub, type WatchHubOptions } from "../src/watch/hub.js";
 import { watchSourceOf } from "../src/watch/source.js";
 import { KEYS, testKeyStore } from "./support/keys.js";
 import { type Served, serveFetch } from "./support/serve.js";
-import { openSse, type SseConnection } from "./support/sse-reader.js";
+import { briefWatchJson, openSse, type SseConnection } from "./support/sse-reader.js";
+import { until } from "./support/wait.js";
 
 const PROJECT = "acme";
 const OTHER_PROJECT = "globex";
@@ -109,20 +110,6 @@ async function terminate(served: Served, name: string): Promise<void> {
 }
 
 /** What a test reads of an event's data: its type and the run's id and state. */
-function brief(data: unknown): string {
-  const { type, jobRun } = data as { type: string; jobRun?: { name: string; state: string } };
-  if (jobRun === undefined) return String(type);
-  return `${type} ${jobRun.name.slice(jobRun.name.lastIndexOf("/") + 1)} ${jobRun.state}`;
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 let shared: Setup;
 beforeAll(async () => {
   shared = await serveProxy();
@@ -147,7 +134,7 @@ describe("GET …/jobRuns:watch, read as curl -N reads it", () => {
     expect(stream.headers["cache-control"]).toBe("no-store");
     const first = await stream.next();
     expect(first?.retry).toBe(2000);
-    const initial = (await stream.take(5)).map(brief);
+    const initial = (await stream.take(5)).map(briefWatchJson);
     expect(initial.sort()).toEqual([
       "EXISTING a IN_PROGRESS",
       "EXISTING b IN_PROGRESS",
@@ -156,7 +143,7 @@ describe("GET …/jobRuns:watch, read as curl -N reads it", () => {
       "EXISTING e IN_PROGRESS",
     ]);
     const synced = await stream.next();
-    expect(brief(JSON.parse(synced?.data ?? "{}"))).toBe("SYNCED");
+    expect(briefWatchJson(JSON.parse(synced?.data ?? "{}"))).toBe("SYNCED");
     expect(synced?.id).toMatch(/^[0-9a-z]+\.0$/);
   });
 
@@ -167,13 +154,13 @@ describe("GET …/jobRuns:watch, read as curl -N reads it", () => {
     await terminate(served, `${ROLLOUT}/jobRuns/a`);
     const answeredAt = performance.now();
     const changed = await stream.next();
-    expect(brief(JSON.parse(changed?.data ?? "{}"))).toBe("CHANGED a TERMINATING");
+    expect(briefWatchJson(JSON.parse(changed?.data ?? "{}"))).toBe("CHANGED a TERMINATING");
     // The run changes before the terminate's answer is sent: the event is due by then, give or take
     // the two connections' scheduling (the first fetch of a process alone can take longer than that).
     expect((changed?.receivedAt ?? Number.POSITIVE_INFINITY) - answeredAt).toBeLessThan(100);
     expect(changed?.id).toMatch(/^[0-9a-z]+\.1$/);
     const done = await stream.next({ timeoutMs: 2000 });
-    expect(brief(JSON.parse(done?.data ?? "{}"))).toBe("CHANGED a TERMINATED");
+    expect(briefWatchJson(JSON.parse(done?.data ?? "{}"))).toBe("CHANGED a TERMINATED");
     expect(done?.id).toMatch(/\.2$/);
   });
 
@@ -287,18 +274,18 @@ describe("resuming with Last-Event-ID", () => {
     expect(synced?.id).toBeDefined();
     await terminate(served, `${ROLLOUT}/jobRuns/b`);
     const seen = await first.next();
-    expect(brief(JSON.parse(seen?.data ?? "{}"))).toBe("CHANGED b TERMINATING");
+    expect(briefWatchJson(JSON.parse(seen?.data ?? "{}"))).toBe("CHANGED b TERMINATING");
     first.close();
     // While nobody watches (the channel lingers), d is terminated.
     await terminate(served, `${ROLLOUT}/jobRuns/d`);
     const again = await watch(served, ROLLOUT, { headers: { "last-event-id": seen?.id ?? "" } });
-    const replayed = (await again.take(1)).map(brief);
+    const replayed = (await again.take(1)).map(briefWatchJson);
     expect(replayed).toEqual(["CHANGED d TERMINATING"]);
-    const later = (await again.take(2)).map(brief).sort();
+    const later = (await again.take(2)).map(briefWatchJson).sort();
     expect(later).toEqual(["CHANGED b TERMINATED", "CHANGED d TERMINATED"]);
 
     const stale = await watch(served, ROLLOUT, { headers: { "last-event-id": "zzzz.7" } });
-    const fresh = (await stale.take(6)).map(brief);
+    const fresh = (await stale.take(6)).map(briefWatchJson);
     expect(fresh.filter((line) => line.startsWith("EXISTING"))).toHaveLength(5);
     expect(fresh.at(-1)).toBe("SYNCED");
   });
@@ -340,7 +327,7 @@ describe("limits", () => {
     expect(rest.flatMap((m) => m.comments).join(" ")).toMatch(/lifetime/);
     await terminate(served, `${ROLLOUT}/jobRuns/e`);
     const resumed = await watch(served, ROLLOUT, { headers: { "last-event-id": synced?.id ?? "" } });
-    expect((await resumed.take(1)).map(brief)).toEqual(["CHANGED e TERMINATING"]);
+    expect((await resumed.take(1)).map(briefWatchJson)).toEqual(["CHANGED e TERMINATING"]);
   });
 
   it("tells a reader that fell behind, in a final event, and lets it go", async () => {

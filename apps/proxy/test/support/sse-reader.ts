@@ -173,3 +173,10 @@ function parseBlock(block: string, comments: string[], receivedAt: number): SseM
     return retry === undefined ? undefined : { ...EMPTY, retry, comments: [...comments], receivedAt };
   return { event, id, data: data.join("\n"), comments: [...comments], retry, receivedAt };
 }
+
+/** A watch event's JSON data in brief, as the tests compare it: "CHANGED <run id> TERMINATING". */
+export function briefWatchJson(data: unknown): string {
+  const { type, jobRun } = data as { type: string; jobRun?: { name: string; state: string } };
+  if (jobRun === undefined) return String(type);
+  return `${type} ${jobRun.name.slice(jobRun.name.lastIndexOf("/") + 1)} ${jobRun.state}`;
+}

@@ -1,12 +1,12 @@
 // The binary's bundle builds string-width's RGI emoji expression on demand
 // (scripts/rgi-emoji-on-demand.mjs): every width must stay what string-width itself measures.
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import type { Plugin } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { IS_RGI_EMOJI, rgiEmojiOnDemand } from "../scripts/rgi-emoji-on-demand.mjs";
+import { bundleAsInk } from "./support/bundle-as-ink.js";
 
 type StringWidth = (text: string) => number;
 
@@ -15,19 +15,13 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** string-width as Ink resolves it, bundled with the given plugins. */
 async function loadStringWidth(name: string, plugins: Plugin[]): Promise<StringWidth> {
-  const inkDir = realpathSync(fileURLToPath(new URL("../node_modules/ink", import.meta.url)));
-  const result = await build({
-    stdin: { contents: 'export { default } from "string-width";', resolveDir: inkDir },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    write: false,
+  const bundled = await bundleAsInk<{ default: StringWidth }>(
+    workDir,
+    name,
+    'export { default } from "string-width";',
     plugins,
-    logLevel: "silent",
-  });
-  const file = join(workDir, `${name}.mjs`);
-  writeFileSync(file, result.outputFiles[0]?.text ?? "");
-  return ((await import(pathToFileURL(file).href)) as { default: StringWidth }).default;
+  );
+  return bundled.default;
 }
 
 describe("string-width's RGI emoji expression, built on demand in the bundle", () => {

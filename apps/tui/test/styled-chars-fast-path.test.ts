@@ -1,12 +1,12 @@
 // The binary's bundle guards one line of Ink's text output (scripts/styled-chars-fast-path.mjs):
 // the text of every line must stay byte for byte what the original function makes.
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import type { Plugin } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { styledCharsFastPath } from "../scripts/styled-chars-fast-path.mjs";
+import { bundleAsInk } from "./support/bundle-as-ink.js";
 
 interface StyledChar {
   readonly type: "char";
@@ -24,24 +24,13 @@ const workDir = mkdtempSync(join(tmpdir(), "jobrun-styled-chars-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** @alcalzone/ansi-tokenize as Ink resolves it, bundled with the given plugins. */
-async function loadAnsiTokenize(name: string, plugins: Plugin[]): Promise<AnsiTokenize> {
-  const inkDir = realpathSync(fileURLToPath(new URL("../node_modules/ink", import.meta.url)));
-  const result = await build({
-    stdin: {
-      contents:
-        'export { tokenize, styledCharsFromTokens, styledCharsToString } from "@alcalzone/ansi-tokenize";',
-      resolveDir: inkDir,
-    },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    write: false,
+function loadAnsiTokenize(name: string, plugins: Plugin[]): Promise<AnsiTokenize> {
+  return bundleAsInk<AnsiTokenize>(
+    workDir,
+    name,
+    'export { tokenize, styledCharsFromTokens, styledCharsToString } from "@alcalzone/ansi-tokenize";',
     plugins,
-    logLevel: "silent",
-  });
-  const file = join(workDir, `${name}.mjs`);
-  writeFileSync(file, result.outputFiles[0]?.text ?? "");
-  return (await import(pathToFileURL(file).href)) as AnsiTokenize;
+  );
 }
 
 /** A deterministic mix of text and the SGR, 256-colour, true-colour and link codes Ink emits. */

@@ -1,0 +1,28 @@
+// Bundles a dependency of Ink as Ink resolves it, with or without the binary's build plugins, and
+// imports the result: the plugin tests compare a patched dependency with the one published.
+import { realpathSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build, type Plugin } from "esbuild";
+
+/** `entry` (an ES module re-exporting from the dependency) bundled with `plugins`, written to `dir` and imported. */
+export async function bundleAsInk<M>(
+  dir: string,
+  name: string,
+  entry: string,
+  plugins: Plugin[],
+): Promise<M> {
+  const inkDir = realpathSync(fileURLToPath(new URL("../../node_modules/ink", import.meta.url)));
+  const result = await build({
+    stdin: { contents: entry, resolveDir: inkDir },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    write: false,
+    plugins,
+    logLevel: "silent",
+  });
+  const file = join(dir, `${name}.mjs`);
+  writeFileSync(file, result.outputFiles[0]?.text ?? "");
+  return (await import(pathToFileURL(file).href)) as M;
+}

@@ -8,9 +8,11 @@
 //   1. upstream listings per minute with 1,000 watchers vs polls per minute (60 / interval: 30 at 2 s);
 //   2. p50 / p99 from the end of the listing that saw a change to its arrival at each of the 1,000
 //      watchers, and the slowest watcher per change (target p99 ≤ 100 ms);
-//   3. the same from a signed Pub/Sub push (sent right after a poll, so only the push can explain it);
+//   3. the same from a signed Pub/Sub push (sent right after a poll, so only the push can explain it),
+//      after a warm-up of pushes about a rollout nobody watches;
 //   4. the proxy's RSS and JS heap growth per watcher (target ≤ 20 KB), read after a forced GC
-//      (bench/watch-heap.cjs, preloaded), against its memory with none.
+//      (bench/watch-heap.cjs, preloaded) at each quarter of the watchers: the slope over those
+//      readings, and the growth from none.
 // Run: pnpm -F @jobrun/proxy bench:watch (after pnpm -F @jobrun/proxy build).
 
 import { type ChildProcess, fork, spawn } from "node:child_process";
@@ -28,6 +30,7 @@ const RUNS = 20;
 const CHANGES = 15;
 const PUSHES = 15;
 const RATE_WINDOW_MS = 30_000;
+const MEMORY_STEPS = 4;
 const ROLLOUT =
   "projects/acme/locations/us-central1/deliveryPipelines/web/releases/rel-1/rollouts/rel-1-to-prod-0001";
 const AUDIENCE = "https://jobrun-proxy.example.com/pubsub/push";
@@ -188,6 +191,20 @@ function next(child: ChildProcess, type: string, where?: (m: Message) => boolean
   });
 }
 
+/** The least-squares slope of y over x. */
+function slope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const [x, y] of points) {
+    covariance += (x - meanX) * (y - meanY);
+    variance += (x - meanX) ** 2;
+  }
+  return covariance / variance;
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
@@ -292,20 +309,22 @@ async function main(): Promise<void> {
   const loader = fork(self, ["load"], { stdio: "inherit", execArgv: process.execArgv });
   children.push(loader);
   await next(loader, "ready");
-  // Half the watchers, then the other half: the RSS difference between the two is what a watcher
-  // costs once the heap's young generation has grown to its working size (a one-off, not per watcher).
+  // A quarter of the watchers at a time, memory read after each: the least-squares slope over the
+  // four readings is what one more watcher costs, once the heap's young generation has grown to its
+  // working size (a one-off, not per watcher, and in the figure "from none" beside it). One reading
+  // after a forced GC moves by a few MiB either way, which a two-point difference took at full weight.
   const watchUrl = `${proxyUrl}/v1/${ROLLOUT}/jobRuns:watch`;
-  const half = Math.floor(WATCHERS / 2);
   const openedAt = Date.now();
-  loader.send({ type: "open", url: watchUrl, count: half });
-  await next(loader, "synced");
-  await sleep(2_000);
-  const halfway = await memoryKiB(proxy);
-  loader.send({ type: "open", url: watchUrl, count: WATCHERS - half });
-  await next(loader, "synced", (m) => m.count === WATCHERS);
+  const readings: { watchers: number; rss: number; heapUsed: number }[] = [];
+  for (let step = 1; step <= MEMORY_STEPS; step += 1) {
+    const count = Math.round((WATCHERS * step) / MEMORY_STEPS);
+    loader.send({ type: "open", url: watchUrl, count: count - (readings.at(-1)?.watchers ?? 0) });
+    await next(loader, "synced", (m) => m.count === count);
+    await sleep(1_500);
+    readings.push({ watchers: count, ...(await memoryKiB(proxy)) });
+  }
   console.log(`${WATCHERS} watchers synced in ${((Date.now() - openedAt) / 1000).toFixed(1)} s`);
-  await sleep(2_000);
-  const full = await memoryKiB(proxy);
+  const full = readings.at(-1)!;
 
   // 1. Listings per minute.
   google.send({ type: "listings" });
@@ -342,15 +361,8 @@ async function main(): Promise<void> {
       .setIssuedAt()
       .setExpirationTime("5m")
       .sign(keys.privateKey);
-  let pushAcks = 0;
-  for (let i = 0; i < PUSHES; i += 1) {
-    await next(google, "listed");
-    await sleep(100);
-    google.send({ type: "change" });
-    const { etag } = await next(google, "changed");
-    const bearer = `Bearer ${await token()}`;
-    const sentAt = now();
-    const ack = await fetch(`${proxyUrl}/pubsub/push`, {
+  const push = (bearer: string, rolloutId: string, messageId: string) =>
+    fetch(`${proxyUrl}/pubsub/push`, {
       method: "POST",
       headers: { authorization: bearer, "content-type": "application/json" },
       body: JSON.stringify({
@@ -362,14 +374,28 @@ async function main(): Promise<void> {
             Location: "us-central1",
             DeliveryPipelineId: "web",
             ReleaseId: "rel-1",
-            RolloutId: "rel-1-to-prod-0001",
+            RolloutId: rolloutId,
             JobRunId: "run-0",
           },
-          messageId: String(i),
+          messageId,
         },
         subscription: "projects/acme/subscriptions/jobrun-proxy",
       }),
     });
+  // Warm-up, as for the watch: pushes about a rollout nobody watches (acked, no listing, no event).
+  // Without it the first push measured this process's own first fetch (undici loads lazily) and
+  // the proxy's first pass through its push path: ~150 ms, once.
+  for (let i = 0; i < 20; i += 1)
+    await (await push(`Bearer ${await token()}`, "unwatched", `w${i}`)).arrayBuffer();
+  let pushAcks = 0;
+  for (let i = 0; i < PUSHES; i += 1) {
+    await next(google, "listed");
+    await sleep(100);
+    google.send({ type: "change" });
+    const { etag } = await next(google, "changed");
+    const bearer = `Bearer ${await token()}`;
+    const sentAt = now();
+    const ack = await push(bearer, "rel-1-to-prod-0001", String(i));
     if (ack.status === 204) pushAcks += 1;
     loader.send({ type: "arrivals", etag });
     const { times } = await next(loader, "arrivals", (m) => m.etag === etag);
@@ -409,14 +435,16 @@ async function main(): Promise<void> {
         [...pushWorst].sort((a, b) => a - b),
         50,
       ),
-    )}, max ${ms(Math.max(...pushWorst))}`,
+    )}, max ${ms(Math.max(...pushWorst))}; in order: ${pushWorst.map((w) => w.toFixed(0)).join(" ")} ms`,
   );
   const mib = (kib: number) => (kib / 1024).toFixed(1);
+  const rssSlope = slope(readings.map((r) => [r.watchers, r.rss]));
+  const heapSlope = slope(readings.map((r) => [r.watchers, r.heapUsed]));
   console.log(
-    `\n4. proxy memory after a forced GC: RSS ${mib(idle.rss)} / ${mib(halfway.rss)} / ${mib(full.rss)} MiB, JS heap ${mib(idle.heapUsed)} / ${mib(halfway.heapUsed)} / ${mib(full.heapUsed)} MiB with 0 / ${half} / ${WATCHERS} watchers`,
+    `\n4. proxy memory after a forced GC: RSS ${[idle, ...readings].map((r) => mib(r.rss)).join(" / ")} MiB, JS heap ${[idle, ...readings].map((r) => mib(r.heapUsed)).join(" / ")} MiB with ${[0, ...readings.map((r) => r.watchers)].join(" / ")} watchers`,
   );
   console.log(
-    `   per watcher (target ≤ 20 KB): RSS ${perWatcher(halfway.rss, full.rss, WATCHERS - half)} KiB from ${half} to ${WATCHERS}, ${perWatcher(idle.rss, full.rss, WATCHERS)} KiB from none; JS heap ${perWatcher(halfway.heapUsed, full.heapUsed, WATCHERS - half)} KiB from ${half} to ${WATCHERS}, ${perWatcher(idle.heapUsed, full.heapUsed, WATCHERS)} KiB from none`,
+    `   per watcher (target ≤ 20 KB): RSS ${rssSlope.toFixed(1)} KiB (slope over the ${MEMORY_STEPS} readings), ${perWatcher(idle.rss, full.rss, WATCHERS)} KiB from none; JS heap ${heapSlope.toFixed(1)} KiB (slope), ${perWatcher(idle.heapUsed, full.heapUsed, WATCHERS)} KiB from none`,
   );
   cleanup();
   process.exit(0);

@@ -88,6 +88,7 @@ async function serveProxy(config: ServeConfig): Promise<void> {
       : {
           pubsub: {
             audience: config.pubsub.audience,
+            prefetchKeys: true,
             ...(config.pubsub.jwks === undefined ? {} : { jwks: config.pubsub.jwks }),
             ...(config.pubsub.serviceAccount === undefined
               ? {}

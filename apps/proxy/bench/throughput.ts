@@ -3,9 +3,11 @@
 // Nothing here can flatter the proxy by sharing its time: the load generator (autocannon) runs in
 // its own process, and so does each server: the real CLI (`node bin/jobrun-proxy.js --backend
 // emulator`, default flags, so request logging on) and a bare node:http server answering with the
-// very bytes the proxy sent. Each scenario gets a warm-up of both servers, then rounds that
-// alternate which server goes first (a noisy neighbour hits both alike); the median of the rounds'
-// ratios is the result. Beside req/s each server's CPU time per request is printed, read from
+// very response the proxy sent: its body and its headers, with a fresh request id per request as the
+// proxy makes one (the ratio's baseline). A second bare server sends the body with its content type
+// only, the baseline before the headers were matched, printed for reference. Each scenario gets a
+// warm-up of every server, then rounds that rotate which server goes first (a noisy neighbour hits
+// all alike); the median of the rounds' ratios is the result. Beside req/s each server's CPU time per request is printed, read from
 // /proc/<pid>/stat (user + system, every thread of the process): that is the figure a host bills.
 //
 // Run: pnpm -F @jobrun/proxy bench (after pnpm run build); `--rounds N --seconds S` to change the rounds.
@@ -23,7 +25,7 @@ const { values: flags } = parseArgs({
   options: { rounds: { type: "string" }, seconds: { type: "string" } },
 });
 const CONNECTIONS = 50;
-const ROUNDS = Number(flags.rounds ?? 5);
+const ROUNDS = Number(flags.rounds ?? 6);
 const ROUND_S = Number(flags.seconds ?? 4);
 const WARMUP_S = 2;
 const bench = new URL(".", import.meta.url).pathname;
@@ -120,37 +122,45 @@ interface Server {
   readonly pid: number;
 }
 
-/** Warm-up, then alternating rounds; prints the table of one scenario and returns its median ratio. */
-async function scenario(title: string, path: string, bytes: number, bare: Server, proxy: Server) {
-  await measure(bare.url + path, bare.pid, WARMUP_S);
-  await measure(proxy.url + path, proxy.pid, WARMUP_S);
-  const rounds: { bare: Measured; proxy: Measured }[] = [];
+/** Warm-up, then rotating rounds; prints the table of one scenario and returns its median ratio. */
+async function scenario(
+  title: string,
+  path: string,
+  bytes: number,
+  bare: Server,
+  bodyOnly: Server,
+  proxy: Server,
+) {
+  const servers = [bare, bodyOnly, proxy];
+  for (const server of servers) await measure(server.url + path, server.pid, WARMUP_S);
+  const rounds: Measured[][] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
-    if (round % 2 === 0) {
-      const b = await measure(bare.url + path, bare.pid, ROUND_S);
-      const p = await measure(proxy.url + path, proxy.pid, ROUND_S);
-      rounds.push({ bare: b, proxy: p });
-    } else {
-      const p = await measure(proxy.url + path, proxy.pid, ROUND_S);
-      const b = await measure(bare.url + path, bare.pid, ROUND_S);
-      rounds.push({ bare: b, proxy: p });
+    const measured: Measured[] = [];
+    // Round r starts with server r mod 3, so each goes first, second and last in turn.
+    for (let k = 0; k < servers.length; k += 1) {
+      const i = (round + k) % servers.length;
+      const server = servers[i]!;
+      measured[i] = await measure(server.url + path, server.pid, ROUND_S);
     }
+    rounds.push(measured);
   }
-  const ratios = rounds.map((r) => r.proxy.rps / r.bare.rps);
-  const row = (server: Server, pick: (r: (typeof rounds)[number]) => Measured) => {
-    const rps = median(rounds.map((r) => pick(r).rps));
-    const cpu = median(rounds.map((r) => pick(r).cpuUsPerRequest));
-    const p99 = median(rounds.map((r) => pick(r).p99Ms));
-    console.log(
-      `   ${server.name.padEnd(34)} ${fmt(rps, 0).padStart(6)} req/s   CPU ${fmt(cpu, 1).padStart(5)} µs/req   p99 ${p99} ms`,
-    );
-  };
+  const ratios = rounds.map((r) => r[2]!.rps / r[0]!.rps);
+  const bodyOnlyRatios = rounds.map((r) => r[2]!.rps / r[1]!.rps);
   console.log(`   ${title} (${bytes} bytes)`);
-  row(bare, (r) => r.bare);
-  row(proxy, (r) => r.proxy);
-  const cpuRatio = median(rounds.map((r) => r.bare.cpuUsPerRequest / r.proxy.cpuUsPerRequest));
-  console.log(`   round ratios (req/s)               ${ratios.map((r) => fmt(r)).join(" ")}`);
-  console.log(`   CPU per request, bare ÷ proxy      ${fmt(cpuRatio)} (median)`);
+  for (const [i, server] of servers.entries()) {
+    const rps = median(rounds.map((r) => r[i]!.rps));
+    const cpu = median(rounds.map((r) => r[i]!.cpuUsPerRequest));
+    const p99 = median(rounds.map((r) => r[i]!.p99Ms));
+    console.log(
+      `   ${server.name.padEnd(40)} ${fmt(rps, 0).padStart(6)} req/s   CPU ${fmt(cpu, 1).padStart(5)} µs/req   p99 ${p99} ms`,
+    );
+  }
+  const cpuRatio = median(rounds.map((r) => r[0]!.cpuUsPerRequest / r[2]!.cpuUsPerRequest));
+  console.log(`   round ratios (req/s)                     ${ratios.map((r) => fmt(r)).join(" ")}`);
+  console.log(`   CPU per request, bare ÷ proxy            ${fmt(cpuRatio)} (median)`);
+  console.log(
+    `   for reference, ÷ the body-only server    ${bodyOnlyRatios.map((r) => fmt(r)).join(" ")} (median ${fmt(median(bodyOnlyRatios))})`,
+  );
   return median(ratios);
 }
 
@@ -180,24 +190,48 @@ const proxyProcess = spawn(
 const stopAll = () => {
   proxyProcess.kill("SIGTERM");
   bareProcess?.disconnect();
+  bodyOnlyProcess?.disconnect();
   loadGenerator.disconnect();
   rmSync(dir, { recursive: true, force: true });
 };
 let bareProcess: ChildProcess | undefined;
+let bodyOnlyProcess: ChildProcess | undefined;
 try {
   await waitUntilServing(proxyUrl, proxyProcess);
-  const bodyOf = async (path: string) => {
+  // What node:http adds to any response itself; the rest the bare server sends as the proxy did.
+  const ADDED_BY_NODE = new Set(["date", "connection", "keep-alive", "content-length", "transfer-encoding"]);
+  const answerOf = async (path: string) => {
     const res = await fetch(proxyUrl + path);
     if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status}`);
-    return res.text();
+    const headers: Record<string, string> = {};
+    for (const [name, value] of res.headers) if (!ADDED_BY_NODE.has(name)) headers[name] = value;
+    return { body: await res.text(), headers };
   };
-  const bodies = { [getPath]: await bodyOf(getPath), [listPath]: await bodyOf(listPath) };
+  const answers = { [getPath]: await answerOf(getPath), [listPath]: await answerOf(listPath) };
+  const bodies = { [getPath]: answers[getPath]!.body, [listPath]: answers[listPath]!.body };
+  const bodyOnlyAnswers = Object.fromEntries(
+    Object.entries(answers).map(([path, { body, headers }]) => [
+      path,
+      { body, headers: { "content-type": headers["content-type"] ?? "application/json" } },
+    ]),
+  );
   const listed = (JSON.parse(bodies[listPath]!) as { jobRuns: unknown[] }).jobRuns.length;
   if (listed !== 50) throw new Error(`the list page holds ${listed} runs, not 50`);
 
   bareProcess = fork(join(bench, "bare-server.mjs"), [], { stdio: "inherit" });
-  const barePort = await ask<number>(bareProcess, bodies);
-  const bare: Server = { name: "bare node:http", url: `http://127.0.0.1:${barePort}`, pid: bareProcess.pid! };
+  const barePort = await ask<number>(bareProcess, answers);
+  const bare: Server = {
+    name: "bare node:http, the same response",
+    url: `http://127.0.0.1:${barePort}`,
+    pid: bareProcess.pid!,
+  };
+  bodyOnlyProcess = fork(join(bench, "bare-server.mjs"), [], { stdio: "inherit" });
+  const bodyOnlyPort = await ask<number>(bodyOnlyProcess, bodyOnlyAnswers);
+  const bodyOnly: Server = {
+    name: "bare node:http, the body only",
+    url: `http://127.0.0.1:${bodyOnlyPort}`,
+    pid: bodyOnlyProcess.pid!,
+  };
   const proxy: Server = {
     name: "jobrun-proxy --backend emulator",
     url: proxyUrl,
@@ -208,7 +242,7 @@ try {
     `1. Throughput: autocannon in its own process, ${CONNECTIONS} connections, keep-alive; each server in its own process`,
   );
   console.log(
-    `   ${ROUNDS} rounds of ${ROUND_S} s per server, alternating which goes first, after a ${WARMUP_S} s warm-up; medians`,
+    `   ${ROUNDS} rounds of ${ROUND_S} s per server, rotating which goes first, after a ${WARMUP_S} s warm-up; medians`,
   );
   console.log(
     `   the CLI with its default flags (--import and --port only name the data and the port): request logs on,`,
@@ -225,6 +259,7 @@ try {
     getPath,
     Buffer.byteLength(bodies[getPath]!),
     bare,
+    bodyOnly,
     proxy,
   );
   const listRatio = await scenario(
@@ -232,6 +267,7 @@ try {
     listPath,
     Buffer.byteLength(bodies[listPath]!),
     bare,
+    bodyOnly,
     proxy,
   );
   console.log(`   load average ${load()} at end`);

@@ -388,6 +388,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < 20; i += 1)
     await (await push(`Bearer ${await token()}`, "unwatched", `w${i}`)).arrayBuffer();
   let pushAcks = 0;
+  const ackTimes: number[] = [];
   for (let i = 0; i < PUSHES; i += 1) {
     await next(google, "listed");
     await sleep(100);
@@ -396,6 +397,7 @@ async function main(): Promise<void> {
     const bearer = `Bearer ${await token()}`;
     const sentAt = now();
     const ack = await push(bearer, "rel-1-to-prod-0001", String(i));
+    ackTimes.push(now() - sentAt);
     if (ack.status === 204) pushAcks += 1;
     loader.send({ type: "arrivals", etag });
     const { times } = await next(loader, "arrivals", (m) => m.etag === etag);
@@ -435,7 +437,7 @@ async function main(): Promise<void> {
         [...pushWorst].sort((a, b) => a - b),
         50,
       ),
-    )}, max ${ms(Math.max(...pushWorst))}; in order: ${pushWorst.map((w) => w.toFixed(0)).join(" ")} ms`,
+    )}, max ${ms(Math.max(...pushWorst))}; in order: ${pushWorst.map((w) => w.toFixed(0)).join(" ")} ms; acked after ${ackTimes.map((w) => w.toFixed(0)).join(" ")} ms`,
   );
   const mib = (kib: number) => (kib / 1024).toFixed(1);
   const rssSlope = slope(readings.map((r) => [r.watchers, r.rss]));

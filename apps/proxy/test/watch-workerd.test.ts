@@ -349,11 +349,19 @@ describe("the Worker's per-caller watch limit, counted across all Durable Object
     await workers.pop()!.dispose();
   }, 30_000);
 
-  it.each(["abc", "-1", "2.5", ""])(
-    "is misconfigured with WATCH_MAX_PER_CALLER=%j: a generic 500, and a log line naming the var",
-    async (value) => {
+  const MAX_PER_CALLER_RULE = "WATCH_MAX_PER_CALLER must be a whole number of watch streams (0 = no limit)";
+  const INTERVAL_RULE = "WATCH_INTERVAL_SECONDS must be a number of seconds above 0";
+  it.each([
+    ["WATCH_MAX_PER_CALLER", "abc", MAX_PER_CALLER_RULE],
+    ["WATCH_MAX_PER_CALLER", "-1", MAX_PER_CALLER_RULE],
+    ["WATCH_MAX_PER_CALLER", "2.5", MAX_PER_CALLER_RULE],
+    ["WATCH_MAX_PER_CALLER", "", MAX_PER_CALLER_RULE],
+    ["WATCH_INTERVAL_SECONDS", "0", INTERVAL_RULE],
+  ])(
+    "is misconfigured with %s=%j: a generic 500, and a log line naming the var",
+    async (name, value, rule) => {
       const printed: Printed = { text: "" };
-      const url = await startWorker({ WATCH_MAX_PER_CALLER: value }, printed);
+      const url = await startWorker({ [name]: value }, printed);
       const answer = await fetch(`${url}/v1/${ROLLOUT}/jobRuns:watch`, {
         headers: { authorization: `Bearer ${KEYS.reader}` },
       });
@@ -364,9 +372,7 @@ describe("the Worker's per-caller watch limit, counted across all Durable Object
         message: "the proxy is misconfigured; its logs say how",
       });
       await until(() => printed.text.includes("proxy misconfigured"), "the misconfiguration's log line");
-      expect(printed.text).toContain(
-        "WATCH_MAX_PER_CALLER must be a whole number of watch streams (0 = no limit)",
-      );
+      expect(printed.text).toContain(rule);
       await workers.pop()!.dispose();
     },
     30_000,

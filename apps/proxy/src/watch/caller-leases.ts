@@ -52,13 +52,6 @@ export class LeaseRenewer {
 
   constructor(private readonly options: LeaseRenewerOptions) {}
 
-  /** Leases held, over all callers. */
-  get size(): number {
-    let size = 0;
-    for (const leases of this.byCaller.values()) size += leases.size;
-    return size;
-  }
-
   /** Renews `lease` from now on, until dropped or released. */
   hold(callerId: string, lease: string): void {
     let leases = this.byCaller.get(callerId);

@@ -20,6 +20,7 @@ import {
   type WatchChannelEnv,
   WatchChannelObject,
 } from "./watch/durable-object.js";
+import { workerWatchSettings } from "./watch/worker-watch-settings.js";
 
 // The Durable Object class of the google-mode watch (binding WATCH_CHANNELS in wrangler.jsonc).
 export { WatchChannelObject };
@@ -58,7 +59,8 @@ export interface WorkerEnv extends WatchChannelEnv {
   readonly LOG_REQUESTS?: string;
   /** "off" disables the Cache API for finished runs. */
   readonly EDGE_CACHE?: string;
-  // The google-mode watch (WATCH_CHANNELS, WATCH_INTERVAL_SECONDS, PUBSUB_AUDIENCE): WatchChannelEnv.
+  // The google-mode watch (WATCH_CHANNELS, WATCH_INTERVAL_SECONDS, WATCH_MAX_PER_CALLER,
+  // PUBSUB_AUDIENCE): WatchChannelEnv.
   /** With PUBSUB_AUDIENCE: only pushes whose OIDC token is this service account's are taken. */
   readonly PUBSUB_SERVICE_ACCOUNT?: string;
   /** With PUBSUB_AUDIENCE: the key set push tokens are checked with (default Google's). */
@@ -103,7 +105,8 @@ function build(env: WorkerEnv): Fetch {
 
 /**
  * The google-mode watch: each (parent, filter) in its own Durable Object, so every isolate's
- * watchers share one upstream poll; Pub/Sub pushes prompt them through the objects' directory.
+ * watchers share one upstream poll; Pub/Sub pushes prompt them through the objects' directory; each
+ * caller's streams are counted across all of them by the caller's ledger (WATCH_MAX_PER_CALLER).
  * Without the WATCH_CHANNELS binding google mode answers a watch with 501, and so does the emulator
  * backend: its per-isolate state would give a stream only the changes made in its own isolate, and
  * its timers die with the request that set them (a run would stop at TERMINATING). @jobrun/client
@@ -121,8 +124,10 @@ function watchOf(env: WorkerEnv) {
       throw new Error("PUBSUB_AUDIENCE needs the WATCH_CHANNELS Durable Object binding");
     return { watch: false as const };
   }
+  // Read here as well as in the objects, so a bad value is a misconfiguration of the whole Worker.
+  const settings = workerWatchSettings(env);
   return {
-    watch: durableObjectWatch(namespace),
+    watch: durableObjectWatch(namespace, settings),
     ...(env.PUBSUB_AUDIENCE
       ? {
           pubsub: {

@@ -1,7 +1,8 @@
 // The google-mode watch of the Worker build (dist/worker.bundle.js) in real workerd through
 // miniflare: watch streams forwarded to the WatchChannelObject Durable Object of their (parent,
 // filter), polled on the object's alarm, against a fake Google on loopback (our own proxy over an
-// emulator, auth off, plus Google's token endpoint) that counts its listings.
+// emulator, auth off, plus Google's token endpoint) that counts its listings; and each caller's
+// streams counted across all the objects by its ledger object (WATCH_MAX_PER_CALLER).
 import { generateKeyPairSync } from "node:crypto";
 import { WORKERD_COMPATIBILITY_DATE } from "@jobrun/conformance/worker-bundle";
 import type { JobRunJson } from "@jobrun/core";
@@ -12,6 +13,7 @@ import { createEmulatorBackend, createProxy, hashApiKey } from "../src/index.js"
 import { KEYS } from "./support/keys.js";
 import { type Served, serveFetch } from "./support/serve.js";
 import { briefWatchJson, openSse, type SseConnection } from "./support/sse-reader.js";
+import { until } from "./support/wait.js";
 
 const bundle = new URL("../dist/worker.bundle.js", import.meta.url).pathname;
 const ROLLOUT =
@@ -60,7 +62,12 @@ afterAll(async () => {
   await jwks.close();
 });
 
-async function startWorker(vars: Record<string, string>): Promise<string> {
+/** What the Worker's runtime printed (its console), when a test asks for it. */
+interface Printed {
+  text: string;
+}
+
+async function startWorker(vars: Record<string, string>, printed?: Printed): Promise<string> {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const serviceAccount = {
     type: "service_account",
@@ -88,14 +95,25 @@ async function startWorker(vars: Record<string, string>): Promise<string> {
     },
     host: "127.0.0.1",
     port: 0,
+    ...(printed === undefined
+      ? {}
+      : {
+          handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+            for (const output of [stdout, stderr])
+              output.on("data", (chunk: Buffer) => {
+                printed.text += chunk.toString();
+              });
+          },
+        }),
   });
   workers.push(mf);
   return (await mf.ready).toString().replace(/\/$/, "");
 }
 
-async function watch(url: string): Promise<SseConnection> {
-  const connection = await openSse(`${url}/v1/${ROLLOUT}/jobRuns:watch`, {
-    authorization: `Bearer ${KEYS.reader}`,
+async function watch(url: string, options: { filter?: string; key?: string } = {}): Promise<SseConnection> {
+  const query = options.filter === undefined ? "" : `?filter=${encodeURIComponent(options.filter)}`;
+  const connection = await openSse(`${url}/v1/${ROLLOUT}/jobRuns:watch${query}`, {
+    authorization: `Bearer ${options.key ?? KEYS.reader}`,
   });
   connections.push(connection);
   return connection;
@@ -210,4 +228,153 @@ describe("the Worker's google-mode watch in workerd (a Durable Object per parent
       expect((await stream.take(1, 3000)).map(briefWatchJson)).toEqual(["CHANGED b TERMINATING"]);
     expect(listings - before).toBe(1);
   }, 30_000);
+});
+
+describe("the Worker's per-caller watch limit, counted across all Durable Objects", () => {
+  /** The reader and a second caller (the operator), both on projects/acme. */
+  const twoCallers = async () =>
+    JSON.stringify({
+      keys: [
+        { id: "reader", hash: await hashApiKey(KEYS.reader), role: "reader", scopes: ["projects/acme"] },
+        {
+          id: "operator",
+          hash: await hashApiKey(KEYS.operator),
+          role: "operator",
+          scopes: ["projects/acme"],
+        },
+      ],
+    });
+  /**
+   * Reads a stream up to the end of its initial state (how many runs it has depends on the tests
+   * before: some runs are terminating by now).
+   */
+  async function synced(stream: SseConnection): Promise<void> {
+    for (;;) {
+      const message = await stream.next({ timeoutMs: 5000 });
+      if (message === undefined) throw new Error("the stream ended before its initial state");
+      if (message.data !== undefined && briefWatchJson(JSON.parse(message.data)) === "SYNCED") return;
+    }
+  }
+  // Each filter is a channel of its own: its own Durable Object.
+  const CHANNELS = ["", 'state="IN_PROGRESS"', 'jobId="deploy"', 'phaseId="stable"'] as const;
+
+  it("refuses a caller's third stream over two objects with 429, still after the leases' TTL, spares other callers, and admits it again soon after one closes", async () => {
+    const url = await startWorker({
+      WATCH_INTERVAL_SECONDS: "0.3",
+      WATCH_MAX_PER_CALLER: "2",
+      CALLER_KEYS: await twoCallers(),
+    });
+    const first = await watch(url, { filter: CHANNELS[0] });
+    const second = await watch(url, { filter: CHANNELS[1] });
+    for (const stream of [first, second]) {
+      expect(stream.status).toBe(200);
+      await synced(stream);
+    }
+    const third = await watch(url, { filter: CHANNELS[2] });
+    expect(third.status).toBe(429);
+    expect(third.headers["retry-after"]).toBe("2");
+    expect(third.headers["x-request-id"]).toBeDefined();
+    const { error } = JSON.parse(await third.text());
+    expect(error).toMatchObject({
+      code: 429,
+      status: "RESOURCE_EXHAUSTED",
+      message: "this caller already holds 2 watch streams, the most one caller may hold; close one first",
+    });
+    expect(error.details).toContainEqual(
+      expect.objectContaining({
+        reason: "TOO_MANY_WATCHES",
+        domain: "jobrun-proxy",
+        metadata: { limit: "2" },
+      }),
+    );
+    expect(error.details).toContainEqual(
+      expect.objectContaining({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "2s" }),
+    );
+    // A lease lives 3 probes (3 s here) unless renewed: the objects renew them on every 1 s probe, so
+    // past the TTL the caller still holds two.
+    await sleep(4_000);
+    const fourth = await watch(url, { filter: CHANNELS[3] });
+    expect(fourth.status).toBe(429);
+    // Another caller has its own count.
+    const other = await watch(url, { filter: CHANNELS[2], key: KEYS.operator });
+    expect(other.status).toBe(200);
+    // The object learns that the reader went on its next probe write or the one after (1 s apart)
+    // and releases the lease then: a new stream is admitted within 4 s (measured: 2.0 s), before the
+    // lease would have expired unrenewed (measured without the release: 4.9 s).
+    first.close();
+    const closedAt = Date.now();
+    let reopened: SseConnection | undefined;
+    while (reopened === undefined && Date.now() - closedAt < 4_000) {
+      const attempt = await watch(url, { filter: CHANNELS[2] });
+      if (attempt.status === 200) reopened = attempt;
+      else {
+        expect(attempt.status).toBe(429);
+        await attempt.text();
+        await sleep(100);
+      }
+    }
+    expect(reopened?.status).toBe(200);
+    await synced(reopened!);
+    for (const stream of [second, other, reopened!]) stream.close();
+    await workers.pop()!.dispose();
+  }, 30_000);
+
+  it("admits exactly the limit of a caller's streams opened all at once over four objects", async () => {
+    const url = await startWorker({ WATCH_INTERVAL_SECONDS: "600", WATCH_MAX_PER_CALLER: "2" });
+    const all = await Promise.all([...CHANNELS, ...CHANNELS].map((filter) => watch(url, { filter })));
+    expect(all.map((stream) => stream.status).sort()).toEqual([200, 200, 429, 429, 429, 429, 429, 429]);
+    for (const stream of all) stream.close();
+    await workers.pop()!.dispose();
+  }, 30_000);
+
+  it("holds a caller to 10 streams by default, however they spread over objects; WATCH_MAX_PER_CALLER=0 sets no limit", async () => {
+    const limited = await startWorker({ WATCH_INTERVAL_SECONDS: "600" });
+    const opened = [];
+    for (let i = 0; i < 10; i++) opened.push(await watch(limited, { filter: CHANNELS[i % 2]! }));
+    expect(opened.map((stream) => stream.status)).toEqual(Array(10).fill(200));
+    const eleventh = await watch(limited, { filter: CHANNELS[2] });
+    expect(eleventh.status).toBe(429);
+    expect(JSON.parse(await eleventh.text()).error.details).toContainEqual(
+      expect.objectContaining({ reason: "TOO_MANY_WATCHES", metadata: { limit: "10" } }),
+    );
+    for (const stream of opened) stream.close();
+    await workers.pop()!.dispose();
+
+    const unlimited = await startWorker({ WATCH_INTERVAL_SECONDS: "600", WATCH_MAX_PER_CALLER: "0" });
+    const many = [];
+    // Eleven on one object: no count per object either.
+    for (let i = 0; i < 11; i++) many.push(await watch(unlimited));
+    expect(many.map((stream) => stream.status)).toEqual(Array(11).fill(200));
+    for (const stream of many) stream.close();
+    await workers.pop()!.dispose();
+  }, 30_000);
+
+  const MAX_PER_CALLER_RULE = "WATCH_MAX_PER_CALLER must be a whole number of watch streams (0 = no limit)";
+  const INTERVAL_RULE = "WATCH_INTERVAL_SECONDS must be a number of seconds above 0";
+  it.each([
+    ["WATCH_MAX_PER_CALLER", "abc", MAX_PER_CALLER_RULE],
+    ["WATCH_MAX_PER_CALLER", "-1", MAX_PER_CALLER_RULE],
+    ["WATCH_MAX_PER_CALLER", "2.5", MAX_PER_CALLER_RULE],
+    ["WATCH_MAX_PER_CALLER", "", MAX_PER_CALLER_RULE],
+    ["WATCH_INTERVAL_SECONDS", "0", INTERVAL_RULE],
+  ])(
+    "is misconfigured with %s=%j: a generic 500, and a log line naming the var",
+    async (name, value, rule) => {
+      const printed: Printed = { text: "" };
+      const url = await startWorker({ [name]: value }, printed);
+      const answer = await fetch(`${url}/v1/${ROLLOUT}/jobRuns:watch`, {
+        headers: { authorization: `Bearer ${KEYS.reader}` },
+      });
+      expect(answer.status).toBe(500);
+      const { error } = (await answer.json()) as { error: { status: string; message: string } };
+      expect(error).toMatchObject({
+        status: "INTERNAL",
+        message: "the proxy is misconfigured; its logs say how",
+      });
+      await until(() => printed.text.includes("proxy misconfigured"), "the misconfiguration's log line");
+      expect(printed.text).toContain(rule);
+      await workers.pop()!.dispose();
+    },
+    30_000,
+  );
 });

@@ -11,44 +11,45 @@
 // polled Google for ~30 s for nobody, so here the heartbeat doubles as the probe: it is as frequent
 // as the polls (at least 1 s apart, at most 15 s), and an object stops polling within about two polls
 // of its last watcher leaving.
+//
+// A caller may hold a limited number of streams across the whole Worker (WATCH_MAX_PER_CALLER), but
+// no channel object sees all of them: the Worker takes a lease from the caller's ledger, one more
+// object (caller-ledger.ts), before it forwards a stream; the channel object renews the lease on its
+// probe and releases it when the stream ends (caller-leases.ts).
 
 import { serviceAccountKey } from "@jobrun/client";
-import { ApiError, type EnumEncoding, type ErrorFormat, WILDCARD } from "@jobrun/core";
+import { ApiError, type EnumEncoding, type ErrorFormat, systemClock, WILDCARD } from "@jobrun/core";
 import { createGoogleBackend, parseUpstream } from "../backends/google.js";
 import { errorResponse, toApiError } from "../errors.js";
-import { AlarmClock, type AlarmStorage } from "./durable-object-clock.js";
-import { DEFAULT_WATCH_INTERVAL_MS, GooglePoller } from "./google-poller.js";
-import { DEFAULT_WATCH_LIMITS, type OpenStream, WatchHub } from "./hub.js";
+import { acquireLease, LeaseRenewer, releaseLeases } from "./caller-leases.js";
+import { CallerLedger, ledgerFetch } from "./caller-ledger.js";
+import { AlarmClock } from "./durable-object-clock.js";
+import type {
+  DurableObjectNamespaceLike,
+  DurableObjectStateLike,
+  DurableObjectStubLike,
+} from "./durable-object-types.js";
+import { GooglePoller } from "./google-poller.js";
+import { type OpenStream, WatchHub } from "./hub.js";
 import { type ChangedRunPlace, mayBeUnder } from "./pubsub-message.js";
 import type { PushPrompted } from "./pubsub-push.js";
 import { formatResumeToken, parseResumeToken } from "./resume-token.js";
 import type { WatchSource } from "./source.js";
+import {
+  type WorkerWatchSettings,
+  type WorkerWatchVars,
+  workerWatchSettings,
+} from "./worker-watch-settings.js";
+
+export type { DurableObjectNamespaceLike, DurableObjectStateLike, DurableObjectStubLike };
 
 /** The bindings a watch channel object reads (a subset of the Worker's). */
-export interface WatchChannelEnv {
+export interface WatchChannelEnv extends WorkerWatchVars {
   readonly GOOGLE_SERVICE_ACCOUNT_KEY?: string;
   readonly UPSTREAM?: string;
-  /** Seconds between two listings of one watched (parent, filter). Default 2. */
-  readonly WATCH_INTERVAL_SECONDS?: string;
   /** Set when Pub/Sub pushes are served: the channels then tell the directory they are watched. */
   readonly PUBSUB_AUDIENCE?: string;
   readonly WATCH_CHANNELS?: DurableObjectNamespaceLike;
-}
-
-/** The parts of the Workers runtime's Durable Object types used here. */
-export interface DurableObjectStateLike {
-  readonly storage: AlarmStorage & {
-    put(key: string, value: unknown): Promise<void>;
-    delete(key: string): Promise<boolean>;
-    list(options?: { prefix?: string }): Promise<Map<string, unknown>>;
-  };
-}
-export interface DurableObjectStubLike {
-  fetch(request: Request): Promise<Response>;
-}
-export interface DurableObjectNamespaceLike {
-  idFromName(name: string): unknown;
-  get(id: unknown): DurableObjectStubLike;
 }
 
 /** The directory's name: no (parent, filter) key looks like it (they begin with `projects/`). */
@@ -64,12 +65,23 @@ interface ForwardedOpen {
   readonly encoding: EnumEncoding;
   readonly errorFormat: ErrorFormat;
   readonly headers: Record<string, string>;
+  /** The caller's lease on this stream, which the object renews and releases; none without a limit. */
+  readonly lease?: string;
 }
 
-/** The Worker's side: opens each stream in the Durable Object of its (parent, filter). */
-export function durableObjectWatch(namespace: DurableObjectNamespaceLike): Pick<WatchHub, "open"> {
+/**
+ * The Worker's side: takes a lease on the stream from the caller's ledger (with a limit), then opens
+ * the stream in the Durable Object of its (parent, filter).
+ */
+export function durableObjectWatch(
+  namespace: DurableObjectNamespaceLike,
+  settings: Pick<WorkerWatchSettings, "maxPerCaller" | "leaseTtlMs">,
+): Pick<WatchHub, "open"> {
+  const { maxPerCaller: limit, leaseTtlMs: ttlMs } = settings;
   return {
     async open(request: OpenStream): Promise<Response> {
+      // At the limit this throws the 429 the caller gets.
+      const lease = limit > 0 ? await acquireLease(namespace, request.callerId, { limit, ttlMs }) : undefined;
       const forwarded: ForwardedOpen = {
         callerId: request.callerId,
         parent: request.parent,
@@ -79,14 +91,27 @@ export function durableObjectWatch(namespace: DurableObjectNamespaceLike): Pick<
         encoding: request.encoding,
         errorFormat: request.errorFormat,
         headers: request.headers,
+        ...(lease === undefined ? {} : { lease }),
       };
       const stub = namespace.get(namespace.idFromName(channelKey(request.parent, request.filter)));
-      const response = await stub.fetch(
-        new Request(`${ORIGIN}/open`, { method: "POST", body: JSON.stringify(forwarded) }),
-      );
-      // A refusal (the caller's limit, Google's error) is the caller's answer, in the caller's shape.
-      if (response.status !== 200) throw ApiError.fromResponseText(await response.text(), response.status);
-      return response;
+      try {
+        const response = await stub.fetch(
+          new Request(`${ORIGIN}/open`, { method: "POST", body: JSON.stringify(forwarded) }),
+        );
+        // A refusal (Google's error) is the caller's answer, in the caller's shape.
+        if (response.status !== 200) throw ApiError.fromResponseText(await response.text(), response.status);
+        return response;
+      } catch (error) {
+        // No stream, so no object holds the lease: it goes back now rather than expire.
+        if (lease !== undefined) {
+          await releaseLeases(namespace, request.callerId, [lease], ttlMs).catch((failure: unknown) => {
+            console.error(
+              JSON.stringify({ level: "error", msg: "watch lease release", reason: String(failure) }),
+            );
+          });
+        }
+        throw error;
+      }
     },
   };
 }
@@ -108,12 +133,14 @@ export function durableObjectPrompts(namespace: DurableObjectNamespaceLike): Pus
 /**
  * The Durable Object class (binding WATCH_CHANNELS). As a channel: `/open` streams, `/prompt` polls
  * now; its alarm times the polls. As the directory: `/directory/add`, `/directory/remove`,
- * `/directory/prompt`.
+ * `/directory/prompt`. As a caller's ledger: `/ledger/acquire`, `/ledger/renew`, `/ledger/release`.
  */
 export class WatchChannelObject {
   private readonly clock: AlarmClock;
   private hub: WatchHub | undefined;
   private poller: GooglePoller | undefined;
+  private renewer: LeaseRenewer | undefined;
+  private ledger: CallerLedger | undefined;
 
   constructor(
     private readonly state: DurableObjectStateLike,
@@ -125,6 +152,10 @@ export class WatchChannelObject {
   async fetch(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
     try {
+      if (path.startsWith("/ledger/")) {
+        this.ledger ??= new CallerLedger();
+        return (await ledgerFetch(this.ledger, path, request)) ?? new Response(null, { status: 404 });
+      }
       switch (path) {
         case "/open":
           return await this.open((await request.json()) as ForwardedOpen);
@@ -154,9 +185,12 @@ export class WatchChannelObject {
   }
 
   private async open(forwarded: ForwardedOpen): Promise<Response> {
-    const { parent } = forwarded;
+    const { parent, callerId, lease } = forwarded;
     try {
-      return await this.hubOf().open({
+      const hub = this.hubOf();
+      // Renewed from now, so a slow first listing cannot outlast the lease.
+      if (lease !== undefined) this.renewerOf().hold(callerId, lease);
+      return await hub.open({
         callerId: forwarded.callerId,
         parent,
         filter: forwarded.filter,
@@ -167,8 +201,11 @@ export class WatchChannelObject {
         // them; this keeps to the parent in depth.
         admits: (name) => isUnder(name, parent),
         headers: forwarded.headers,
+        ...(lease === undefined ? {} : { onClose: () => this.renewer?.release(callerId, lease) }),
       });
     } catch (error) {
+      // The Worker gives the lease back when the stream does not open.
+      if (lease !== undefined) this.renewer?.drop(callerId, lease);
       return errorResponse(toApiError(error), forwarded.headers, {
         prettyPrint: false,
         errorFormat: forwarded.errorFormat,
@@ -184,16 +221,31 @@ export class WatchChannelObject {
       auth: serviceAccountKey(key),
       ...(this.env.UPSTREAM ? { upstream: parseUpstream(this.env.UPSTREAM) } : {}),
     });
-    const seconds = Number(this.env.WATCH_INTERVAL_SECONDS ?? DEFAULT_WATCH_INTERVAL_MS / 1000);
-    if (!(seconds > 0)) throw new Error("WATCH_INTERVAL_SECONDS must be a number of seconds above 0");
-    const poller = new GooglePoller({ backend, intervalMs: seconds * 1000, clock: this.clock });
+    const settings = workerWatchSettings(this.env);
+    const poller = new GooglePoller({ backend, intervalMs: settings.intervalMs, clock: this.clock });
     this.poller = poller;
     this.hub = new WatchHub({
       source: this.listed(poller),
       lingerMs: 0,
-      heartbeatMs: probeIntervalMs(poller.intervalMs),
+      heartbeatMs: settings.probeMs,
+      // The caller's ledger counts its streams across all objects (an object sees only its own).
+      maxPerCaller: 0,
     });
     return this.hub;
+  }
+
+  private renewerOf(): LeaseRenewer {
+    if (this.renewer !== undefined) return this.renewer;
+    const namespace = this.env.WATCH_CHANNELS;
+    if (namespace === undefined) throw new Error("the watch channel needs the WATCH_CHANNELS binding");
+    const settings = workerWatchSettings(this.env);
+    this.renewer = new LeaseRenewer({
+      namespace,
+      everyMs: settings.probeMs,
+      ttlMs: settings.leaseTtlMs,
+      clock: systemClock,
+    });
+    return this.renewer;
   }
 
   /** The poller, telling the directory while it polls (when pushes are served). */
@@ -237,14 +289,6 @@ export class WatchChannelObject {
       });
     return (await Promise.all(prompts)).reduce((sum, n) => sum + n, 0);
   }
-}
-
-/** The shortest heartbeat of a channel object: a second, however often it polls. */
-const MIN_PROBE_MS = 1_000;
-
-/** The heartbeat that finds gone watchers: one per poll, between a second and the usual 15 s. */
-function probeIntervalMs(pollIntervalMs: number): number {
-  return Math.min(DEFAULT_WATCH_LIMITS.heartbeatMs, Math.max(MIN_PROBE_MS, pollIntervalMs));
 }
 
 function channelKey(parent: string, filter: string): string {

@@ -2,7 +2,7 @@
 // limits. A channel lives while someone watches it, and for `lingerMs` after, so that a stream that
 // reconnects (an EventSource does after a few seconds) resumes where it was instead of starting over.
 
-import { type Clock, type EnumEncoding, type ErrorFormat, systemClock } from "@jobrun/core";
+import { type ApiError, type Clock, type EnumEncoding, type ErrorFormat, systemClock } from "@jobrun/core";
 import { proxyError } from "../errors.js";
 import { alreadySent, type NodeResponseLike } from "../node-server-adapter.js";
 import { WatchChannel } from "./channel.js";
@@ -42,6 +42,19 @@ export const DEFAULT_WATCH_LIMITS = {
 
 const utf8 = new TextEncoder();
 
+/**
+ * The refusal of a caller at its limit of watch streams (429, with when to retry): one shape for the
+ * hub's own count and for the Workers' caller ledger (caller-ledger.ts).
+ */
+export function tooManyWatches(held: number, limit: number, retryMs: number): ApiError {
+  return proxyError(
+    "RESOURCE_EXHAUSTED",
+    "TOO_MANY_WATCHES",
+    `this caller already holds ${held} watch streams, the most one caller may hold; close one first`,
+    { retryDelayMs: retryMs, metadata: { limit: String(limit) } },
+  );
+}
+
 /** What one stream is opened with, once its request is authorized. */
 export interface OpenStream {
   readonly callerId: string;
@@ -58,6 +71,11 @@ export interface OpenStream {
    * body of the Response returned.
    */
   readonly nodeResponse?: NodeResponseLike | undefined;
+  /**
+   * Runs once when the stream ends, however it ends (the caller went, a lifetime, a slow reader, the
+   * channel's end), after the hub let go of it; not when the open is refused (open throws then).
+   */
+  readonly onClose?: (() => void) | undefined;
 }
 
 /** The watches of one proxy. `close()` ends them all (on shutdown). */
@@ -110,12 +128,7 @@ export class WatchHub {
   async open(request: OpenStream): Promise<Response> {
     const held = this.perCaller.get(request.callerId) ?? 0;
     if (this.maxPerCaller > 0 && held >= this.maxPerCaller) {
-      throw proxyError(
-        "RESOURCE_EXHAUSTED",
-        "TOO_MANY_WATCHES",
-        `this caller already holds ${held} watch streams, the most one caller may hold; close one first`,
-        { retryDelayMs: this.retryMs, metadata: { limit: String(this.maxPerCaller) } },
-      );
+      throw tooManyWatches(held, this.maxPerCaller, this.retryMs);
     }
     // Counted from now, so concurrent opens cannot pass the limit together while one waits.
     this.perCaller.set(request.callerId, held + 1);
@@ -156,6 +169,7 @@ export class WatchHub {
         channel.unsubscribe(stream);
         this.sweep.delete(stream);
         this.release(channel);
+        request.onClose?.();
       },
     };
     const headers = {

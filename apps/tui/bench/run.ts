@@ -66,10 +66,12 @@ function timeToOutput(command: string, marker: string, unset: readonly string[] 
       cwd: appDir,
       // CI set on purpose: jobrun must draw its frames in a terminal whatever CI says.
       env,
+      // Its own process group, so `script`, the shell and node can all be stopped at once.
+      detached: true,
     });
     let output = "";
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
       reject(new Error(`no "${marker}" within 10 s; output: ${output.slice(-500)}`));
     }, 10_000);
     child.stdout.on("data", (chunk: Buffer) => {
@@ -79,14 +81,20 @@ function timeToOutput(command: string, marker: string, unset: readonly string[] 
       const seen = epochNow();
       const fromSpawn = performance.now() - start;
       clearTimeout(timer);
-      child.kill("SIGTERM");
       let fromStart: number | undefined;
       if (command.includes(ORIGIN_PRELOAD)) {
-        // The preload wrote it before the process ran any of its own code, long before the marker.
-        fromStart = seen - Number(readFileSync(originFile, "utf8"));
+        // The preload wrote them before the process ran any of its own code, long before the marker.
+        const [origin, pid] = readFileSync(originFile, "utf8").split(" ").map(Number);
         rmSync(originFile);
+        fromStart = seen - (origin ?? Number.NaN);
+        // Node itself, at once: `script` puts it in a session of its own, and a TUI left to shut
+        // down (Ink unmounts on SIGHUP or SIGTERM) took CPU from the next measurement, which made
+        // whatever ran right after bare node look faster.
+        if (pid !== undefined) process.kill(pid, "SIGKILL");
       }
-      resolve({ fromSpawn, fromStart });
+      // `script` ends when node has; the next measurement starts only then.
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      child.on("close", () => resolve({ fromSpawn, fromStart }));
     });
     child.on("error", reject);
   });

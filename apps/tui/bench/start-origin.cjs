@@ -5,4 +5,5 @@
 // time. CommonJS and synchronous so it costs about nothing (run.ts measures that too).
 "use strict";
 const file = process.env.JOBRUN_BENCH_ORIGIN_FILE;
-if (file) require("node:fs").writeFileSync(file, String(performance.timeOrigin));
+// The pid too: the harness stops this process itself (`script` puts it in a session of its own).
+if (file) require("node:fs").writeFileSync(file, `${performance.timeOrigin} ${process.pid}`);

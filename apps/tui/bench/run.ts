@@ -6,7 +6,17 @@
 //   2. RSS with 10 000 runs loaded (baseline: the same process before loading them);
 //   3. first frame of the demo after start, in a pty with CI=true, through the bin as users run it
 //      (baseline: a bare `node` printing one line; the unbundled entry shown beside it).
+//      "From process start" is the figure the 300 ms budget applies to: from the node process's own
+//      start (its `performance.timeOrigin`, which bench/start-origin.cjs, preloaded with
+//      `--require`, hands to the harness) to the moment the harness reads the frame's marker from
+//      the pty. The whole-harness figure beside it also counts starting `script` (the pty), `sh`,
+//      `stty` and exec'ing node, which are not jobrun's time; bare node is timed both ways too, with
+//      and without the preload, so the preload's own cost shows.
+// `pnpm -F @jobrun/tui bench first-frame` runs only the third.
 import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -26,28 +36,65 @@ function measure<T>(script: string, ...args: string[]): T {
   return JSON.parse(line) as T;
 }
 
-/** Milliseconds from spawning `command` in a pseudo-terminal until its output contains `marker`. */
-function timeToOutput(command: string, marker: string): Promise<number> {
+/** When the harness saw a command's marker, in milliseconds. */
+interface FirstOutput {
+  /** From spawning the pty (`script`), through `sh` and whatever the command runs first. */
+  readonly fromSpawn: number;
+  /** From the node process's own start; undefined when the command was not given the preload. */
+  readonly fromStart: number | undefined;
+}
+
+/** The preload that tells the harness when the node process started (see its header). */
+const ORIGIN_PRELOAD = "bench/start-origin.cjs";
+const originDir = mkdtempSync(join(tmpdir(), "jobrun-bench-"));
+let originFiles = 0;
+
+/** Epoch milliseconds, high resolution, on the same clock as a child's `performance.timeOrigin`. */
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * Times `command`, run by `sh` in a pseudo-terminal, until its output contains `marker`. A command
+ * that starts node with `--require bench/start-origin.cjs` also gets the time from node's start.
+ */
+function timeToOutput(command: string, marker: string, unset: readonly string[] = []): Promise<FirstOutput> {
+  const originFile = join(originDir, `origin-${originFiles++}`);
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: "true", JOBRUN_BENCH_ORIGIN_FILE: originFile };
+  for (const name of unset) delete env[name];
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn("script", ["-qfec", command, "/dev/null"], {
       cwd: appDir,
       // CI set on purpose: jobrun must draw its frames in a terminal whatever CI says.
-      env: { ...process.env, CI: "true" },
+      env,
+      // Its own process group, so `script`, the shell and node can all be stopped at once.
+      detached: true,
     });
     let output = "";
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
       reject(new Error(`no "${marker}" within 10 s; output: ${output.slice(-500)}`));
     }, 10_000);
     child.stdout.on("data", (chunk: Buffer) => {
+      if (output.includes(marker)) return;
       output += chunk.toString("utf8");
-      if (output.includes(marker)) {
-        const elapsed = performance.now() - start;
-        clearTimeout(timer);
-        child.kill("SIGTERM");
-        resolve(elapsed);
+      if (!output.includes(marker)) return;
+      const seen = epochNow();
+      const fromSpawn = performance.now() - start;
+      clearTimeout(timer);
+      let fromStart: number | undefined;
+      if (command.includes(ORIGIN_PRELOAD)) {
+        // The preload wrote them before the process ran any of its own code, long before the marker.
+        const [origin, pid] = readFileSync(originFile, "utf8").split(" ").map(Number);
+        rmSync(originFile);
+        fromStart = seen - (origin ?? Number.NaN);
+        // Node itself, at once: `script` puts it in a session of its own, and a TUI left to shut
+        // down (Ink unmounts on SIGHUP or SIGTERM) took CPU from the next measurement, which made
+        // whatever ran right after bare node look faster.
+        if (pid !== undefined) process.kill(pid, "SIGKILL");
       }
+      // `script` ends when node has; the next measurement starts only then.
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      child.on("close", () => resolve({ fromSpawn, fromStart }));
     });
     child.on("error", reject);
   });
@@ -62,6 +109,12 @@ const list = (values: readonly number[], unit: (v: number) => string) => values.
 async function main(): Promise<void> {
   // Measure the binary as built from this source.
   execFileSync("pnpm", ["run", "build"], { cwd: appDir, stdio: "ignore" });
+  if (process.argv.includes("first-frame")) {
+    const ok = (await measureFirstFrame()) <= 300;
+    console.log(ok ? "within budget" : "OVER BUDGET");
+    process.exitCode = ok ? 0 : 1;
+    return;
+  }
 
   interface Latency {
     readonly median: number;
@@ -98,28 +151,62 @@ async function main(): Promise<void> {
     `RSS with ${memory.loaded} runs loaded: ${mb(memory.after)} (budget 200 MB); baseline before loading them ${mb(memory.before)}, ratio ×${(memory.after / memory.before).toFixed(2)}`,
   );
 
-  // The binary as users start it (bin/jobrun.js → the bundled dist/jobrun.mjs), the unbundled
-  // entry beside it, and bare node, alternating round by round so a noisy neighbour hits all alike.
-  const bare: number[] = [];
-  const demo: number[] = [];
-  const unbundled: number[] = [];
-  for (let i = 0; i < FIRST_FRAME_ROUNDS; i++) {
-    bare.push(
-      await timeToOutput(`stty cols 150 rows 40; exec node -e "process.stdout.write('ready')"`, "ready"),
-    );
-    demo.push(await timeToOutput("stty cols 150 rows 40; exec node bin/jobrun.js", "updated "));
-    unbundled.push(await timeToOutput("stty cols 150 rows 40; exec node dist/cli.js", "updated "));
-  }
-  const demoMedian = median(demo);
-  const bareMedian = median(bare);
-  const unbundledMedian = median(unbundled);
-  console.log(
-    `first frame of the demo (median of ${FIRST_FRAME_ROUNDS}, CI=true): ${ms(demoMedian)} after start (budget 300 ms); each ${list(demo, ms)}; baseline bare node ${ms(bareMedian)}, ratio ×${(demoMedian / bareMedian).toFixed(2)}; unbundled dist/cli.js ${ms(unbundledMedian)} (×${(unbundledMedian / bareMedian).toFixed(2)})`,
-  );
-
-  const ok = largeMedian <= 16 && largeP99 <= 50 && memory.after <= 200 * 2 ** 20 && demoMedian <= 300;
+  const firstFrame = await measureFirstFrame();
+  const ok = largeMedian <= 16 && largeP99 <= 50 && memory.after <= 200 * 2 ** 20 && firstFrame <= 300;
   console.log(ok ? "all within budget" : "OVER BUDGET");
   process.exitCode = ok ? 0 : 1;
+}
+
+/** Prints the first-frame figures; resolves with the median from process start (the budget's). */
+async function measureFirstFrame(): Promise<number> {
+  // The binary as users start it (bin/jobrun.js → the bundled dist/jobrun.mjs), the unbundled
+  // entry beside it, and bare node (with and without the preload), alternating round by round so
+  // a noisy neighbour hits all alike.
+  const tty = "stty cols 150 rows 40; exec";
+  const node = `node --require ./${ORIGIN_PRELOAD}`;
+  const printReady = `-e "process.stdout.write('ready')"`;
+  const bareNoPreload: FirstOutput[] = [];
+  const bare: FirstOutput[] = [];
+  const demo: FirstOutput[] = [];
+  const unbundled: FirstOutput[] = [];
+  // Node reads every certificate of NODE_EXTRA_CA_CERTS as it starts, before any JavaScript (a
+  // whole system bundle took 0.42 G instructions here): where it is set, bare node and the demo are
+  // also timed without it, to show what is node's start on this machine and what is jobrun's.
+  const extraCerts = process.env.NODE_EXTRA_CA_CERTS ? ["NODE_EXTRA_CA_CERTS"] : [];
+  const bareNoCerts: FirstOutput[] = [];
+  const demoNoCerts: FirstOutput[] = [];
+  for (let i = 0; i < FIRST_FRAME_ROUNDS; i++) {
+    bareNoPreload.push(await timeToOutput(`${tty} node ${printReady}`, "ready"));
+    bare.push(await timeToOutput(`${tty} ${node} ${printReady}`, "ready"));
+    demo.push(await timeToOutput(`${tty} ${node} bin/jobrun.js`, "updated "));
+    unbundled.push(await timeToOutput(`${tty} ${node} dist/cli.js`, "updated "));
+    if (extraCerts.length > 0) {
+      bareNoCerts.push(await timeToOutput(`${tty} ${node} ${printReady}`, "ready", extraCerts));
+      demoNoCerts.push(await timeToOutput(`${tty} ${node} bin/jobrun.js`, "updated ", extraCerts));
+    }
+  }
+  rmSync(originDir, { recursive: true, force: true });
+  const fromStart = (results: readonly FirstOutput[]) => results.map((r) => r.fromStart ?? Number.NaN);
+  const fromSpawn = (results: readonly FirstOutput[]) => results.map((r) => r.fromSpawn);
+  const demoMedian = median(fromStart(demo));
+  const bareMedian = median(fromStart(bare));
+  const unbundledMedian = median(fromStart(unbundled));
+  console.log(
+    `first frame of the demo (median of ${FIRST_FRAME_ROUNDS}, CI=true): ${ms(demoMedian)} from process start (budget 300 ms); each ${list(fromStart(demo), ms)}; baseline bare node ${ms(bareMedian)}, ratio ×${(demoMedian / bareMedian).toFixed(2)}; unbundled dist/cli.js ${ms(unbundledMedian)} (×${(unbundledMedian / bareMedian).toFixed(2)})`,
+  );
+  const demoWhole = median(fromSpawn(demo));
+  const bareWhole = median(fromSpawn(bare));
+  console.log(
+    `  the whole harness (pty, sh, stty, exec node): demo ${ms(demoWhole)}, bare node ${ms(bareWhole)} (×${(demoWhole / bareWhole).toFixed(2)}), bare node without the preload ${ms(median(fromSpawn(bareNoPreload)))}, unbundled ${ms(median(fromSpawn(unbundled)))}`,
+  );
+  if (extraCerts.length > 0) {
+    const demoNoCertsMedian = median(fromStart(demoNoCerts));
+    const bareNoCertsMedian = median(fromStart(bareNoCerts));
+    console.log(
+      `  without NODE_EXTRA_CA_CERTS (set here): demo ${ms(demoNoCertsMedian)} from process start, bare node ${ms(bareNoCertsMedian)} (×${(demoNoCertsMedian / bareNoCertsMedian).toFixed(2)})`,
+    );
+  }
+  return demoMedian;
 }
 
 await main();

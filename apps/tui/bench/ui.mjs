@@ -6,6 +6,7 @@ import { render } from "ink";
 import { createElement } from "react";
 import { createSession } from "../dist/session/session.js";
 import { DEFAULT_REFRESH_SECONDS } from "../dist/source/refresh-policy.js";
+import { tuneHeap } from "../dist/startup/runtime.js";
 import { initialState } from "../dist/state/state.js";
 import { createStore } from "../dist/state/store.js";
 import { inkRenderOptions } from "../dist/terminal/ink-options.js";
@@ -36,6 +37,8 @@ export function startUi(runs) {
     }),
     { ...inkRenderOptions({ stdout, stdin, stderr: stdout }), patchConsole: false },
   );
+  // As the binary does once its first frame is drawn (src/interactive.tsx).
+  tuneHeap();
   // Every run loaded, as after scrolling to the end; from then on each refresh re-reads them all.
   store.dispatch({ type: "loaded", runs, nextPageToken: "", atMs: systemClock.now(), append: false });
   session.start();

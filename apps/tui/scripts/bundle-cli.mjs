@@ -13,7 +13,9 @@
 // - yoga-layout (Ink's layout engine) reads its embedded WebAssembly without `fetch`
 //   (yoga-without-fetch.mjs), Ink skips diffing equal styles cell by cell when it turns a frame
 //   into text (styled-chars-fast-path.mjs), and string-width builds its RGI emoji expression only
-//   when a possible emoji appears (rgi-emoji-on-demand.mjs).
+//   when a possible emoji appears (rgi-emoji-on-demand.mjs); Ink's text dependencies get their
+//   Intl.Segmenter from graphemes-on-demand.mjs, which creates the real one only for a text whose
+//   code points do not each stand alone.
 // The library entry (dist/index.js) stays unbundled for programs that import it.
 import { readdir, rm } from "node:fs/promises";
 import { build } from "esbuild";
@@ -49,7 +51,9 @@ await build({
   },
   // The binary always runs React's production build (runtime.ts sets the same default for the
   // unbundled entry); the development build's code is dropped from the bundle.
-  define: { "process.env.NODE_ENV": '"production"' },
+  // Every `Intl.Segmenter` in the bundle is the on-demand one (see graphemes-on-demand.mjs).
+  define: { "process.env.NODE_ENV": '"production"', "Intl.Segmenter": "GraphemeSegmenterOnDemand" },
+  inject: ["scripts/graphemes-on-demand.mjs"],
   // Ink loads React DevTools only under DEV=true, an optional peer this binary does not ship.
   alias: { "react-devtools-core": "./scripts/devtools-absent.mjs" },
   plugins: [yogaWithoutFetch(), styledCharsFastPath(), rgiEmojiOnDemand()],

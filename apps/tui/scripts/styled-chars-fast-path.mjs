@@ -4,6 +4,9 @@ import { readFile } from "node:fs/promises";
 /** The line of @alcalzone/ansi-tokenize's styledCharsToString that the fast path guards. */
 const DIFF_LINE = "ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));";
 
+/** The copy of the current styles that styledCharsFromTokens gives every cell. */
+const COPY_LINE = "styles: [...codes],";
+
 /**
  * Ink turns every frame into text cell by cell (Output.get → styledCharsToString of
  * @alcalzone/ansi-tokenize): for each cell it diffs the previous cell's styles against this one's,
@@ -11,8 +14,14 @@ const DIFF_LINE = "ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, c
  * colour), which is nearly every cell. On the first frame that code is still cold: in a CPU profile
  * it was 15% of the time to the first frame. The diff of equal style lists is empty (every
  * code of `from` is matched in `to` and none of `to` is new), so equal neighbours skip it; the
- * text is the same (test/styled-chars-fast-path.test.ts compares it with the original's). The
- * build fails if the function no longer looks as expected.
+ * text is the same (test/styled-chars-fast-path.test.ts compares it with the original's).
+ *
+ * Before that, styledCharsFromTokens gives each cell its own copy of the styles in force: an
+ * array per cell of every line, on the first frame in cold code. With this plugin the cells of a
+ * run share the one array: `codes` is never changed in place (reduceAnsiCodesIncremental returns
+ * a new array for every code) and no reader changes a cell's styles (Ink already shares the cells
+ * of a line between frames through its cache), so the cells are equal, and equal neighbours are
+ * found by identity. The build fails if the functions no longer look as expected.
  */
 export function styledCharsFastPath() {
   const file = /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/;
@@ -22,14 +31,17 @@ export function styledCharsFastPath() {
     setup(build) {
       build.onLoad({ filter: file }, async (args) => {
         const source = await readFile(args.path, "utf8");
-        if (source.split(DIFF_LINE).length !== 2) {
+        if (
+          source.split(DIFF_LINE).length !== 2 ||
+          source.split(COPY_LINE).length !== 2 ||
+          !source.includes("codes = reduceAnsiCodesIncremental(codes, [token]);")
+        ) {
           throw new Error(`${args.path} changed: review styledCharsFastPath`);
         }
         applied++;
-        const guarded = source.replace(
-          DIFF_LINE,
-          `if (!sameStyles(chars[i - 1].styles, char.styles)) ${DIFF_LINE}`,
-        );
+        const guarded = source
+          .replace(DIFF_LINE, `if (!sameStyles(chars[i - 1].styles, char.styles)) ${DIFF_LINE}`)
+          .replace(COPY_LINE, "styles: codes,");
         return { contents: `${guarded}\n${sameStyles.toString()}\n`, loader: "js" };
       });
       build.onEnd((result) => {

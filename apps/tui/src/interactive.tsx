@@ -2,6 +2,7 @@
 // and main imports this module with CI hidden from Ink (see startup/ci-env.ts).
 import { render } from "ink";
 import type { Session } from "./session/session.js";
+import { tuneHeap } from "./startup/runtime.js";
 import type { Store } from "./state/store.js";
 import { inkRenderOptions } from "./terminal/ink-options.js";
 import type { Theme } from "./theme.js";
@@ -24,5 +25,7 @@ export function showUi(ui: InteractiveUi): { readonly quit: () => void; readonly
     <App store={ui.store} session={ui.session} theme={ui.theme} now={ui.now} source={ui.source} />,
     inkRenderOptions({ stdout: ui.stdout, stdin: ui.stdin, stderr: ui.stderr }),
   );
+  // Ink drew the first frame inside render(): from here on the heap grows slowly (see tuneHeap).
+  tuneHeap();
   return { quit: () => instance.unmount(), exited: instance.waitUntilExit() };
 }

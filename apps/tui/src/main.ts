@@ -8,6 +8,7 @@ import { type Options, parseCommandLine, USAGE } from "./options/parse-options.j
 import { createSession } from "./session/session.js";
 import { type Backend, openBackend } from "./source/backend.js";
 import { importOutsideCi } from "./startup/ci-env.js";
+import { tuneHeap } from "./startup/runtime.js";
 import { serverOrderBy } from "./state/sort.js";
 import { initialState } from "./state/state.js";
 import { createStore } from "./state/store.js";
@@ -71,6 +72,7 @@ export async function main(io: MainIo): Promise<number> {
 }
 
 async function printOnce(io: MainIo, options: Options, backend: Backend, clock: Clock): Promise<number> {
+  tuneHeap();
   const runs: JobRun[] = [];
   try {
     const request = {

@@ -1,5 +1,6 @@
-// The binary's bundle guards one line of Ink's text output (scripts/styled-chars-fast-path.mjs):
-// the text of every line must stay byte for byte what the original function makes.
+// The binary's bundle changes two lines of Ink's text output (scripts/styled-chars-fast-path.mjs):
+// the cells of every line must stay equal to the original's (now sharing one styles array per
+// run), and their text byte for byte what the original function makes.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,15 +84,27 @@ describe("the bundle's fast path through Ink's text output", () => {
     const fast = await loadAnsiTokenize("fast", [styledCharsFastPath()]);
     expect(fast.styledCharsToString).not.toBe(original.styledCharsToString);
     let styled = 0;
+    let shared = 0;
     for (const line of styledLines(3000)) {
       const chars = original.styledCharsFromTokens(original.tokenize(line));
+      // The same cells, whose neighbours in one style share their styles.
+      const fastChars = fast.styledCharsFromTokens(fast.tokenize(line));
+      expect(fastChars).toEqual(chars);
+      if (fastChars.some((c, i) => i > 0 && c.styles === fastChars[i - 1]?.styles)) shared++;
       // As Ink lays a line out: blank cells around the written text, and as it is written.
-      for (const cells of [chars, [blank, blank, ...chars, blank, blank, blank]]) {
+      for (const [cells, fastCells] of [
+        [chars, fastChars],
+        [
+          [blank, blank, ...chars, blank, blank, blank],
+          [blank, blank, ...fastChars, blank, blank, blank],
+        ],
+      ] as const) {
         const expected = original.styledCharsToString(cells);
-        expect(fast.styledCharsToString(cells)).toBe(expected);
+        expect(fast.styledCharsToString(fastCells)).toBe(expected);
         if (expected.includes("\u001b")) styled++;
       }
     }
+    expect(shared).toBeGreaterThan(1000);
     // The sample exercises the diff: most lines carry codes.
     expect(styled).toBeGreaterThan(3000);
   });

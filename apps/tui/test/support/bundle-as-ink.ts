@@ -3,14 +3,18 @@
 import { realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 
-/** `entry` (an ES module re-exporting from the dependency) bundled with `plugins`, written to `dir` and imported. */
+/**
+ * `entry` (an ES module re-exporting from the dependency) bundled with `plugins` (and the binary's
+ * `define` and `inject`, if given), written to `dir` and imported.
+ */
 export async function bundleAsInk<M>(
   dir: string,
   name: string,
   entry: string,
   plugins: Plugin[],
+  options: Pick<BuildOptions, "define" | "inject"> = {},
 ): Promise<M> {
   const inkDir = realpathSync(fileURLToPath(new URL("../../node_modules/ink", import.meta.url)));
   const result = await build({
@@ -20,6 +24,7 @@ export async function bundleAsInk<M>(
     format: "esm",
     write: false,
     plugins,
+    ...options,
     logLevel: "silent",
   });
   const file = join(dir, `${name}.mjs`);

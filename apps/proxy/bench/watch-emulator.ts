@@ -70,7 +70,8 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
 }
 
-function ask<T>(load: ChildProcess, message: object, key: string): Promise<T> {
+/** Sends `message` (unless `send` is false) and resolves with the value of the next reply holding `key`. */
+function ask<T>(load: ChildProcess, message: object, key: string, send = true): Promise<T> {
   return new Promise((resolve) => {
     const onMessage = (reply: Record<string, unknown>) => {
       if (!(key in reply)) return;
@@ -78,7 +79,7 @@ function ask<T>(load: ChildProcess, message: object, key: string): Promise<T> {
       resolve(reply[key] as T);
     };
     load.on("message", onMessage);
-    load.send(message);
+    if (send) load.send(message);
   });
 }
 
@@ -98,7 +99,11 @@ async function fanOut(
   const delays: number[] = [];
   for (let i = first; i < first + count; i += 1) {
     const name = `${ROLLOUT}/jobRuns/run-${i}`;
-    const arrivals = ask<number[]>(load, { expect: { label: `run-${i}"`, count: watchers } }, "arrivals");
+    // The terminate goes only once the load generator has taken the new label: an event that beat
+    // the label to it was dropped, and that run's TERMINATED (seconds later) was timed instead.
+    const expecting = ask<string>(load, { expect: { label: `run-${i}"`, count: watchers } }, "expecting");
+    const arrivals = ask<number[]>(load, {}, "arrivals", false);
+    await expecting;
     const start = now();
     const answer = await fetch(`${url}/v1/${name}:terminate`, { method: "POST" });
     if (answer.status !== 200) throw new Error(`terminate answered ${answer.status}`);

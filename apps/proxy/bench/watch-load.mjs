@@ -1,7 +1,7 @@
 // The watch benchmark's load generator, in its own process: opens N watch streams on the proxy and,
 // for each change event, notes when it arrived (wall-clock ms, comparable across processes on one
-// machine). Driven by messages from bench/watch-emulator.ts: { open: { url, count } }, { expect: label },
-// { close }.
+// machine). Driven by messages from bench/watch-emulator.ts: { open: { url, count } }, { expect: label }
+// (acknowledged with { expecting } at once, then answered with { arrivals }), { close }.
 import { request } from "node:http";
 
 const now = () => performance.timeOrigin + performance.now();
@@ -52,6 +52,7 @@ process.on("message", async (message) => {
   } else if (message.expect !== undefined) {
     label = message.expect.label;
     arrivals = [];
+    process.send({ expecting: label });
     const deadline = Date.now() + 10_000;
     while (arrivals.length < message.expect.count && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 5));

@@ -218,20 +218,16 @@ try {
   const listed = (JSON.parse(bodies[listPath]!) as { jobRuns: unknown[] }).jobRuns.length;
   if (listed !== 50) throw new Error(`the list page holds ${listed} runs, not 50`);
 
-  bareProcess = fork(join(bench, "bare-server.mjs"), [], { stdio: "inherit" });
-  const barePort = await ask<number>(bareProcess, answers);
-  const bare: Server = {
-    name: "bare node:http, the same response",
-    url: `http://127.0.0.1:${barePort}`,
-    pid: bareProcess.pid!,
+  /** A bare node:http server in its own process, answering each path as `answersByPath` says. */
+  const startBare = async (name: string, answersByPath: object): Promise<[ChildProcess, Server]> => {
+    const child = fork(join(bench, "bare-server.mjs"), [], { stdio: "inherit" });
+    const barePort = await ask<number>(child, answersByPath);
+    return [child, { name, url: `http://127.0.0.1:${barePort}`, pid: child.pid! }];
   };
-  bodyOnlyProcess = fork(join(bench, "bare-server.mjs"), [], { stdio: "inherit" });
-  const bodyOnlyPort = await ask<number>(bodyOnlyProcess, bodyOnlyAnswers);
-  const bodyOnly: Server = {
-    name: "bare node:http, the body only",
-    url: `http://127.0.0.1:${bodyOnlyPort}`,
-    pid: bodyOnlyProcess.pid!,
-  };
+  let bare: Server;
+  let bodyOnly: Server;
+  [bareProcess, bare] = await startBare("bare node:http, the same response", answers);
+  [bodyOnlyProcess, bodyOnly] = await startBare("bare node:http, the body only", bodyOnlyAnswers);
   const proxy: Server = {
     name: "jobrun-proxy --backend emulator",
     url: proxyUrl,

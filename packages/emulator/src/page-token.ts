@@ -44,6 +44,10 @@ export class PageTokenCodec {
   // here is authentic by construction, so the common case (asking for the next page with the token
   // just issued) costs a map lookup instead of an HMAC.
   private readonly remembered = new BoundedMap<string, Payload>(REMEMBERED);
+  // Tokens issued, by payload text. A token is a function of its payload alone (the key is fixed), so a
+  // page asked for again (the same cursor under the same binding: every client polling the first page
+  // of a rollout) gets its token without another HMAC, which was 15% of a list request's CPU.
+  private readonly issued = new BoundedMap<string, string>(REMEMBERED);
 
   /** `secret`: the MAC key; emulators that share it accept each other's tokens. */
   constructor(secret: string | Uint8Array) {
@@ -52,8 +56,13 @@ export class PageTokenCodec {
 
   encode(binding: TokenBinding, cursor: SortKey): string {
     const payload: Payload = { v: VERSION, b: bindingDigest(binding), c: cursor };
-    const body = utf8(JSON.stringify(payload));
-    const token = `${encodeBase64url(body)}.${encodeBase64url(this.mac(body))}`;
+    const text = JSON.stringify(payload);
+    let token = this.issued.get(text);
+    if (token === undefined) {
+      const body = utf8(text);
+      token = `${encodeBase64url(body)}.${encodeBase64url(this.mac(body))}`;
+      this.issued.set(text, token);
+    }
     this.remember(token, payload);
     return token;
   }

@@ -67,6 +67,23 @@ describe("PageTokenCodec", () => {
     }
   });
 
+  it("issues a page asked for again the same token, and each codec its own (tokens are kept per key)", () => {
+    const first = new PageTokenCodec("one");
+    const second = new PageTokenCodec("two");
+    const token = first.encode(binding, cursor);
+    expect(first.encode(binding, cursor)).toBe(token);
+    const other = second.encode(binding, cursor);
+    expect(other).not.toBe(token);
+    expect(second.decode(other, binding, spec)).toEqual(cursor);
+    expect(thrownBy(() => second.decode(token, binding, spec)).code).toBe("INVALID_ARGUMENT");
+    expect(
+      first.encode(binding, [
+        1735689600000.25,
+        "projects/p/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/y",
+      ]),
+    ).not.toBe(token);
+  });
+
   it("accepts tokens across emulators only when they share the secret", () => {
     const token = new PageTokenCodec("shared").encode(binding, cursor);
     expect(new PageTokenCodec("shared").decode(token, binding, spec)).toEqual(cursor);

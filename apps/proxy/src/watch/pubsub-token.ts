@@ -21,9 +21,9 @@ export interface PushAuthOptions {
   /** Allowed clock skew in seconds. Default 30. */
   readonly clockToleranceS?: number;
   /**
-   * Fetch a remote key set as soon as the verifier is made, so the first push does not wait for it
-   * (measured: ~100 ms on the first push after start). For a long-running server only: a Worker may
-   * not fetch outside a request. A failure is logged, and the first push fetches again.
+   * Fetch a remote key set as soon as the verifier is made, so the first push does not wait for a
+   * round trip to Google for it. For a long-running server only: a Worker may not fetch outside a
+   * request. A failure is logged, and the first push fetches again.
    */
   readonly prefetchKeys?: boolean;
 }

@@ -5,9 +5,7 @@
 
 import { ApiError, type Clock } from "@jobrun/core";
 import { callerLedgerName, LEDGER_PATHS } from "./caller-ledger.js";
-import type { DurableObjectNamespaceLike } from "./durable-object-types.js";
-
-const ORIGIN = "https://watch-channel";
+import { type DurableObjectNamespaceLike, postToObject } from "./durable-object-types.js";
 
 export interface LeaseTerms {
   /** Streams one caller may hold (at least 1). */
@@ -35,6 +33,18 @@ export async function releaseLeases(
   ttlMs: number,
 ): Promise<void> {
   await expectDone(await send(namespace, callerId, LEDGER_PATHS.release, { leases, ttlMs }));
+}
+
+/** Gives a lease back without waiting on the outcome's error: a failure is logged, and the lease expires. */
+export function giveBackLease(
+  namespace: DurableObjectNamespaceLike,
+  callerId: string,
+  lease: string,
+  ttlMs: number,
+): Promise<void> {
+  return releaseLeases(namespace, callerId, [lease], ttlMs).catch((error: unknown) =>
+    logFailure("release", error),
+  );
 }
 
 export interface LeaseRenewerOptions {
@@ -78,9 +88,7 @@ export class LeaseRenewer {
   /** The stream of `lease` ended: it stops being renewed and goes back to the ledger, once. */
   release(callerId: string, lease: string): void {
     if (!this.drop(callerId, lease)) return;
-    releaseLeases(this.options.namespace, callerId, [lease], this.options.ttlMs).catch((error: unknown) =>
-      logFailure("release", error),
-    );
+    void giveBackLease(this.options.namespace, callerId, lease, this.options.ttlMs);
   }
 
   private schedule(): void {
@@ -106,8 +114,7 @@ function send(
   path: string,
   body: unknown,
 ): Promise<Response> {
-  const ledger = namespace.get(namespace.idFromName(callerLedgerName(callerId)));
-  return ledger.fetch(new Request(`${ORIGIN}${path}`, { method: "POST", body: JSON.stringify(body) }));
+  return postToObject(namespace, callerLedgerName(callerId), path, JSON.stringify(body));
 }
 
 async function expectDone(response: Response): Promise<void> {

@@ -21,13 +21,14 @@ import { serviceAccountKey } from "@jobrun/client";
 import { ApiError, type EnumEncoding, type ErrorFormat, systemClock, WILDCARD } from "@jobrun/core";
 import { createGoogleBackend, parseUpstream } from "../backends/google.js";
 import { errorResponse, toApiError } from "../errors.js";
-import { acquireLease, LeaseRenewer, releaseLeases } from "./caller-leases.js";
+import { acquireLease, giveBackLease, LeaseRenewer } from "./caller-leases.js";
 import { CallerLedger, ledgerFetch } from "./caller-ledger.js";
 import { AlarmClock } from "./durable-object-clock.js";
-import type {
-  DurableObjectNamespaceLike,
-  DurableObjectStateLike,
-  DurableObjectStubLike,
+import {
+  type DurableObjectNamespaceLike,
+  type DurableObjectStateLike,
+  type DurableObjectStubLike,
+  postToObject,
 } from "./durable-object-types.js";
 import { GooglePoller } from "./google-poller.js";
 import { type OpenStream, WatchHub } from "./hub.js";
@@ -54,7 +55,6 @@ export interface WatchChannelEnv extends WorkerWatchVars {
 
 /** The directory's name: no (parent, filter) key looks like it (they begin with `projects/`). */
 const DIRECTORY = "directory";
-const ORIGIN = "https://watch-channel";
 
 /** What the Worker sends a channel object to open a stream (an authorized OpenStream, as JSON). */
 interface ForwardedOpen {
@@ -93,23 +93,19 @@ export function durableObjectWatch(
         headers: request.headers,
         ...(lease === undefined ? {} : { lease }),
       };
-      const stub = namespace.get(namespace.idFromName(channelKey(request.parent, request.filter)));
       try {
-        const response = await stub.fetch(
-          new Request(`${ORIGIN}/open`, { method: "POST", body: JSON.stringify(forwarded) }),
+        const response = await postToObject(
+          namespace,
+          channelKey(request.parent, request.filter),
+          "/open",
+          JSON.stringify(forwarded),
         );
         // A refusal (Google's error) is the caller's answer, in the caller's shape.
         if (response.status !== 200) throw ApiError.fromResponseText(await response.text(), response.status);
         return response;
       } catch (error) {
         // No stream, so no object holds the lease: it goes back now rather than expire.
-        if (lease !== undefined) {
-          await releaseLeases(namespace, request.callerId, [lease], ttlMs).catch((failure: unknown) => {
-            console.error(
-              JSON.stringify({ level: "error", msg: "watch lease release", reason: String(failure) }),
-            );
-          });
-        }
+        if (lease !== undefined) await giveBackLease(namespace, request.callerId, lease, ttlMs);
         throw error;
       }
     },
@@ -120,10 +116,7 @@ export function durableObjectWatch(
 export function durableObjectPrompts(namespace: DurableObjectNamespaceLike): PushPrompted {
   return {
     async prompt(place: ChangedRunPlace): Promise<number> {
-      const directory = namespace.get(namespace.idFromName(DIRECTORY));
-      const response = await directory.fetch(
-        new Request(`${ORIGIN}/directory/prompt`, { method: "POST", body: JSON.stringify(place) }),
-      );
+      const response = await postToObject(namespace, DIRECTORY, "/directory/prompt", JSON.stringify(place));
       const { prompted } = (await response.json()) as { prompted: number };
       return prompted;
     },
@@ -253,9 +246,7 @@ export class WatchChannelObject {
     const namespace = this.env.WATCH_CHANNELS;
     if (namespace === undefined || !this.env.PUBSUB_AUDIENCE) return poller;
     const tell = (what: "add" | "remove", key: string) => {
-      const directory = namespace.get(namespace.idFromName(DIRECTORY));
-      directory
-        .fetch(new Request(`${ORIGIN}/directory/${what}`, { method: "POST", body: key }))
+      postToObject(namespace, DIRECTORY, `/directory/${what}`, key)
         .then((response) => response.body?.cancel())
         .catch((error: unknown) => {
           console.error(JSON.stringify({ level: "error", msg: "watch directory", reason: String(error) }));
@@ -280,8 +271,7 @@ export class WatchChannelObject {
       .map((entry) => entry.slice("watched:".length))
       .filter((key) => mayBeUnder(place, key.slice(0, key.indexOf("\n"))))
       .map(async (key) => {
-        const channel = namespace.get(namespace.idFromName(key));
-        const response = await channel.fetch(new Request(`${ORIGIN}/prompt`, { method: "POST" }));
+        const response = await postToObject(namespace, key, "/prompt");
         const { prompted } = (await response.json()) as { prompted: number };
         // A channel that no longer polls (it ended without telling) leaves the directory.
         if (prompted === 0) await this.state.storage.delete(`watched:${key}`);

@@ -1,5 +1,5 @@
-import { type JobRunService, rawForwarderOf } from "@jobrun/core";
-import { Hono } from "hono";
+import { immediateAnswersOf, type JobRunService, rawForwarderOf } from "@jobrun/core";
+import { type Context, Hono } from "hono";
 import type { ResponseCache } from "./cache.js";
 import { answerShapeOf, errorResponse, toApiError } from "./errors.js";
 import { isNodeServer } from "./node-server-adapter.js";
@@ -95,6 +95,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     rpc({
       backend: options.backend,
       forwarder: rawForwarderOf(options.backend),
+      immediate: immediateAnswersOf(options.backend),
       cache: options.cache,
       memo: new EncodedRunMemo(),
       runJson: new RunJsonMemo(),
@@ -105,7 +106,9 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
   ]);
 
   const app = new Hono<ProxyEnv>();
-  app.all("*", async (c) => {
+  // Synchronous whenever the steps answer synchronously (a finished run from an in-memory backend,
+  // a refusal): see pipeline().
+  app.all("*", (c) => {
     const start = sink === undefined ? 0 : performance.now();
     // First the request id (the caller's, when harmless), echoed in every answer and the log line.
     const id = requestIdOf(header(c, "x-request-id"));
@@ -121,17 +124,36 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
       prettyPrint: true,
       errorFormat: "2",
     };
-    let response: Response;
+    let answer: Response | Promise<Response>;
     try {
-      response = await serve(c, state);
+      answer = serve(c, state);
     } catch (error) {
-      response = failed(error, state, queryOf(c));
+      answer = failed(error, state, queryOf(c));
     }
-    if (head) response = await withoutBody(response, isNodeServer(c.env));
-    // Last the log line, whichever step answered.
+    if (answer instanceof Promise) {
+      return answer.then(
+        (response) => finish(c, state, start, response),
+        (error: unknown) => finish(c, state, start, failed(error, state, queryOf(c))),
+      );
+    }
+    return finish(c, state, start, answer);
+  });
+  /** Drops a HEAD's body, then writes the log line, whichever step answered. */
+  const finish = (
+    c: Context<ProxyEnv>,
+    state: RequestState,
+    start: number,
+    response: Response,
+  ): Response | Promise<Response> => {
+    if (c.req.method === "HEAD") {
+      return withoutBody(response, isNodeServer(c.env)).then((bodiless) => logged(c, state, start, bodiless));
+    }
+    return logged(c, state, start, response);
+  };
+  const logged = (c: Context<ProxyEnv>, state: RequestState, start: number, response: Response): Response => {
     if (sink !== undefined) logRequest(sink, state, c.req.method, c.req.path, response.status, start);
     return response;
-  });
+  };
   // Not reached (the one handler answers everything); kept so nothing ever falls through to Hono's
   // plain-text defaults.
   app.notFound((c) => errorResponse(notFound(c.req.path)));

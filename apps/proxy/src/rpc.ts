@@ -17,6 +17,7 @@ import {
   DEFAULT_SYSTEM_PARAMETERS,
   encodeJson,
   type FieldSelection,
+  type ImmediateAnswers,
   isApiError,
   isTerminal,
   type JobRun,
@@ -53,6 +54,8 @@ export interface RpcContext {
   readonly backend: JobRunService;
   /** The backend's raw forwarding, when it has one: then answers pass through as the upstream sent them. */
   readonly forwarder: RawForwarder | undefined;
+  /** The backend's answers at once, when it has them (an in-memory backend): no promise per read. */
+  readonly immediate: ImmediateAnswers | undefined;
   readonly cache: ResponseCache | undefined;
   readonly memo: EncodedRunMemo;
   /** JSON text of run snapshots, reused across GETs and list pages. */
@@ -72,14 +75,16 @@ export function rpc(context: RpcContext): FinalStep {
 
 /**
  * Serves one RPC. The match comes from the route step, which validated the resource name in it
- * (validateMatch) before storing it in its memo: the same text is not parsed again.
+ * (validateMatch) before storing it in its memo: the same text is not parsed again. Synchronous
+ * wherever nothing needs waiting for (no body to read, a backend that answers at once, a finished
+ * run already encoded): see pipeline() for why that matters.
  */
-async function handleRpc(
+function handleRpc(
   c: Context<ProxyEnv>,
   state: RequestState,
   match: RouteMatched,
   rpc: RpcContext,
-): Promise<Response> {
+): Response | Promise<Response> {
   const caller = state.caller as Caller;
   const route = match.route;
   const policy = route.policy;
@@ -101,33 +106,68 @@ async function handleRpc(
     );
   }
   authorize(caller, policy.resource.field, resource);
-  const body = route.body === "*" ? await readJsonBody(c.req.raw, rpc.maxBodyBytes) : undefined;
+  if (route.body === "*") {
+    return readJsonBody(c.req.raw, rpc.maxBodyBytes).then((body) =>
+      serveRequest(c, state, match, rpc, query, system, body),
+    );
+  }
+  return serveRequest(c, state, match, rpc, query, system, undefined);
+}
+
+/** Serves an authorized RPC once its body (if it has one) is read. */
+function serveRequest(
+  c: Context<ProxyEnv>,
+  state: RequestState,
+  match: RouteMatched,
+  rpc: RpcContext,
+  query: URLSearchParams,
+  system: SystemParameters,
+  body: string | undefined,
+): Response | Promise<Response> {
+  const caller = state.caller as Caller;
+  const route = match.route;
   const request = parseHttpRequest(route, match.params, query, body, { paramsChecked: true });
   if (route.methodName === "terminateJobRun") {
-    const override = (request as RequestOf<"terminateJobRun">).overrideDeployPolicy;
+    const { name, overrideDeployPolicy: override } = request as RequestOf<"terminateJobRun">;
     if (override.length > 0 && !caller.overrideDeployPolicy) {
       throw proxyError(
         "PERMISSION_DENIED",
         "DEPLOY_POLICY_OVERRIDE_NOT_ALLOWED",
         "permission denied: this caller may not override deploy policies (overrideDeployPolicy)",
-        { metadata: { resource } },
+        { metadata: { resource: name } },
       );
     }
   }
-  const options = callOptions(c, rpc);
   if (rpc.forwarder !== undefined) {
-    return forward(c, state, rpc, rpc.forwarder, route.methodName, request, system, options);
+    return forward(c, state, rpc, rpc.forwarder, route.methodName, request, system, callOptions(c, rpc));
   }
   // Checked before the backend is called: a bad selection must not follow a terminate that happened.
   const selection =
     system.fields === undefined ? undefined : checkFieldSelection(route.output, system.fields);
+  const now = rpc.immediate?.answerNow(route.methodName, request);
+  if (now !== undefined) return answer(c, state, rpc, match, now, system, selection);
   const method = rpc.backend[route.methodName] as (
     request: RequestOf<MethodName>,
     options: CallOptions,
   ) => Promise<MessageShape<DescMessage>>;
-  const response = await method.call(rpc.backend, request, options);
-  checkAnswerScopes(caller, namesInMessage(route.methodName, response));
-  if (policy.cacheable && isTerminal((response as MessageShape<typeof JobRunSchema>).state)) {
+  return method
+    .call(rpc.backend, request, callOptions(c, rpc))
+    .then((response) => answer(c, state, rpc, match, response, system, selection));
+}
+
+/** The backend's answer to the caller, in the encoding asked for. */
+function answer(
+  c: Context<ProxyEnv>,
+  state: RequestState,
+  rpc: RpcContext,
+  match: RouteMatched,
+  response: MessageShape<DescMessage>,
+  system: SystemParameters,
+  selection: FieldSelection | undefined,
+): Response | Promise<Response> {
+  const route = match.route;
+  checkAnswerScopes(state.caller as Caller, namesInMessage(route.methodName, response));
+  if (route.policy.cacheable && isTerminal((response as MessageShape<typeof JobRunSchema>).state)) {
     return finishedRun(c, state, rpc, response as MessageShape<typeof JobRunSchema>, system, selection);
   }
   const encoded = encodeAnswer(route.output, response, system, selection, rpc.runJson);
@@ -226,26 +266,30 @@ function encodeAnswer(
   return { body: JSON.stringify(json, null, system.prettyPrint ? 2 : undefined), contentType: JSON_TYPE };
 }
 
-/** A finished run from the backend: encoded once per representation, with its strong ETag. */
-async function finishedRun(
+/**
+ * A finished run from the backend: encoded once per representation, with its strong ETag. Answered
+ * synchronously once encoded (the hash behind the ETag is the Web Crypto API's, which is async).
+ */
+function finishedRun(
   c: Context<ProxyEnv>,
   state: RequestState,
   rpc: RpcContext,
   run: MessageShape<typeof JobRunSchema>,
   system: SystemParameters,
   selection: FieldSelection | undefined,
-): Promise<Response> {
+): Response | Promise<Response> {
   const representation = representationOf(system);
-  let entry = rpc.memo.get(run, representation);
-  if (entry === undefined) {
-    const encoded = encodeAnswer(JobRunSchema, run, system, selection, rpc.runJson);
-    entry = { ...encoded, etag: await strongEtag(encoded.body) };
-    rpc.memo.set(run, representation, entry);
-  }
   // Not put in the edge cache: only the forward path reads it (a cache hit there saves a call to
   // Google); here the memo already has the bytes, and a hash and a Cache API write per GET for
   // entries nothing reads were most of a Worker's CPU time per GET.
-  return finished(entry, header(c, "if-none-match"), state.headers);
+  const known = rpc.memo.get(run, representation);
+  if (known !== undefined) return finished(known, header(c, "if-none-match"), state.headers);
+  const encoded = encodeAnswer(JobRunSchema, run, system, selection, rpc.runJson);
+  return strongEtag(encoded.body).then((etag) => {
+    const entry: EncodedRun = { ...encoded, etag };
+    rpc.memo.set(run, representation, entry);
+    return finished(entry, header(c, "if-none-match"), state.headers);
+  });
 }
 
 async function storeInCache(cache: ResponseCache, key: string, entry: EncodedRun): Promise<void> {

@@ -235,6 +235,7 @@ export type {
   SurfaceMethods,
   WatchMethodName,
 } from "./rpc/methods.js";
+export { type ImmediateAnswers, immediateAnswersOf, type ReadMethodName } from "./rpc/immediate-answers.js";
 export {
   type ForwardOptions,
   type RawAnswer,

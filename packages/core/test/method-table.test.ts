@@ -7,6 +7,7 @@ import {
   buildHttpRequest,
   CloudDeploy,
   GetJobRunRequestSchema,
+  immediateAnswersOf,
   type JobRunService,
   JobRunWatch,
   ListJobRunsRequestSchema,
@@ -16,6 +17,7 @@ import {
   methodPolicies,
   parseHttpRequest,
   parseJobRunName,
+  type ReadMethodName,
   type RpcName,
   roleAllows,
   routeOf,
@@ -45,6 +47,30 @@ describe("method names and the service type, derived from the descriptor", () =>
     expectTypeOf<RpcName>().toEqualTypeOf<"GetJobRun" | "ListJobRuns" | "TerminateJobRun">();
     expectTypeOf<keyof JobRunService>().toEqualTypeOf<MethodName>();
     expect(Object.keys(routeTable).sort()).toEqual(CloudDeploy.methods.map((m) => m.localName).sort());
+  });
+
+  it("answers at once only the methods that change nothing, as the policy table says", () => {
+    // A method added as a read (role reader) joins ReadMethodName, and an emulator must answer it.
+    expectTypeOf<ReadMethodName>().toEqualTypeOf<"getJobRun" | "listJobRuns">();
+    const reads = (Object.keys(methodPolicies) as (keyof typeof methodPolicies)[]).filter(
+      (method) => methodPolicies[method].role === "reader" && !methodPolicies[method].streaming,
+    );
+    expect(reads.sort()).toEqual(["getJobRun", "listJobRuns"]);
+  });
+
+  it("finds the immediate answers of a backend that has them, and only then", () => {
+    const unary = async () => {
+      throw new ApiError("UNIMPLEMENTED", "not here");
+    };
+    const plain = {
+      getJobRun: unary,
+      listJobRuns: unary,
+      terminateJobRun: unary,
+    } as unknown as JobRunService;
+    expect(immediateAnswersOf(plain)).toBeUndefined();
+    const inMemory = Object.assign(Object.create(plain) as JobRunService, { answerNow: () => undefined });
+    expect(immediateAnswersOf(inMemory)).toBe(inMemory);
+    expect(immediateAnswersOf({ ...plain, answerNow: "yes" } as unknown as JobRunService)).toBeUndefined();
   });
 
   it("keys the route table by method, each route carrying its policy row", () => {

@@ -16,6 +16,7 @@ import {
   callOptionsError,
   encodeJson,
   type GetJobRunRequestInit,
+  type ImmediateAnswers,
   isApiError,
   type JobRun,
   JobRun_State,
@@ -27,9 +28,13 @@ import {
   type ListJobRunsResponse,
   ListJobRunsResponseSchema,
   MAX_PAGE_SIZE,
+  type MethodName,
   parseDeployPolicyName,
   parseJobRunName,
   parseRolloutName,
+  type ReadMethodName,
+  type RequestInitOf,
+  type ResponseOf,
   resourceInfo,
   stateName,
   systemClock,
@@ -98,9 +103,10 @@ export const CHANGE_NOT_SAVED =
 
 /**
  * The in-memory JobRunService, plus import/export, the demo's ticking, change notifications and the
- * live watch (JobRunWatchService, fed by those notifications: see watch.ts).
+ * live watch (JobRunWatchService, fed by those notifications: see watch.ts). Its reads are also
+ * answered at once (ImmediateAnswers: get and list; a terminate waits for its commit hooks).
  */
-export interface Emulator extends JobRunService, JobRunWatchService {
+export interface Emulator extends JobRunService, JobRunWatchService, ImmediateAnswers {
   /**
    * Loads `{"jobRuns":[…]}`; runs with known names are replaced. Imported runs keep their states, except
    * that a TERMINATING run finishes (TERMINATED) terminateDelayMs after the import, as if terminated
@@ -182,11 +188,27 @@ class InMemoryJobRunService implements Emulator {
   }
 
   getJobRun(request: GetJobRunRequestInit, options?: CallOptions): Promise<JobRun> {
-    return this.call(options, () => this.find(String(request.name ?? ""), "name").message);
+    return this.call(options, () => this.reads.getJobRun(request));
   }
 
   listJobRuns(request: ListJobRunsRequestInit, options?: CallOptions): Promise<ListJobRunsResponse> {
-    return this.call(options, () => {
+    return this.call(options, () => this.reads.listJobRuns(request));
+  }
+
+  answerNow<M extends MethodName>(method: M, request: RequestInitOf<M>): ResponseOf<M> | undefined {
+    const reads: { readonly [N in MethodName]?: (request: RequestInitOf<N>) => ResponseOf<N> } = this.reads;
+    const read = reads[method] as ((request: RequestInitOf<M>) => ResponseOf<M>) | undefined;
+    if (read === undefined) return undefined; // a change: it answers once its commit hooks are done
+    this.time.catchUp();
+    return read(request);
+  }
+
+  /** The methods that change nothing, as the synchronous work behind both their entry points. */
+  private readonly reads: {
+    readonly [M in ReadMethodName]: (request: RequestInitOf<M>) => ResponseOf<M>;
+  } = {
+    getJobRun: (request) => this.find(String(request.name ?? ""), "name").message,
+    listJobRuns: (request) => {
       const parent = request.parent ?? "";
       if (parent === "") throw fieldError("parent", "parent is required: the Rollout whose job runs to list");
       const parentParts = parseRolloutName(parent, { wildcards: true, field: "parent" });
@@ -203,8 +225,8 @@ class InMemoryJobRunService implements Emulator {
         jobRuns: page.runs.map((run) => run.message),
         nextPageToken: page.nextAfter === undefined ? "" : this.tokens.encode(binding, page.nextAfter),
       });
-    });
-  }
+    },
+  };
 
   terminateJobRun(
     request: TerminateJobRunRequestInit,

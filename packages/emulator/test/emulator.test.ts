@@ -122,6 +122,48 @@ describe("terminateJobRun timing", () => {
   });
 });
 
+describe("answers at once (answerNow)", () => {
+  it("gives what get and list resolve with, the same snapshots, and catches up to the clock first", async () => {
+    const clock = createManualClock(Date.UTC(2025, 5, 1));
+    const emulator = createEmulator({
+      clock,
+      jobRuns: doc(run("a", { state: JobRun_State.IN_PROGRESS }), run("b")),
+    });
+    const name = `${ROLLOUT}/jobRuns/a`;
+    expect(emulator.answerNow("getJobRun", { name })).toBe(await emulator.getJobRun({ name }));
+    const page = emulator.answerNow("listJobRuns", { parent: ROLLOUT, pageSize: 1 });
+    const listed = await emulator.listJobRuns({ parent: ROLLOUT, pageSize: 1 });
+    expect(page?.jobRuns).toEqual(listed.jobRuns);
+    expect(page?.nextPageToken).toBe(listed.nextPageToken);
+    expect(page?.jobRuns[0]).toBe(listed.jobRuns[0]);
+    await emulator.terminateJobRun({ name });
+    clock.advance(2000); // no call in between: the termination is due, and answerNow applies it
+    expect(emulator.answerNow("getJobRun", { name })?.state).toBe(JobRun_State.TERMINATED);
+  });
+
+  it("throws the ApiError the call would reject with, synchronously", async () => {
+    const emulator = createEmulator({ jobRuns: doc(run("a")) });
+    const missing = `${ROLLOUT}/jobRuns/zz`;
+    const thrown = thrownBy(() => emulator.answerNow("getJobRun", { name: missing }));
+    const rejected = await rejectionOf(emulator.getJobRun({ name: missing }));
+    expect(thrown.code).toBe("NOT_FOUND");
+    expect(thrown.message).toBe(rejected.message);
+    expect(thrownBy(() => emulator.answerNow("listJobRuns", { parent: "nope" })).code).toBe(
+      "INVALID_ARGUMENT",
+    );
+    expect(thrownBy(() => emulator.answerNow("getJobRun", { name: "not/a/name" })).code).toBe(
+      "INVALID_ARGUMENT",
+    );
+  });
+
+  it("does not answer a terminate, which changes the run and waits for its commit hooks", async () => {
+    const emulator = createEmulator({ jobRuns: doc(run("a", { state: JobRun_State.IN_PROGRESS })) });
+    const name = `${ROLLOUT}/jobRuns/a`;
+    expect(emulator.answerNow("terminateJobRun", { name })).toBeUndefined();
+    expect((await emulator.getJobRun({ name })).state).toBe(JobRun_State.IN_PROGRESS);
+  });
+});
+
 describe("returned runs", () => {
   it("are frozen snapshots: callers cannot change the store", async () => {
     const emulator = createEmulator({ jobRuns: doc(run("a")) });

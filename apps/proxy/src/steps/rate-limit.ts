@@ -1,7 +1,7 @@
 import { retryInfo } from "@jobrun/core";
 import { errorResponse, proxyError } from "../errors.js";
 import type { Caller, RequestState } from "../types.js";
-import type { Step } from "./pipeline.js";
+import type { Step, StepResult } from "./pipeline.js";
 
 /** The verdict of a rate limiter. */
 export interface RateLimitVerdict {
@@ -71,12 +71,19 @@ export function workersRateLimiter(binding: WorkersRateLimitBinding, periodS = 6
 }
 
 /** 429 RESOURCE_EXHAUSTED with Retry-After (and RetryInfo, which Google's clients read) past the limit. */
-export async function rateLimited(
+export function rateLimited(
   limiter: RateLimiter,
   state: RequestState,
   callerId: string,
-): Promise<Response | undefined> {
-  const verdict = await limiter.limit(callerId);
+): StepResult | Promise<StepResult> {
+  // An in-memory limiter decides at once: then so does this step (no promise per request).
+  const verdict = limiter.limit(callerId);
+  return verdict instanceof Promise
+    ? verdict.then((decided) => refusal(decided, state))
+    : refusal(verdict, state);
+}
+
+function refusal(verdict: RateLimitVerdict, state: RequestState): StepResult {
   if (verdict.allowed) return undefined;
   state.fields.error = "RESOURCE_EXHAUSTED";
   const error = proxyError(

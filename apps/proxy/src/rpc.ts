@@ -114,6 +114,24 @@ function handleRpc(
   return serveRequest(c, state, match, rpc, query, system, undefined);
 }
 
+/**
+ * The request messages of calls with neither query nor body, by route match: a function of the path
+ * alone, and the route step hands out the same match for the same path, so a repeated GET builds no
+ * message. Frozen, as they are shared by every call of that path.
+ */
+const requestsOfPath = new WeakMap<RouteMatched, RequestOf<MethodName>>();
+
+function requestOfPath(match: RouteMatched): RequestOf<MethodName> {
+  let request = requestsOfPath.get(match);
+  if (request === undefined) {
+    request = Object.freeze(
+      parseHttpRequest(match.route, match.params, NO_QUERY_MARK, undefined, { paramsChecked: true }),
+    );
+    requestsOfPath.set(match, request);
+  }
+  return request;
+}
+
 /** Serves an authorized RPC once its body (if it has one) is read. */
 function serveRequest(
   c: Context<ProxyEnv>,
@@ -126,7 +144,10 @@ function serveRequest(
 ): Response | Promise<Response> {
   const caller = state.caller as Caller;
   const route = match.route;
-  const request = parseHttpRequest(route, match.params, query, body, { paramsChecked: true });
+  const request =
+    query === NO_QUERY_MARK && body === undefined
+      ? requestOfPath(match)
+      : parseHttpRequest(route, match.params, query, body, { paramsChecked: true });
   if (route.methodName === "terminateJobRun") {
     const { name, overrideDeployPolicy: override } = request as RequestOf<"terminateJobRun">;
     if (override.length > 0 && !caller.overrideDeployPolicy) {

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { conformanceFixture } from "@jobrun/conformance";
-import { afterAll, describe, expect, it } from "vitest";
-import { prettyLine } from "../src/node/request-log.js";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { pinoLogSink, prettyLine } from "../src/node/request-log.js";
 import { bin, killAll, type RunningCli, startCli } from "./support/cli-process.js";
 
 const dir = mkdtempSync(join(tmpdir(), "jobrun-proxy-log-"));
@@ -104,5 +104,89 @@ describe("prettyLine", () => {
       prettyLine('{"level":"error","time":0,"msg":"request","status":400,"error":"INVALID_ARGUMENT"}\n'),
     ).toBe("00:00:00.000 ERROR request 400  error=INVALID_ARGUMENT\n");
     expect(prettyLine("not json\n")).toBe("not json\n");
+  });
+});
+
+describe("pinoLogSink formats entries in batches, off the request's path", () => {
+  /** A sink writing into an array, as the destination receives the lines. */
+  function collected(level: "info" | "warn" = "info") {
+    const lines: string[] = [];
+    const sink = pinoLogSink({
+      level,
+      format: "json",
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    return { sink, lines, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+  }
+
+  it("writes every entry within milliseconds, in order, each with the time it was logged", () => {
+    vi.useFakeTimers({ now: 1_800_000_000_000 });
+    try {
+      const { sink, lines, entries } = collected();
+      sink({ level: "info", msg: "request", requestId: "a", status: 200 });
+      vi.advanceTimersByTime(4);
+      sink({ level: "warn", msg: "request", requestId: "b", status: 404, error: "NOT_FOUND" });
+      expect(lines).toEqual([]); // not on the request's path
+      vi.advanceTimersByTime(20);
+      expect(entries()).toEqual([
+        { level: "info", time: 1_800_000_000_000, msg: "request", requestId: "a", status: 200 },
+        {
+          level: "warn",
+          time: 1_800_000_000_004,
+          msg: "request",
+          requestId: "b",
+          status: 404,
+          error: "NOT_FOUND",
+        },
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps no more than a bounded number waiting: past it, they are written at once", () => {
+    vi.useFakeTimers();
+    try {
+      const { sink, lines } = collected();
+      for (let i = 0; i < 5_000; i += 1) sink({ level: "info", msg: "request", requestId: String(i) });
+      expect(lines.length).toBeGreaterThanOrEqual(4_000);
+      vi.runAllTimers();
+      expect(lines.map((line) => (JSON.parse(line) as { requestId: string }).requestId)).toEqual(
+        Array.from({ length: 5_000 }, (_, i) => String(i)),
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("drops entries below the level without keeping them", () => {
+    vi.useFakeTimers();
+    try {
+      const { sink, lines } = collected("warn");
+      sink({ level: "info", msg: "request", requestId: "quiet" });
+      sink({ level: "error", msg: "request", requestId: "loud" });
+      vi.runAllTimers();
+      expect(lines.map((line) => (JSON.parse(line) as { requestId: string }).requestId)).toEqual(["loud"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("writes the entries still waiting when the process exits at once, to stdout, none lost", async () => {
+    const module = new URL("../dist/node/request-log.js", import.meta.url).href;
+    const script = `
+      const { pinoLogSink } = await import(${JSON.stringify(module)});
+      const sink = pinoLogSink({ level: "info", format: "json" });
+      for (let i = 0; i < 3000; i += 1) sink({ level: "info", msg: "request", requestId: "exit-" + i });
+      process.exit(0);
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const ids = stdout
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { requestId: string }).requestId);
+    expect(ids).toEqual(Array.from({ length: 3000 }, (_, i) => `exit-${i}`));
   });
 });

@@ -1,10 +1,11 @@
 import { immediateAnswersOf, type JobRunService, rawForwarderOf } from "@jobrun/core";
 import { type Context, Hono } from "hono";
+import { LinearRouter } from "hono/router/linear-router";
 import type { ResponseCache } from "./cache.js";
 import { answerShapeOf, errorResponse, toApiError } from "./errors.js";
 import { isNodeServer } from "./node-server-adapter.js";
 import { openApiDocument } from "./openapi.js";
-import { header, NO_QUERY_MARK, queryOf } from "./request-info.js";
+import { header, NO_QUERY_MARK, queryOf, rawPathOf } from "./request-info.js";
 import { rpc } from "./rpc.js";
 import { type AuthOptions, auth } from "./steps/auth.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./steps/body-limit.js";
@@ -105,7 +106,14 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
     }),
   ]);
 
-  const app = new Hono<ProxyEnv>();
+  // One route takes every request (the steps route it): Hono's LinearRouter matches it in half the
+  // time of the default SmartRouter's regular expression, and is built at once. The path Hono
+  // routes by, and hands on as `c.req.path`, is the raw one the route step validates, read without
+  // a second pass over the URL.
+  const app = new Hono<ProxyEnv>({
+    router: new LinearRouter(),
+    getPath: (request, options) => rawPathOf(request, options?.env),
+  });
   // Synchronous whenever the steps answer synchronously (a finished run from an in-memory backend,
   // a refusal): see pipeline().
   app.all("*", (c) => {

@@ -24,20 +24,27 @@ export function header(c: Context, name: JoinedHeader): string | undefined {
 }
 
 /**
- * The path as the caller sent it, still percent-encoded. The WHATWG URL parser behind `Request.url`
- * resolves dot segments (also `%2e%2e`), which would hide them from validation; on Node the raw
- * request line is at hand, so dot segments are refused instead of silently resolved.
+ * The path as the caller sent it, still percent-encoded: the app's `getPath`, so it is what Hono
+ * routes by and what `c.req.path` holds (Hono's own reads the whole URL again and decodes it). The
+ * WHATWG URL parser behind `Request.url` resolves dot segments (also `%2e%2e`), which would hide them
+ * from validation; on Node the raw request line is at hand, so dot segments are refused instead of
+ * silently resolved.
  */
-export function rawPath(c: Context): string {
-  const target = incomingTarget(c.env);
+export function rawPathOf(request: Request, env: unknown): string {
+  const target = incomingTarget(env);
   if (target !== undefined) {
     const q = target.indexOf("?");
     return q < 0 ? target : target.slice(0, q);
   }
-  const url = c.req.url;
+  const url = request.url;
   const start = url.indexOf("/", url.indexOf("//") + 2);
   const end = url.indexOf("?", start);
   return start < 0 ? "/" : end < 0 ? url.slice(start) : url.slice(start, end);
+}
+
+/** The request's raw path (see rawPathOf), as the app's `getPath` gave it to Hono. */
+export function rawPath(c: Context): string {
+  return c.req.path;
 }
 
 /** The (empty) query of every call without one; compare with it to skip work on the query. */

@@ -15,10 +15,14 @@
 //   into text (styled-chars-fast-path.mjs), and string-width builds its RGI emoji expression only
 //   when a possible emoji appears (rgi-emoji-on-demand.mjs); Ink's text dependencies get their
 //   Intl.Segmenter from graphemes-on-demand.mjs, which creates the real one only for a text whose
-//   code points do not each stand alone.
+//   code points do not each stand alone; node:child_process and node:v8, used only after the first
+//   frame, load at their first call (builtins-on-demand.mjs); @jobrun/core's JobRun and watch
+//   descriptors do not hydrate the google/api option files nothing reads (api-options-unread.mjs).
 // The library entry (dist/index.js) stays unbundled for programs that import it.
 import { readdir, rm } from "node:fs/promises";
 import { build } from "esbuild";
+import { apiOptionsUnread } from "./api-options-unread.mjs";
+import { builtinsOnDemand } from "./builtins-on-demand.mjs";
 import { rgiEmojiOnDemand } from "./rgi-emoji-on-demand.mjs";
 import { styledCharsFastPath } from "./styled-chars-fast-path.mjs";
 import { yogaWithoutFetch } from "./yoga-without-fetch.mjs";
@@ -56,7 +60,13 @@ await build({
   inject: ["scripts/graphemes-on-demand.mjs"],
   // Ink loads React DevTools only under DEV=true, an optional peer this binary does not ship.
   alias: { "react-devtools-core": "./scripts/devtools-absent.mjs" },
-  plugins: [yogaWithoutFetch(), styledCharsFastPath(), rgiEmojiOnDemand()],
+  plugins: [
+    yogaWithoutFetch(),
+    styledCharsFastPath(),
+    rgiEmojiOnDemand(),
+    builtinsOnDemand(),
+    apiOptionsUnread(),
+  ],
   minify: true,
   charset: "ascii",
   // Maps to file and line, without the sources themselves (the published package has them).

@@ -13,6 +13,7 @@ import {
   rolloutName,
   rolloutOfJobRun,
 } from "../src/index.js";
+import { segmentProblem } from "../src/names/segment.js";
 
 const parts = {
   project: "acme-prod",
@@ -190,5 +191,32 @@ describe("Cloud Build names", () => {
   it("refuses anything else", () => {
     expect(refusal(() => parseBuildName(name)).message).toMatch(/invalid Build name/);
     expect(refusal(() => parseBuildName("projects/p/builds/b")).message).toMatch(/invalid Build name/);
+  });
+});
+
+describe("segment rules", () => {
+  it("accept a character inside a segment exactly when it is a letter, digit, - . _ ~ (or : in a project)", () => {
+    const allowed = /^[A-Za-z0-9._~-]$/;
+    const wrong: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      // Lone surrogates too: a name is any JavaScript string.
+      const char = String.fromCodePoint(cp);
+      for (const colon of [false, true]) {
+        const problem = segmentProblem(`ab${char}cd`, { wildcard: false, colon });
+        const ok = allowed.test(char) || (colon && char === ":");
+        if ((problem === undefined) !== ok) wrong.push(`U+${cp.toString(16)} colon=${colon}: ${problem}`);
+        // A refusal names the character (or its code point) that broke the rule.
+        else if (
+          problem !== undefined &&
+          !problem.includes(JSON.stringify(char)) &&
+          !problem.includes("U+") &&
+          !problem.includes("NUL") &&
+          !problem.includes(char)
+        ) {
+          wrong.push(`U+${cp.toString(16)}: ${problem}`);
+        }
+      }
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
   });
 });

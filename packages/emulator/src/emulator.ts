@@ -164,7 +164,7 @@ class InMemoryJobRunService implements Emulator {
       throw new ApiError("INVALID_ARGUMENT", `terminateDelayMs must be a non-negative number, got ${delay}`);
     }
     this.terminateDelayMs = delay;
-    this.tokens = new PageTokenCodec(options.pageTokenSecret ?? randomTokenSecret());
+    this.tokens = new PageTokenCodec(options.pageTokenSecret ?? randomTokenSecret);
     this.time = new TimeDriver(this.clock, options.timers ?? true);
     if (options.jobRuns !== undefined) this.importJobRuns(options.jobRuns);
     const demo = options.demo ?? options.jobRuns === undefined;

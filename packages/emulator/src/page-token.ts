@@ -39,7 +39,8 @@ interface Payload {
 const REMEMBERED = 1024;
 
 export class PageTokenCodec {
-  private readonly key: Uint8Array;
+  private readonly secret: string | Uint8Array | (() => Uint8Array);
+  private key: Uint8Array | undefined;
   // Tokens this codec issued or already verified, with their payloads, most recent last. A token found
   // here is authentic by construction, so the common case (asking for the next page with the token
   // just issued) costs a map lookup instead of an HMAC.
@@ -49,9 +50,14 @@ export class PageTokenCodec {
   // of a rollout) gets its token without another HMAC, which was 15% of a list request's CPU.
   private readonly issued = new BoundedMap<string, string>(REMEMBERED);
 
-  /** `secret`: the MAC key; emulators that share it accept each other's tokens. */
-  constructor(secret: string | Uint8Array) {
-    this.key = typeof secret === "string" ? utf8(secret) : secret;
+  /**
+   * `secret`: the MAC key; emulators that share it accept each other's tokens. A function is called
+   * for the key when the first token is signed or checked, not before: a fresh random key reads
+   * `crypto`, which Node loads (WebCrypto) on first use, and a listing that fits one page never
+   * needs a key (the TUI's demo starts without it).
+   */
+  constructor(secret: string | Uint8Array | (() => Uint8Array)) {
+    this.secret = secret;
   }
 
   encode(binding: TokenBinding, cursor: SortKey): string {
@@ -114,6 +120,12 @@ export class PageTokenCodec {
   }
 
   private mac(body: Uint8Array): Uint8Array {
+    this.key ??=
+      typeof this.secret === "string"
+        ? utf8(this.secret)
+        : typeof this.secret === "function"
+          ? this.secret()
+          : this.secret;
     return hmacSha256(this.key, body).subarray(0, MAC_BYTES);
   }
 }

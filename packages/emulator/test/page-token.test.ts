@@ -91,4 +91,19 @@ describe("PageTokenCodec", () => {
       "INVALID_ARGUMENT",
     );
   });
+
+  it("asks a key function for the key once, when the first token is signed or checked", () => {
+    const key = randomBytes(32);
+    let calls = 0;
+    const codec = new PageTokenCodec(() => {
+      calls++;
+      return key;
+    });
+    expect(calls).toBe(0);
+    const token = codec.encode(binding, cursor);
+    expect(calls).toBe(1);
+    expect(new PageTokenCodec(key).decode(token, binding, spec)).toEqual(cursor);
+    expect(codec.decode(new PageTokenCodec(key).encode(binding, [1, "b"]), binding, spec)).toEqual([1, "b"]);
+    expect(calls).toBe(1);
+  });
 });

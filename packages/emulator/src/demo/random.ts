@@ -23,13 +23,25 @@ export function createRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const hex = (n: number) => Array.from({ length: n }, () => int(0, 15).toString(16)).join("");
+  // Plain loops rather than Array.from(…).join(""): the demo draws three UUIDs for each of the
+  // ~90 runs it seeds before the TUI's first frame, in code that has not warmed up yet.
+  const HEX = "0123456789abcdef";
+  const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const hex = (n: number) => {
+    let text = "";
+    for (let i = 0; i < n; i++) text += HEX[int(0, 15)];
+    return text;
+  };
   return {
     next,
     int,
     pick: (items) => items[Math.floor(next() * items.length)]!,
     chance: (probability) => next() < probability,
     uuid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[int(0, 3)]}${hex(3)}-${hex(12)}`,
-    id: (length) => Array.from({ length }, () => "abcdefghijklmnopqrstuvwxyz0123456789"[int(0, 35)]).join(""),
+    id: (length) => {
+      let text = "";
+      for (let i = 0; i < length; i++) text += ALPHANUMERIC[int(0, 35)];
+      return text;
+    },
   };
 }

@@ -210,6 +210,7 @@ export {
   type SystemParameters,
   systemParameterName,
 } from "./rest/system-parameters.js";
+export { type ImmediateAnswers, immediateAnswersOf, type ReadMethodName } from "./rpc/immediate-answers.js";
 // The RPCs: names, types and policy, derived from the generated CloudDeploy service.
 export {
   checkResourceName,
@@ -235,7 +236,6 @@ export type {
   SurfaceMethods,
   WatchMethodName,
 } from "./rpc/methods.js";
-export { type ImmediateAnswers, immediateAnswersOf, type ReadMethodName } from "./rpc/immediate-answers.js";
 export {
   type ForwardOptions,
   type RawAnswer,

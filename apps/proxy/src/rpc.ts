@@ -324,18 +324,19 @@ async function storeInCache(cache: ResponseCache, key: string, entry: EncodedRun
   await cache.put(key, stored);
 }
 
-/** A finished run: validated by its strong ETag; caches private to the caller may keep it. */
+/**
+ * A finished run: validated by its strong ETag; caches private to the caller may keep it. The
+ * response's headers are the request's own (`headers`, which this completes): the answer is the
+ * request's last use of them, and no copy is made per request.
+ */
 function finished(
   entry: EncodedRun,
   ifNoneMatch: string | undefined,
-  extra: Record<string, string>,
+  headers: Record<string, string>,
 ): Response {
-  // Object.assign, not a spread: a spread followed by more keys cost V8 several µs per object here.
-  const headers = Object.assign({}, extra, {
-    etag: entry.etag,
-    "cache-control": "private, max-age=300",
-    "content-type": entry.contentType,
-  });
+  headers.etag = entry.etag;
+  headers["cache-control"] = "private, max-age=300";
+  headers["content-type"] = entry.contentType;
   if (ifNoneMatchHits(ifNoneMatch, entry.etag)) return new Response(null, { status: 304, headers });
   return new Response(entry.body, { status: 200, headers });
 }

@@ -25,6 +25,7 @@ export interface LogEntry {
 /**
  * Where log lines go. The default writes one JSON object per line to stdout with console.log (what
  * Workers Logs read); the CLI writes through pino. The seam keeps pino out of the edge build.
+ * Each call hands over an entry of its own: the sink may keep it, and change it, after it returns.
  */
 export type LogSink = (entry: LogEntry) => void;
 

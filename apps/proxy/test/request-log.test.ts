@@ -159,6 +159,49 @@ describe("pinoLogSink formats entries in batches, off the request's path", () =>
     }
   });
 
+  it("writes every field of every entry exactly once, however paths, callers and fields repeat", () => {
+    // The fields that repeat for a path and caller go through child loggers (bound-loggers.ts):
+    // whichever entries share them, differ in one of them, or cannot be bound, each line must say
+    // exactly what its entry said.
+    vi.useFakeTimers({ now: 1_800_000_000_000 });
+    try {
+      const { sink, lines, entries } = collected();
+      const paths = ["/v1/a/jobRuns/1", "/v1/a/jobRuns/2", 'odd "path" \\ é'];
+      const callers: unknown[] = ["anonymous", "ci", 'q"uote', undefined, 7];
+      const logged: Record<string, unknown>[] = [];
+      let seed = 1;
+      const pick = <T>(from: readonly T[]): T => {
+        seed = (seed * 48_271) % 2_147_483_647;
+        return from[seed % from.length] as T;
+      };
+      for (let i = 0; i < 600; i += 1) {
+        const entry: Record<string, unknown> = {
+          msg: "request",
+          requestId: `r${i}`,
+          method: pick(["GET", "POST"]),
+          // Past the memo's bound of paths and of callers per path as well.
+          path: i < 400 ? pick(paths) : `/v1/many/${i % 150}`,
+          status: pick([200, 404]),
+          durationMs: i / 100,
+          caller: i >= 500 ? `caller-${i % 12}` : pick(callers),
+          rpc: pick(["GetJobRun", undefined]),
+          resource: pick(["a/jobRuns/1", undefined]),
+        };
+        if (i % 7 === 0) entry.error = "NOT_FOUND";
+        logged.push(Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined)));
+        sink({ level: "info", ...entry });
+      }
+      vi.runAllTimers();
+      expect(entries()).toEqual(logged.map((entry) => ({ level: "info", time: 1_800_000_000_000, ...entry })));
+      for (const line of lines) {
+        const keys = [...line.matchAll(/"([A-Za-z]+)":/g)].map((match) => match[1]);
+        expect(new Set(keys).size, line).toBe(keys.length);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("drops entries below the level without keeping them", () => {
     vi.useFakeTimers();
     try {

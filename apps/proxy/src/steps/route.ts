@@ -14,20 +14,24 @@ export const notFound = (path: string): ApiError =>
     `no such REST method: ${JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}…` : path)}`,
   );
 
+/** Validated matches kept per HTTP method. */
+const MEMO_ENTRIES = 1000;
+
 /**
  * Finds the REST method of the request in core's route table and validates the resource name in the
  * path; the match goes into the request's state. 404 for an unknown path, 405 (with Allow) for a
  * known path and another method, 400 for a malformed name.
  */
 export function route(): Step {
-  // Matches whose resource name already passed validation, by method and raw path. Matching and
-  // validating are pure functions of that text, so a repeated request skips both.
-  const routes = new BoundedMemo<RouteMatched>(1000);
+  // Matches whose resource name already passed validation, by method, then raw path. Matching and
+  // validating are pure functions of that text, so a repeated request skips both. One memo per
+  // method the route table serves (so at most a few), keyed by the path itself: a key joining method
+  // and path would copy and hash the whole path again on every request.
+  const memos = new Map<string, BoundedMemo<RouteMatched>>();
   return (c, state) => {
     const method = state.method;
     const path = rawPath(c);
-    const memoKey = `${method} ${path}`;
-    const known = routes.get(memoKey);
+    const known = memos.get(method)?.get(path);
     if (known !== undefined) {
       state.route = known;
       return undefined;
@@ -46,7 +50,12 @@ export function route(): Step {
       return errorResponse(error, { ...state.headers, allow }, state);
     }
     validateMatch(match);
-    routes.set(memoKey, match);
+    let memo = memos.get(method);
+    if (memo === undefined) {
+      memo = new BoundedMemo<RouteMatched>(MEMO_ENTRIES);
+      memos.set(method, memo);
+    }
+    memo.set(path, match);
     state.route = match;
     return undefined;
   };

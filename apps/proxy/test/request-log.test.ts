@@ -192,7 +192,9 @@ describe("pinoLogSink formats entries in batches, off the request's path", () =>
         sink({ level: "info", ...entry });
       }
       vi.runAllTimers();
-      expect(entries()).toEqual(logged.map((entry) => ({ level: "info", time: 1_800_000_000_000, ...entry })));
+      expect(entries()).toEqual(
+        logged.map((entry) => ({ level: "info", time: 1_800_000_000_000, ...entry })),
+      );
       for (const line of lines) {
         const keys = [...line.matchAll(/"([A-Za-z]+)":/g)].map((match) => match[1]);
         expect(new Set(keys).size, line).toBe(keys.length);

@@ -166,7 +166,8 @@ describe("pinoLogSink formats entries in batches, off the request's path", () =>
     vi.useFakeTimers({ now: 1_800_000_000_000 });
     try {
       const { sink, lines, entries } = collected();
-      const paths = ["/v1/a/jobRuns/1", "/v1/a/jobRuns/2", 'odd "path" \\ é'];
+      // The last is longer than any path bound into a child.
+      const paths = ["/v1/a/jobRuns/1", "/v1/a/jobRuns/2", 'odd "path" \\ é', `/v1/${"x".repeat(700)}`];
       const callers: unknown[] = ["anonymous", "ci", 'q"uote', undefined, 7];
       const logged: Record<string, unknown>[] = [];
       let seed = 1;

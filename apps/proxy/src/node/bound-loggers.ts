@@ -13,6 +13,12 @@ const BOUND_FIELDS = ["method", "path", "caller", "rpc", "resource"] as const;
 /** Paths with children at most (the oldest goes first), and children per path (one per caller). */
 const MAX_PATHS = 1024;
 const MAX_CALLERS_PER_PATH = 8;
+/**
+ * Longer paths are written without a child. Every path of the REST surface with a valid resource
+ * name is shorter (six ids of at most 63 characters: about 460 characters); a child holds its path twice (the key and its
+ * serialized bindings), so a flood of long made-up paths must not make the memo hold megabytes.
+ */
+const MAX_PATH_LENGTH = 600;
 
 interface Child {
   readonly logger: Logger;
@@ -37,7 +43,7 @@ export class BoundLoggers {
   /** The logger for `entry`; when it is a child, the entry's bound fields are cleared in place. */
   take(entry: Record<string, unknown>): Logger {
     const path = entry.path;
-    if (typeof path !== "string") return this.#root;
+    if (typeof path !== "string" || path.length > MAX_PATH_LENGTH) return this.#root;
     let children = this.#byPath.get(path);
     if (children === undefined) {
       children = [];
@@ -45,8 +51,9 @@ export class BoundLoggers {
     }
     let child = children.find((known) => sameValues(known.values, entry));
     if (child === undefined) {
+      if (children.length >= MAX_CALLERS_PER_PATH) return this.#root;
       const made = this.#childFor(entry);
-      if (made === undefined || children.length >= MAX_CALLERS_PER_PATH) return this.#root;
+      if (made === undefined) return this.#root;
       child = made;
       children.push(child);
     }

@@ -15,8 +15,9 @@ const MAX_PATHS = 1024;
 const MAX_CALLERS_PER_PATH = 8;
 /**
  * Longer paths are written without a child. Every path of the REST surface with a valid resource
- * name is shorter (six ids of at most 63 characters: about 460 characters); a child holds its path twice (the key and its
- * serialized bindings), so a flood of long made-up paths must not make the memo hold megabytes.
+ * name is shorter (six ids of at most 63 characters: about 460 characters); a child holds its path
+ * twice (the key and its serialized bindings), so a flood of long made-up paths must not make the
+ * memo hold megabytes.
  */
 const MAX_PATH_LENGTH = 600;
 

@@ -50,7 +50,7 @@ export class BoundLoggers {
       children = [];
       this.#byPath.set(path, children);
     }
-    let child = children.find((known) => sameValues(known.values, entry));
+    let child = knownChild(children, entry);
     if (child === undefined) {
       if (children.length >= MAX_CALLERS_PER_PATH) return this.#root;
       const made = this.#childFor(entry);
@@ -73,6 +73,12 @@ export class BoundLoggers {
     }
     return { logger: this.#root.child(bindings), values };
   }
+}
+
+/** The child whose bound values are the entry's, if the path has one (a loop: no closure per line). */
+function knownChild(children: readonly Child[], entry: Record<string, unknown>): Child | undefined {
+  for (const child of children) if (sameValues(child.values, entry)) return child;
+  return undefined;
 }
 
 function sameValues(values: readonly (string | undefined)[], entry: Record<string, unknown>): boolean {

@@ -311,15 +311,17 @@ describe("abort and timeouts", () => {
     expect((await client.getJobRun({ name: JOB_RUN })).etag).toBe("abc123");
   });
 
+  // The attempt timeout is long enough for the request to reach the test server on a loaded CI
+  // machine (at 50 ms it was once cut before it arrived, and the server counted no attempt at all).
   it("an attempt that passes attemptTimeoutMs fails with DEADLINE_EXCEEDED, not retried by default", async () => {
-    const { client, requests } = await setup(scripted(hang, ok), { attemptTimeoutMs: 50 });
+    const { client, requests } = await setup(scripted(hang, ok), { attemptTimeoutMs: 500 });
     await expect(client.getJobRun({ name: JOB_RUN })).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED" });
     expect(requests).toHaveLength(1);
   });
 
   it("an attempt timeout is retried when DEADLINE_EXCEEDED is in retryCodes", async () => {
     const { client, requests } = await setup(scripted(hang, ok), {
-      attemptTimeoutMs: 50,
+      attemptTimeoutMs: 500,
       retryCodes: ["UNAVAILABLE", "DEADLINE_EXCEEDED"],
     });
     await client.getJobRun({ name: JOB_RUN });

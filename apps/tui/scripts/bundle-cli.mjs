@@ -11,8 +11,9 @@
 //   through the source maps beside the chunks (bin/jobrun.js turns them on under JOBRUN_DEBUG);
 // - React's production build, whose development code is dropped;
 // - yoga-layout (Ink's layout engine) reads its embedded WebAssembly without `fetch`
-//   (yoga-without-fetch.mjs), Ink skips diffing equal styles cell by cell when it turns a frame
-//   into text (styled-chars-fast-path.mjs), and string-width builds its RGI emoji expression only
+//   (yoga-without-fetch.mjs), Ink reads the lines it writes one code unit at a time where each is
+//   a cluster of its own (tokenize-fast-path.mjs) and skips diffing equal styles cell by cell when
+//   it turns a frame into text (styled-chars-fast-path.mjs), and string-width builds its RGI emoji expression only
 //   when a possible emoji appears (rgi-emoji-on-demand.mjs); Ink's text dependencies get their
 //   Intl.Segmenter from graphemes-on-demand.mjs, which creates the real one only for a text whose
 //   code points do not each stand alone; node:child_process and node:v8, used only after the first
@@ -25,6 +26,7 @@ import { apiOptionsUnread } from "./api-options-unread.mjs";
 import { builtinsOnDemand } from "./builtins-on-demand.mjs";
 import { rgiEmojiOnDemand } from "./rgi-emoji-on-demand.mjs";
 import { styledCharsFastPath } from "./styled-chars-fast-path.mjs";
+import { tokenizeFastPath } from "./tokenize-fast-path.mjs";
 import { yogaWithoutFetch } from "./yoga-without-fetch.mjs";
 
 const outdir = "dist";
@@ -63,6 +65,7 @@ await build({
   plugins: [
     yogaWithoutFetch(),
     styledCharsFastPath(),
+    tokenizeFastPath(),
     rgiEmojiOnDemand(),
     builtinsOnDemand(),
     apiOptionsUnread(),

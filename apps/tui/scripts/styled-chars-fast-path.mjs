@@ -4,6 +4,9 @@ import { readFile } from "node:fs/promises";
 /** The line of @alcalzone/ansi-tokenize's styledCharsToString that the fast path guards. */
 const DIFF_LINE = "ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));";
 
+/** The copy of the token that styledCharsFromTokens makes for every cell. */
+const TOKEN_COPY_LINE = "...token,";
+
 /** The copy of the current styles that styledCharsFromTokens gives every cell. */
 const COPY_LINE = "styles: [...codes],";
 
@@ -16,8 +19,9 @@ const COPY_LINE = "styles: [...codes],";
  * code of `from` is matched in `to` and none of `to` is new), so equal neighbours skip it; the
  * text is the same (test/styled-chars-fast-path.test.ts compares it with the original's).
  *
- * Before that, styledCharsFromTokens gives each cell its own copy of the styles in force: an
- * array per cell of every line, on the first frame in cold code. With this plugin the cells of a
+ * Before that, styledCharsFromTokens gives each cell a copy of its token by object spread (a
+ * runtime call per cell while the code is cold: it now names the token's three fields) and its own
+ * copy of the styles in force: an array per cell of every line. With this plugin the cells of a
  * run share the one array: `codes` is never changed in place (reduceAnsiCodesIncremental returns
  * a new array for every code) and no reader changes a cell's styles (Ink already shares the cells
  * of a line between frames through its cache), so the cells are equal, and equal neighbours are
@@ -34,6 +38,7 @@ export function styledCharsFastPath() {
         if (
           source.split(DIFF_LINE).length !== 2 ||
           source.split(COPY_LINE).length !== 2 ||
+          source.split(TOKEN_COPY_LINE).length !== 2 ||
           !source.includes("codes = reduceAnsiCodesIncremental(codes, [token]);")
         ) {
           throw new Error(`${args.path} changed: review styledCharsFastPath`);
@@ -41,6 +46,7 @@ export function styledCharsFastPath() {
         applied++;
         const guarded = source
           .replace(DIFF_LINE, `if (!sameStyles(chars[i - 1].styles, char.styles)) ${DIFF_LINE}`)
+          .replace(TOKEN_COPY_LINE, "type: token.type, value: token.value, fullWidth: token.fullWidth,")
           .replace(COPY_LINE, "styles: codes,");
         return { contents: `${guarded}\n${sameStyles.toString()}\n`, loader: "js" };
       });

@@ -1,4 +1,4 @@
-// The binary's bundle changes two lines of Ink's text output (scripts/styled-chars-fast-path.mjs):
+// The binary's bundle changes three lines of Ink's text output (scripts/styled-chars-fast-path.mjs):
 // the cells of every line must stay equal to the original's (now sharing one styles array per
 // run), and their text byte for byte what the original function makes.
 import { mkdtempSync, rmSync } from "node:fs";

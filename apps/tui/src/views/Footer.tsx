@@ -45,7 +45,7 @@ export function Footer({ state, theme }: { readonly state: State; readonly theme
     );
   }
   return (
-    <Box flexDirection="column" height={footerLines(state)} overflow="hidden">
+    <Box flexDirection="column" height={footerLines(state)} overflowY="hidden">
       {content}
     </Box>
   );

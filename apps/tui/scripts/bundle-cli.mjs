@@ -13,8 +13,10 @@
 // - yoga-layout (Ink's layout engine) reads its embedded WebAssembly without `fetch`
 //   (yoga-without-fetch.mjs), Ink reads the lines it writes one code unit at a time where each is
 //   a cluster of its own (tokenize-fast-path.mjs) and skips diffing equal styles cell by cell when
-//   it turns a frame into text (styled-chars-fast-path.mjs), and string-width builds its RGI emoji expression only
-//   when a possible emoji appears (rgi-emoji-on-demand.mjs); Ink's text dependencies get their
+//   it turns a frame into text (styled-chars-fast-path.mjs), and string-width builds its Unicode
+//   property expressions only for a text that needs them (string-width-on-demand.mjs): its RGI
+//   emoji expression when a possible emoji appears, none for narrow glyphs that each stand alone;
+//   Ink's text dependencies get their
 //   Intl.Segmenter from graphemes-on-demand.mjs, which creates the real one only for a text whose
 //   code points do not each stand alone; node:child_process and node:v8, used only after the first
 //   frame, load at their first call (builtins-on-demand.mjs); @jobrun/core's JobRun and watch
@@ -24,7 +26,7 @@ import { readdir, rm } from "node:fs/promises";
 import { build } from "esbuild";
 import { apiOptionsUnread } from "./api-options-unread.mjs";
 import { builtinsOnDemand } from "./builtins-on-demand.mjs";
-import { rgiEmojiOnDemand } from "./rgi-emoji-on-demand.mjs";
+import { stringWidthOnDemand } from "./string-width-on-demand.mjs";
 import { styledCharsFastPath } from "./styled-chars-fast-path.mjs";
 import { tokenizeFastPath } from "./tokenize-fast-path.mjs";
 import { yogaWithoutFetch } from "./yoga-without-fetch.mjs";
@@ -66,7 +68,7 @@ await build({
     yogaWithoutFetch(),
     styledCharsFastPath(),
     tokenizeFastPath(),
-    rgiEmojiOnDemand(),
+    stringWidthOnDemand(),
     builtinsOnDemand(),
     apiOptionsUnread(),
   ],

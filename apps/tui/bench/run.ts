@@ -53,6 +53,18 @@ let originFiles = 0;
 const epochNow = () => performance.timeOrigin + performance.now();
 
 /**
+ * SIGKILLs a process (or, negative, a process group) that may have ended already: once node is
+ * killed, `script` and its group can be gone before the harness kills them too.
+ */
+function killGone(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+/**
  * Times `command`, run by `sh` in a pseudo-terminal, until its output contains `marker`. A command
  * that starts node with `--require bench/start-origin.cjs` also gets the time from node's start.
  */
@@ -71,7 +83,7 @@ function timeToOutput(command: string, marker: string, unset: readonly string[] 
     });
     let output = "";
     const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      if (child.pid !== undefined) killGone(-child.pid);
       reject(new Error(`no "${marker}" within 10 s; output: ${output.slice(-500)}`));
     }, 10_000);
     child.stdout.on("data", (chunk: Buffer) => {
@@ -90,10 +102,10 @@ function timeToOutput(command: string, marker: string, unset: readonly string[] 
         // Node itself, at once: `script` puts it in a session of its own, and a TUI left to shut
         // down (Ink unmounts on SIGHUP or SIGTERM) took CPU from the next measurement, which made
         // whatever ran right after bare node look faster.
-        if (pid !== undefined) process.kill(pid, "SIGKILL");
+        if (pid !== undefined) killGone(pid);
       }
       // `script` ends when node has; the next measurement starts only then.
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      if (child.pid !== undefined) killGone(-child.pid);
       child.on("close", () => resolve({ fromSpawn, fromStart }));
     });
     child.on("error", reject);

@@ -48,20 +48,22 @@ async function startProxy(): Promise<{ child: ChildProcess; url: string }> {
       String(WATCHERS + 100),
     ],
     {
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  // The log lines (one per request) are not what is measured: drop them.
+  child.stdout?.resume();
+  // What it says on stderr is shown; its first line names its address.
   const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
+    let said = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      said += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(said);
       if (match) resolve(match[1] as string);
     });
     child.on("exit", (code) => reject(new Error(`proxy exited ${code}`)));
   });
-  // The log lines (one per request) are not what is measured: drop them.
-  child.stdout?.resume();
   return { child, url };
 }
 

@@ -271,7 +271,7 @@ async function main(): Promise<void> {
       String(WATCHERS + 100),
     ],
     {
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
       env: {
         ...process.env,
         GOOGLE_SERVICE_ACCOUNT_KEY: serviceAccount,
@@ -282,14 +282,16 @@ async function main(): Promise<void> {
     },
   );
   children.push(proxy);
+  // The proxy's request log lines: not needed, and reading them keeps the pipe from filling.
+  proxy.stdout!.resume();
+  // What it says on stderr is shown; its first line names its address.
   const proxyUrl = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    proxy.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
+    let said = "";
+    proxy.stderr!.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      said += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(said);
       if (match) resolve(match[1]!);
-      // The proxy's request log lines: not needed, and reading them keeps the pipe from filling.
-      if (out.length > 65_536) out = out.slice(-1024);
     });
     proxy.on("exit", (code) => reject(new Error(`the proxy exited with ${code}`)));
   });

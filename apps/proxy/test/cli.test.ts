@@ -44,14 +44,12 @@ function start(
   children.push(child);
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    let out = "";
     let err = "";
+    // Its log lines: read and dropped, so a full pipe never stalls it.
+    child.stdout!.resume();
     child.stderr!.on("data", (chunk) => {
       err += chunk;
-    });
-    child.stdout!.on("data", (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
+      const match = /listening on (http:\/\/\S+)/.exec(err);
       if (match) resolve({ child, url: match[1]!, exit });
     });
     child.on("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));

@@ -57,6 +57,12 @@ describe("jobrun-proxy request log", () => {
 
     const [notFound] = await linesWith(cli, "log-404-1");
     expect(JSON.parse(notFound!)).toMatchObject({ level: "warn", status: 404, error: "NOT_FOUND" });
+    // stdout is log lines and nothing else (`jobrun-proxy | jq` reads every one); the listening
+    // line went to stderr.
+    const stdoutLines = cli.output.stdout.split("\n").filter((line) => line !== "");
+    expect(stdoutLines.length).toBeGreaterThanOrEqual(2);
+    for (const line of stdoutLines) expect(() => JSON.parse(line), line).not.toThrow();
+    expect(cli.output.stderr).toMatch(/^jobrun-proxy: listening on http:\/\/\S+\n/);
     cli.child.kill("SIGTERM");
     expect(await cli.exit).toBe(0);
   });
@@ -80,7 +86,10 @@ describe("jobrun-proxy request log", () => {
     await fetch(`${cli.url}/healthz`);
     cli.child.kill("SIGTERM");
     expect(await cli.exit).toBe(0);
-    expect(cli.output.stdout.trim()).toMatch(/^listening on http:\/\/\S+$/);
+    expect(cli.output.stdout).toBe("");
+    expect(cli.output.stderr).toMatch(
+      /^jobrun-proxy: listening on http:\/\/\S+\njobrun-proxy: SIGTERM, shutting down\n$/,
+    );
   });
 
   it.each([

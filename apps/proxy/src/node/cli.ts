@@ -137,9 +137,11 @@ async function serveProxy(config: ServeConfig): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   // Printed only once the handlers are in place: whoever waits for this line may signal at once.
+  // On stderr, with the other things said to the person running it: stdout holds only log lines,
+  // so `jobrun-proxy | jq` reads every line of it.
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  console.log(`listening on http://${shownHost}:${address.port}`);
+  console.error(`jobrun-proxy: listening on http://${shownHost}:${address.port}`);
 }
 
 /**

@@ -26,12 +26,13 @@ export function startCli(args: readonly string[]): Promise<RunningCli> {
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const output = { stdout: "", stderr: "" };
   return new Promise((resolve, reject) => {
-    child.stderr!.on("data", (chunk) => {
-      output.stderr += chunk;
-    });
     child.stdout!.on("data", (chunk) => {
       output.stdout += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output.stdout);
+    });
+    // The line is said to the person running it, on stderr: stdout holds only log lines.
+    child.stderr!.on("data", (chunk) => {
+      output.stderr += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output.stderr);
       if (match) resolve({ child, url: match[1]!, exit, output });
     });
     child.on("exit", (code) => reject(new Error(`exited ${code}: ${output.stderr}`)));

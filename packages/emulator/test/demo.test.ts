@@ -11,6 +11,24 @@ describe("the demo world", () => {
     expect(world(42)).not.toEqual(world(43));
   });
 
+  it("names its runs with distinct version-4 UUIDs (run ids, uids and build ids)", async () => {
+    const emulator = createEmulator({ seed: 7, clock: createManualClock() });
+    const runs: JobRun[] = [];
+    for await (const run of listAllJobRuns(emulator, { parent: everything, pageSize: 1000 })) runs.push(run);
+    const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const ids = runs.flatMap((run) => {
+      const value = run.jobRun.value as { build?: string } | undefined;
+      const build = value?.build?.split("/builds/")[1];
+      return [run.name.split("/jobRuns/")[1] ?? "", run.uid, ...(build === undefined ? [] : [build])];
+    });
+    expect(runs.length).toBeGreaterThan(50);
+    for (const id of ids) expect(id).toMatch(v4);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Every variant digit and every hex digit turns up.
+    expect(new Set(ids.map((id) => id[19])).size).toBe(4);
+    expect(new Set(ids.join("").replaceAll("-", "")).size).toBe(16);
+  });
+
   it("keeps something IN_PROGRESS through simulated hours, terminations included", async () => {
     const clock = createManualClock();
     const emulator = createEmulator({ clock, seed: 9, terminateDelayMs: 500 });

@@ -23,21 +23,28 @@ export function createRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  // Plain loops rather than Array.from(…).join(""): the demo draws three UUIDs for each of the
-  // ~90 runs it seeds before the TUI's first frame, in code that has not warmed up yet.
-  const HEX = "0123456789abcdef";
+  // The demo draws three UUIDs for each of the ~90 runs it seeds before the TUI's first frame, in
+  // code that has not warmed up yet: eight hex digits per draw (next() is a 32-bit value over 2^32)
+  // rather than a draw per digit.
   const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyz0123456789";
-  const hex = (n: number) => {
-    let text = "";
-    for (let i = 0; i < n; i++) text += HEX[int(0, 15)];
-    return text;
+  const hex8 = () =>
+    Math.floor(next() * 4294967296)
+      .toString(16)
+      .padStart(8, "0");
+  const uuid = () => {
+    const a = hex8();
+    const b = hex8();
+    const c = hex8();
+    // Version 4 in the third group, the RFC 9562 variant (8, 9, a or b) in the fourth.
+    const variant = "89ab"[Number.parseInt(c[0]!, 16) & 3]!;
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${hex8()}`;
   };
   return {
     next,
     int,
     pick: (items) => items[Math.floor(next() * items.length)]!,
     chance: (probability) => next() < probability,
-    uuid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[int(0, 3)]}${hex(3)}-${hex(12)}`,
+    uuid,
     id: (length) => {
       let text = "";
       for (let i = 0; i < length; i++) text += ALPHANUMERIC[int(0, 35)];

@@ -1,5 +1,5 @@
 // An esbuild plugin for the `jobrun` binary (scripts/bundle-cli.mjs).
-import { readFile } from "node:fs/promises";
+import { sourcePatch } from "./source-patch.mjs";
 
 /**
  * The files whose descriptors import the google/api option files, with the imports the binary keeps.
@@ -37,27 +37,16 @@ const UNREAD = /^import \{ file_google_api_(client|field_behavior|resource) \} f
  * The build fails if the generated code no longer looks as expected.
  */
 export function apiOptionsUnread() {
-  let applied = 0;
-  return {
-    name: "api-options-unread",
-    setup(build) {
-      for (const { file, imports, kept } of FILES) {
-        build.onLoad({ filter: file }, async (args) => {
-          const source = await readFile(args.path, "utf8");
-          if (source.split(imports).length !== 2) {
-            throw new Error(`${args.path} no longer imports ${imports}: review apiOptionsUnread`);
-          }
-          applied++;
-          return { contents: source.replace(imports, kept).replace(UNREAD, ""), loader: "js" };
-        });
-      }
-      build.onEnd((result) => {
-        if (result.errors.length === 0 && applied !== FILES.length) {
-          throw new Error(
-            `apiOptionsUnread applied to ${applied} files instead of ${FILES.length}: review it`,
-          );
+  return sourcePatch(
+    "api-options-unread",
+    FILES.map(({ file, imports, kept }) => ({
+      file,
+      patch(source, path) {
+        if (source.split(imports).length !== 2) {
+          throw new Error(`${path} no longer imports ${imports}: review apiOptionsUnread`);
         }
-      });
-    },
-  };
+        return source.replace(imports, kept).replace(UNREAD, "");
+      },
+    })),
+  );
 }

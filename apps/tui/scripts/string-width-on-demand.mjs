@@ -1,5 +1,5 @@
 // An esbuild plugin for the `jobrun` binary (scripts/bundle-cli.mjs).
-import { readFile } from "node:fs/promises";
+import { sourcePatch } from "./source-patch.mjs";
 
 const DECLARATION = "const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;";
 const USE = "rgiEmojiRegex.test(segment)";
@@ -45,38 +45,26 @@ export const NARROW_SINGLE_UNITS =
  * The build fails if string-width no longer looks as expected.
  */
 export function stringWidthOnDemand() {
-  const file = /[\\/]string-width[\\/]index\.js$/;
-  let applied = 0;
-  return {
-    name: "string-width-on-demand",
-    setup(build) {
-      build.onLoad({ filter: file }, async (args) => {
-        const source = await readFile(args.path, "utf8");
+  return sourcePatch("string-width-on-demand", [
+    {
+      file: /[\\/]string-width[\\/]index\.js$/,
+      patch(source, path) {
         // Older string-width majors (wrap-ansi's) have no such expression: they load as they are.
-        // If this one changes, nothing matches and onEnd fails the build.
+        // If this one changes, nothing matches and the build fails.
         if (!source.includes(DECLARATION)) return undefined;
         if (
           source.split(DECLARATION).length !== 2 ||
           source.split("rgiEmojiRegex").length !== 3 ||
           source.split(ASCII_SHORTCUT).length !== 2
         ) {
-          throw new Error(`${args.path} changed: review stringWidthOnDemand`);
+          throw new Error(`${path} changed: review stringWidthOnDemand`);
         }
-        applied++;
-        return {
-          // The call first: the new declaration has a call of its own.
-          contents: source
-            .replace(USE, "isRgiEmoji(segment)")
-            .replace(DECLARATION, IS_RGI_EMOJI)
-            .replace(ASCII_SHORTCUT, `if (${NARROW_SINGLE_UNITS}.test(string)) {`),
-          loader: "js",
-        };
-      });
-      build.onEnd((result) => {
-        if (result.errors.length === 0 && applied !== 1) {
-          throw new Error(`stringWidthOnDemand applied to ${applied} files instead of 1: review it`);
-        }
-      });
+        // The call first: the new declaration has a call of its own.
+        return source
+          .replace(USE, "isRgiEmoji(segment)")
+          .replace(DECLARATION, IS_RGI_EMOJI)
+          .replace(ASCII_SHORTCUT, `if (${NARROW_SINGLE_UNITS}.test(string)) {`);
+      },
     },
-  };
+  ]);
 }

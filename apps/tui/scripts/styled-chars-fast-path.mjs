@@ -1,5 +1,5 @@
 // An esbuild plugin for the `jobrun` binary (scripts/bundle-cli.mjs).
-import { readFile } from "node:fs/promises";
+import { sourcePatch } from "./source-patch.mjs";
 
 /** The line of @alcalzone/ansi-tokenize's styledCharsToString that the fast path guards. */
 const DIFF_LINE = "ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));";
@@ -28,35 +28,26 @@ const COPY_LINE = "styles: [...codes],";
  * found by identity. The build fails if the functions no longer look as expected.
  */
 export function styledCharsFastPath() {
-  const file = /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/;
-  let applied = 0;
-  return {
-    name: "styled-chars-fast-path",
-    setup(build) {
-      build.onLoad({ filter: file }, async (args) => {
-        const source = await readFile(args.path, "utf8");
+  return sourcePatch("styled-chars-fast-path", [
+    {
+      file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/,
+      patch(source, path) {
         if (
           source.split(DIFF_LINE).length !== 2 ||
           source.split(COPY_LINE).length !== 2 ||
           source.split(TOKEN_COPY_LINE).length !== 2 ||
           !source.includes("codes = reduceAnsiCodesIncremental(codes, [token]);")
         ) {
-          throw new Error(`${args.path} changed: review styledCharsFastPath`);
+          throw new Error(`${path} changed: review styledCharsFastPath`);
         }
-        applied++;
         const guarded = source
           .replace(DIFF_LINE, `if (!sameStyles(chars[i - 1].styles, char.styles)) ${DIFF_LINE}`)
           .replace(TOKEN_COPY_LINE, "type: token.type, value: token.value, fullWidth: token.fullWidth,")
           .replace(COPY_LINE, "styles: codes,");
-        return { contents: `${guarded}\n${sameStyles.toString()}\n`, loader: "js" };
-      });
-      build.onEnd((result) => {
-        if (result.errors.length === 0 && applied !== 1) {
-          throw new Error(`styledCharsFastPath applied to ${applied} files instead of 1: review it`);
-        }
-      });
+        return `${guarded}\n${sameStyles.toString()}\n`;
+      },
     },
-  };
+  ]);
 }
 
 /** Whether two cells' style lists are the same codes in the same order. */

@@ -1,6 +1,7 @@
 // An esbuild plugin for the `jobrun` binary (scripts/bundle-cli.mjs).
-import { readFile } from "node:fs/promises";
+
 import { fileURLToPath } from "node:url";
+import { sourcePatch } from "./source-patch.mjs";
 
 /** The original's signature, renamed to be the general path. */
 const SIGNATURE = "export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {";
@@ -31,33 +32,21 @@ const graphemesModule = fileURLToPath(new URL("./graphemes-on-demand.mjs", impor
  * tokens with the original's.
  */
 export function tokenizeFastPath() {
-  const file = /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/;
-  let applied = 0;
-  return {
-    name: "tokenize-fast-path",
-    setup(build) {
-      build.onLoad({ filter: file }, async (args) => {
-        const source = await readFile(args.path, "utf8");
+  return sourcePatch("tokenize-fast-path", [
+    {
+      file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,
+      patch(source, path) {
         if (source.split(SIGNATURE).length !== 2 || USED.some((part) => !source.includes(part))) {
-          throw new Error(`${args.path} changed: review tokenizeFastPath`);
+          throw new Error(`${path} changed: review tokenizeFastPath`);
         }
-        applied++;
         const general = source.replace(
           SIGNATURE,
           SIGNATURE.replace("export function tokenize", "function tokenizeBySegments"),
         );
-        return {
-          contents: `import { SINGLE_CLUSTER } from ${JSON.stringify(graphemesModule)};\n${general}\n${FAST_PATH}`,
-          loader: "js",
-        };
-      });
-      build.onEnd((result) => {
-        if (result.errors.length === 0 && applied !== 1) {
-          throw new Error(`tokenizeFastPath applied to ${applied} files instead of 1: review it`);
-        }
-      });
+        return `import { SINGLE_CLUSTER } from ${JSON.stringify(graphemesModule)};\n${general}\n${FAST_PATH}`;
+      },
     },
-  };
+  ]);
 }
 
 /** Appended to tokenize.js: the exported `tokenize`, and its walk over single-unit clusters. */

@@ -1,5 +1,5 @@
 // An esbuild plugin for the `jobrun` binary (scripts/bundle-cli.mjs).
-import { readFile } from "node:fs/promises";
+import { sourcePatch } from "./source-patch.mjs";
 
 /**
  * yoga-layout's Emscripten loader reads its WebAssembly, embedded as a `data:` URL, with `fetch`
@@ -10,25 +10,15 @@ import { readFile } from "node:fs/promises";
  * keeps the real one. The build fails if the loader no longer looks as expected.
  */
 export function yogaWithoutFetch() {
-  const loader = /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
-  let applied = 0;
-  return {
-    name: "yoga-without-fetch",
-    setup(build) {
-      build.onLoad({ filter: loader }, async (args) => {
-        const source = await readFile(args.path, "utf8");
+  return sourcePatch("yoga-without-fetch", [
+    {
+      file: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
+      patch(source, path) {
         if (!source.includes('"function"!=typeof fetch')) {
-          throw new Error(`${args.path} no longer looks for fetch as expected: review yogaWithoutFetch`);
+          throw new Error(`${path} no longer looks for fetch as expected: review yogaWithoutFetch`);
         }
-        applied++;
-        return { contents: `const fetch = undefined;\n${source}`, loader: "js" };
-      });
-      build.onEnd((result) => {
-        // An upgrade that moves the loader must not silently bring the slow path back.
-        if (result.errors.length === 0 && applied !== 1) {
-          throw new Error(`yogaWithoutFetch applied to ${applied} files instead of 1: review it`);
-        }
-      });
+        return `const fetch = undefined;\n${source}`;
+      },
     },
-  };
+  ]);
 }

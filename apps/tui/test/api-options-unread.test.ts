@@ -95,6 +95,6 @@ describe("the google/api option files, not hydrated in the bundle", () => {
         // Not the monorepo's @jobrun/core: nothing to apply the plugin to.
         external: ["@jobrun/core"],
       }),
-    ).rejects.toThrow(/apiOptionsUnread applied to 0 files/);
+    ).rejects.toThrow(/api-options-unread patched 0 files/);
   });
 });

@@ -122,8 +122,9 @@ async function main(): Promise<void> {
   // Measure the binary as built from this source.
   execFileSync("pnpm", ["run", "build"], { cwd: appDir, stdio: "ignore" });
   if (process.argv.includes("first-frame")) {
-    const ok = (await measureFirstFrame()) <= 300;
-    console.log(ok ? "within budget" : "OVER BUDGET");
+    const firstFrame = await measureFirstFrame();
+    const ok = firstFrame.median <= 300;
+    console.log(`${ok ? "within budget" : "OVER BUDGET"}${quietness(firstFrame)}`);
     process.exitCode = ok ? 0 : 1;
     return;
   }
@@ -164,13 +165,26 @@ async function main(): Promise<void> {
   );
 
   const firstFrame = await measureFirstFrame();
-  const ok = largeMedian <= 16 && largeP99 <= 50 && memory.after <= 200 * 2 ** 20 && firstFrame <= 300;
-  console.log(ok ? "all within budget" : "OVER BUDGET");
+  const ok = largeMedian <= 16 && largeP99 <= 50 && memory.after <= 200 * 2 ** 20 && firstFrame.median <= 300;
+  console.log(`${ok ? "all within budget" : "OVER BUDGET"}${quietness(firstFrame)}`);
   process.exitCode = ok ? 0 : 1;
 }
 
-/** Prints the first-frame figures; resolves with the median from process start (the budget's). */
-async function measureFirstFrame(): Promise<number> {
+/** What the verdict adds when the machine was busy: the budget's figure then measured it too. */
+const quietness = (firstFrame: { readonly quiet: boolean }) =>
+  firstFrame.quiet ? "" : " (NOT a quiet machine: the first frame measured the neighbours too)";
+
+/**
+ * How far bare node's start may range across rounds (max − min, over the median) for the run to
+ * count as measured on a quiet machine: the rule of the proxy's throughput bench.
+ */
+const QUIET_SPREAD = 0.1;
+
+/**
+ * Prints the first-frame figures; resolves with the median from process start (the budget's) and
+ * whether the machine was quiet.
+ */
+async function measureFirstFrame(): Promise<{ median: number; quiet: boolean }> {
   // The binary as users start it (bin/jobrun.js → the bundled dist/jobrun.mjs), the unbundled
   // entry beside it, and bare node (with and without the preload), alternating round by round so
   // a noisy neighbour hits all alike.
@@ -211,6 +225,14 @@ async function measureFirstFrame(): Promise<number> {
   console.log(
     `  the whole harness (pty, sh, stty, exec node): demo ${ms(demoWhole)}, bare node ${ms(bareWhole)} (×${(demoWhole / bareWhole).toFixed(2)}), bare node without the preload ${ms(median(fromSpawn(bareNoPreload)))}, unbundled ${ms(median(fromSpawn(unbundled)))}`,
   );
+  // Whether the machine was quiet: bare node's own start hardly varies on an idle machine, and
+  // a busy neighbour slows it as much as the demo (as pnpm -F @jobrun/proxy bench judges its rounds).
+  const bareStarts = fromStart(bare);
+  const spread = (Math.max(...bareStarts) - Math.min(...bareStarts)) / bareMedian;
+  const quiet = spread <= QUIET_SPREAD;
+  console.log(
+    `  bare node between rounds ±${((spread / 2) * 100).toFixed(0)}%: ${quiet ? "a quiet machine" : "NOT a quiet machine, so the first frame measures the neighbours too"}`,
+  );
   if (extraCerts.length > 0) {
     const demoNoCertsMedian = median(fromStart(demoNoCerts));
     const bareNoCertsMedian = median(fromStart(bareNoCerts));
@@ -218,7 +240,7 @@ async function measureFirstFrame(): Promise<number> {
       `  without NODE_EXTRA_CA_CERTS (set here): demo ${ms(demoNoCertsMedian)} from process start, bare node ${ms(bareNoCertsMedian)} (×${(demoNoCertsMedian / bareNoCertsMedian).toFixed(2)})`,
     );
   }
-  return demoMedian;
+  return { median: demoMedian, quiet };
 }
 
 await main();

@@ -8,6 +8,7 @@ import { type ChildProcess, fork, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { listeningAddress } from "./listening-address.js";
 
 const WATCHERS = Number(process.env.WATCHERS ?? 1000);
 const CHANGES = 20; // terminates measured per configuration
@@ -51,19 +52,7 @@ async function startProxy(): Promise<{ child: ChildProcess; url: string }> {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  // The log lines (one per request) are not what is measured: drop them.
-  child.stdout?.resume();
-  // What it says on stderr is shown; its first line names its address.
-  const url = await new Promise<string>((resolve, reject) => {
-    let said = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      said += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(said);
-      if (match) resolve(match[1] as string);
-    });
-    child.on("exit", (code) => reject(new Error(`proxy exited ${code}`)));
-  });
+  const url = await listeningAddress(child);
   return { child, url };
 }
 

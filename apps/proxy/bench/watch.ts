@@ -23,6 +23,7 @@ import type { AddressInfo } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { listeningAddress } from "./listening-address.js";
 
 const WATCHERS = Number(process.env.WATCHERS ?? 1000);
 const INTERVAL_S = 2;
@@ -282,19 +283,7 @@ async function main(): Promise<void> {
     },
   );
   children.push(proxy);
-  // The proxy's request log lines: not needed, and reading them keeps the pipe from filling.
-  proxy.stdout!.resume();
-  // What it says on stderr is shown; its first line names its address.
-  const proxyUrl = await new Promise<string>((resolve, reject) => {
-    let said = "";
-    proxy.stderr!.on("data", (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      said += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(said);
-      if (match) resolve(match[1]!);
-    });
-    proxy.on("exit", (code) => reject(new Error(`the proxy exited with ${code}`)));
-  });
+  const proxyUrl = await listeningAddress(proxy);
   // Warm the proxy's token and code paths with one short watch, then take its RSS with none open.
   await new Promise<void>((resolve) => {
     const req = request(`${proxyUrl}/v1/${ROLLOUT}/jobRuns:watch`, (res) => {

@@ -1,6 +1,6 @@
 // The real bin (bin/jobrun-proxy.js launching dist/node/cli.js, made by the build that turbo runs
 // before the tests), spawned as a user would run it.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,10 +14,10 @@ import {
 } from "@jobrun/conformance";
 import { google } from "googleapis";
 import { afterAll, describe, expect, it } from "vitest";
+import { bin, killAll, startCli } from "./support/cli-process.js";
 import { rawRequest } from "./support/raw-http.js";
 import { serveFetch } from "./support/serve.js";
 
-const bin = new URL("../bin/jobrun-proxy.js", import.meta.url).pathname;
 const repoRoot = new URL("../../..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "jobrun-proxy-cli-"));
 const fixture = conformanceFixture();
@@ -26,35 +26,7 @@ writeFileSync(dataFile, JSON.stringify({ jobRuns: fixture.jobRuns }));
 const finished = fixture.jobRuns.find(
   (r) => r.state === "SUCCEEDED" && r.name!.startsWith(`${rollouts.webRel1}/`),
 )!.name!;
-const children: ChildProcess[] = [];
-
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-});
-
-/** Starts the bin and resolves with its URL once it prints `listening on …`. */
-function start(
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
-  const child = spawn(process.execPath, [bin, "--port", "0", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env,
-  });
-  children.push(child);
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let err = "";
-    // Its log lines: read and dropped, so a full pipe never stalls it.
-    child.stdout!.resume();
-    child.stderr!.on("data", (chunk) => {
-      err += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(err);
-      if (match) resolve({ child, url: match[1]!, exit });
-    });
-    child.on("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-}
+afterAll(killAll);
 
 async function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -71,7 +43,7 @@ async function run(args: string[], cwd?: string): Promise<{ code: number; stdout
 
 describe("jobrun-proxy", () => {
   it("serves imported data, answers /healthz, and exits 0 on SIGTERM", async () => {
-    const { child, url, exit } = await start(["--import", dataFile]);
+    const { child, url, exit } = await startCli(["--import", dataFile]);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const got = await fetch(`${url}/v1/${finished}`);
@@ -82,7 +54,7 @@ describe("jobrun-proxy", () => {
   });
 
   it("seeds the live demo without --import and exits 0 on SIGINT, even with a keep-alive client", async () => {
-    const { child, url, exit } = await start([]);
+    const { child, url, exit } = await startCli([]);
     expect((await fetch(`${url}/healthz`, { keepalive: true })).status).toBe(200);
     child.kill("SIGINT");
     expect(await exit).toBe(0);
@@ -105,7 +77,7 @@ describe("jobrun-proxy", () => {
     expect(JSON.stringify(record)).not.toContain(key);
     const keysFile = join(dir, "keys.json");
     writeFileSync(keysFile, JSON.stringify({ keys: [record] }));
-    const { child, url, exit } = await start(["--import", dataFile, "--keys", keysFile]);
+    const { child, url, exit } = await startCli(["--import", dataFile, "--keys", keysFile]);
     expect((await fetch(`${url}/v1/${finished}`)).status).toBe(401);
     expect(
       (await fetch(`${url}/v1/${finished}`, { headers: { authorization: `Bearer ${key}` } })).status,
@@ -113,7 +85,7 @@ describe("jobrun-proxy", () => {
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
 
-    const open = await start(["--import", dataFile]);
+    const open = await startCli(["--import", dataFile]);
     // fetch cannot set Host; a DNS-rebinding page's requests carry the attacker's name in it.
     const rebound = await rawRequest(open.url, {
       path: `/v1/${finished}`,
@@ -170,7 +142,7 @@ describe("jobrun-proxy", () => {
   });
 
   it("starts on 0.0.0.0 with --insecure-no-auth", async () => {
-    const { child, exit, url } = await start([
+    const { child, exit, url } = await startCli([
       "--host",
       "0.0.0.0",
       "--insecure-no-auth",
@@ -208,7 +180,7 @@ describe("jobrun-proxy --backend google --upstream", () => {
       GCE_METADATA_HOST: served.url.slice("http://".length),
     };
     try {
-      const { child, url, exit } = await start(["--backend", "google", "--upstream", served.url], env);
+      const { child, url, exit } = await startCli(["--backend", "google", "--upstream", served.url], env);
       const jobRuns = google.clouddeploy({ version: "v1", rootUrl: `${url}/` }).projects.locations
         .deliveryPipelines.releases.rollouts.jobRuns;
       const { data } = await jobRuns.list({ parent: CORPUS_PARENT, quotaUser: "alice" });
@@ -225,7 +197,7 @@ describe("jobrun-proxy --backend google --upstream", () => {
 
 describe("rate limits by default", () => {
   it("lets 300 concurrent gets through a keyless emulator proxy: no 429 for what Google would serve", async () => {
-    const { child, url, exit } = await start(["--import", dataFile]);
+    const { child, url, exit } = await startCli(["--import", dataFile]);
     const statuses = await Promise.all(
       Array.from({ length: 300 }, () => fetch(`${url}/v1/${finished}`).then((r) => r.status)),
     );
@@ -250,7 +222,7 @@ describe("rate limits by default", () => {
       keysFile,
       JSON.stringify({ keys: [JSON.parse(created.stderr.slice(created.stderr.indexOf("{")))] }),
     );
-    const { child, url, exit } = await start(["--import", dataFile, "--keys", keysFile]);
+    const { child, url, exit } = await startCli(["--import", dataFile, "--keys", keysFile]);
     const statuses = await Promise.all(
       Array.from({ length: 100 }, () =>
         fetch(`${url}/v1/${finished}`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status),

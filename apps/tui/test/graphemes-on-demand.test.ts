@@ -4,20 +4,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { GraphemeSegmenterOnDemand, SINGLE_CLUSTER } from "../scripts/graphemes-on-demand.mjs";
 import { SPINNER_FRAMES } from "../src/theme.js";
-import { bundleAsInk } from "./support/bundle-as-ink.js";
+import { bundleAsInk, SEGMENTER_AS_THE_BINARY } from "./support/bundle-as-ink.js";
 
 const workDir = mkdtempSync(join(tmpdir(), "jobrun-graphemes-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
-
-/** As scripts/bundle-cli.mjs builds the binary. */
-const onDemand = {
-  define: { "Intl.Segmenter": "GraphemeSegmenterOnDemand" },
-  inject: [fileURLToPath(new URL("../scripts/graphemes-on-demand.mjs", import.meta.url))],
-};
 
 /** Texts of both kinds: the demo's, and ones that need real grapheme segmentation. */
 const samples = [
@@ -108,7 +101,7 @@ describe("the grapheme segmenter on demand", () => {
       "export const oldStringWidth = (text) => wrapAnsi(text, 1000, { hard: true, trim: false }).length;",
     ].join("\n");
     const original = await bundleAsInk<TextModules>(workDir, "original", entry, []);
-    const patched = await bundleAsInk<TextModules>(workDir, "on-demand", entry, [], onDemand);
+    const patched = await bundleAsInk<TextModules>(workDir, "on-demand", entry, [], SEGMENTER_AS_THE_BINARY);
     for (const text of samples) {
       expect(patched.stringWidth(text)).toBe(original.stringWidth(text));
       expect(patched.oldStringWidth(text)).toBe(original.oldStringWidth(text));

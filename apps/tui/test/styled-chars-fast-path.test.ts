@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Plugin } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { styledCharsFastPath } from "../scripts/styled-chars-fast-path.mjs";
-import { bundleAsInk } from "./support/bundle-as-ink.js";
+import { bundleAnsiTokenize } from "./support/bundle-as-ink.js";
 
 interface StyledChar {
   readonly type: "char";
@@ -15,24 +15,13 @@ interface StyledChar {
   readonly fullWidth: boolean;
   readonly styles: readonly { readonly code: string; readonly endCode: string }[];
 }
-interface AnsiTokenize {
-  tokenize(text: string): unknown[];
-  styledCharsFromTokens(tokens: unknown[]): StyledChar[];
-  styledCharsToString(chars: readonly StyledChar[]): string;
-}
 
 const workDir = mkdtempSync(join(tmpdir(), "jobrun-styled-chars-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** @alcalzone/ansi-tokenize as Ink resolves it, bundled with the given plugins. */
-function loadAnsiTokenize(name: string, plugins: Plugin[]): Promise<AnsiTokenize> {
-  return bundleAsInk<AnsiTokenize>(
-    workDir,
-    name,
-    'export { tokenize, styledCharsFromTokens, styledCharsToString } from "@alcalzone/ansi-tokenize";',
-    plugins,
-  );
-}
+const loadAnsiTokenize = (name: string, plugins: Plugin[]) =>
+  bundleAnsiTokenize<StyledChar>(workDir, name, plugins);
 
 /** A deterministic mix of text and the SGR, 256-colour, true-colour and link codes Ink emits. */
 function styledLines(count: number): string[] {

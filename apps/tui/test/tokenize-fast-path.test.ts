@@ -4,35 +4,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SINGLE_CLUSTER } from "../scripts/graphemes-on-demand.mjs";
 import { tokenizeFastPath } from "../scripts/tokenize-fast-path.mjs";
-import { bundleAsInk } from "./support/bundle-as-ink.js";
-
-interface AnsiTokenize {
-  tokenize(text: string, endChar?: number): unknown[];
-}
+import { type AnsiTokenize, bundleAnsiTokenize, SEGMENTER_AS_THE_BINARY } from "./support/bundle-as-ink.js";
 
 const workDir = mkdtempSync(join(tmpdir(), "jobrun-tokenize-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-/** As scripts/bundle-cli.mjs builds the binary: the fast path relies on the graphemes shim. */
-const asTheBinary = {
-  define: { "Intl.Segmenter": "GraphemeSegmenterOnDemand" },
-  inject: [fileURLToPath(new URL("../scripts/graphemes-on-demand.mjs", import.meta.url))],
-};
-
-function loadAnsiTokenize(name: string, plugins: Plugin[]): Promise<AnsiTokenize> {
-  return bundleAsInk<AnsiTokenize>(
-    workDir,
-    name,
-    'export { tokenize } from "@alcalzone/ansi-tokenize";',
-    plugins,
-    asTheBinary,
-  );
-}
+/** As the binary is built: the fast path relies on the graphemes shim. */
+const loadAnsiTokenize = (name: string, plugins: Plugin[]) =>
+  bundleAnsiTokenize(workDir, name, plugins, SEGMENTER_AS_THE_BINARY);
 
 let original: AnsiTokenize;
 let fast: AnsiTokenize;

@@ -19,9 +19,12 @@ export function killAll(): void {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 }
 
-/** Starts the bin on port 0 and resolves once it prints `listening on …`. */
-export function startCli(args: readonly string[]): Promise<RunningCli> {
-  const child = spawn(process.execPath, [bin, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** Starts the bin on port 0 (with `env`, default this process's) and resolves once it prints `listening on …`. */
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningCli> {
+  const child = spawn(process.execPath, [bin, "--port", "0", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env,
+  });
   children.push(child);
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const output = { stdout: "", stderr: "" };

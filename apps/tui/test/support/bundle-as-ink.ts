@@ -31,3 +31,32 @@ export async function bundleAsInk<M>(
   writeFileSync(file, result.outputFiles[0]?.text ?? "");
   return (await import(pathToFileURL(file).href)) as M;
 }
+
+/** The binary's `Intl.Segmenter` (scripts/bundle-cli.mjs's `define` and `inject`): the segmenter on demand. */
+export const SEGMENTER_AS_THE_BINARY: Pick<BuildOptions, "define" | "inject"> = {
+  define: { "Intl.Segmenter": "GraphemeSegmenterOnDemand" },
+  inject: [fileURLToPath(new URL("../../scripts/graphemes-on-demand.mjs", import.meta.url))],
+};
+
+/** @alcalzone/ansi-tokenize's functions Ink calls to turn lines into cells and cells into text. */
+export interface AnsiTokenize<Cell = unknown> {
+  tokenize(text: string, endChar?: number): unknown[];
+  styledCharsFromTokens(tokens: unknown[]): Cell[];
+  styledCharsToString(chars: readonly Cell[]): string;
+}
+
+/** @alcalzone/ansi-tokenize as Ink resolves it, bundled with `plugins` (and `options`), imported. */
+export function bundleAnsiTokenize<Cell = unknown>(
+  dir: string,
+  name: string,
+  plugins: Plugin[],
+  options: Pick<BuildOptions, "define" | "inject"> = {},
+): Promise<AnsiTokenize<Cell>> {
+  return bundleAsInk<AnsiTokenize<Cell>>(
+    dir,
+    name,
+    'export { tokenize, styledCharsFromTokens, styledCharsToString } from "@alcalzone/ansi-tokenize";',
+    plugins,
+    options,
+  );
+}

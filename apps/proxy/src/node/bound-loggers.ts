@@ -7,8 +7,12 @@
 import type { Logger } from "pino";
 import { BoundedMemo } from "../bounded-memo.js";
 
-/** The fields bound into a child: the same for every request of one path and caller. */
-const BOUND_FIELDS = ["method", "path", "caller", "rpc", "resource"] as const;
+/**
+ * The fields bound into a child: the same for every request of one path and caller (`msg` too: every
+ * request line says "request"). In this order they open the line, after `level` and `time`.
+ */
+const BOUND_FIELDS = ["method", "path", "caller", "rpc", "resource", "msg"] as const;
+type BoundField = (typeof BOUND_FIELDS)[number];
 
 /** Paths with children at most (the oldest goes first), and children per path (one per caller). */
 const MAX_PATHS = 1024;
@@ -21,17 +25,17 @@ const MAX_CALLERS_PER_PATH = 8;
  */
 const MAX_PATH_LENGTH = 600;
 
-interface Child {
-  readonly logger: Logger;
-  /** The bound fields' values, in BOUND_FIELDS order; undefined for a field the entries lack. */
-  readonly values: readonly (string | undefined)[];
-}
+/** A child logger and the values bound into it (undefined for a field the entries lack). */
+type Child = { readonly logger: Logger } & { readonly [F in BoundField]: string | undefined };
 
 /**
  * Hands out, for a log entry, the logger to write it with: a child of `root` holding the entry's
  * bound fields, which are then cleared from the entry (pino leaves out undefined fields), or `root`
  * itself for an entry whose fields are not all strings. A child's line has the bound fields right
  * after `level` and `time`; the line says the same, only the order of its keys differs.
+ *
+ * The fields are read and cleared by name, not by looping over BOUND_FIELDS: a loop's computed keys
+ * make every read and write a megamorphic lookup, measured at an eighth of a line's instructions.
  */
 export class BoundLoggers {
   readonly #root: Logger;
@@ -58,32 +62,42 @@ export class BoundLoggers {
       child = made;
       children.push(child);
     }
-    for (const field of BOUND_FIELDS) entry[field] = undefined;
+    entry.method = undefined;
+    entry.path = undefined;
+    entry.caller = undefined;
+    entry.rpc = undefined;
+    entry.resource = undefined;
+    entry.msg = undefined;
     return child.logger;
   }
 
+  /** A new child for the entry's bound fields, or undefined when one of them is not a string. */
   #childFor(entry: Record<string, unknown>): Child | undefined {
-    const values: (string | undefined)[] = [];
-    const bindings: Record<string, string> = {};
+    const bindings: Partial<Record<BoundField, string>> = {};
     for (const field of BOUND_FIELDS) {
       const value = entry[field];
-      if (value !== undefined && typeof value !== "string") return undefined;
-      values.push(value);
-      if (value !== undefined) bindings[field] = value;
+      if (value === undefined) continue;
+      if (typeof value !== "string") return undefined;
+      bindings[field] = value;
     }
-    return { logger: this.#root.child(bindings), values };
+    const { method, path, caller, rpc, resource, msg } = bindings;
+    return { logger: this.#root.child(bindings), method, path, caller, rpc, resource, msg };
   }
 }
 
 /** The child whose bound values are the entry's, if the path has one (a loop: no closure per line). */
 function knownChild(children: readonly Child[], entry: Record<string, unknown>): Child | undefined {
-  for (const child of children) if (sameValues(child.values, entry)) return child;
-  return undefined;
-}
-
-function sameValues(values: readonly (string | undefined)[], entry: Record<string, unknown>): boolean {
-  for (let i = 0; i < BOUND_FIELDS.length; i += 1) {
-    if (entry[BOUND_FIELDS[i] as string] !== values[i]) return false;
+  for (const child of children) {
+    if (
+      entry.path === child.path &&
+      entry.caller === child.caller &&
+      entry.method === child.method &&
+      entry.rpc === child.rpc &&
+      entry.resource === child.resource &&
+      entry.msg === child.msg
+    ) {
+      return child;
+    }
   }
-  return true;
+  return undefined;
 }

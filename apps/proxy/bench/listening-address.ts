@@ -1,6 +1,7 @@
 // The address a jobrun-proxy started by a benchmark listens on. The CLI says it on stderr
 // (`jobrun-proxy: listening on http://…`); stdout carries its request log, which no benchmark reads.
 import type { ChildProcess } from "node:child_process";
+import { LISTENING_ON } from "../test/support/cli-process.js";
 
 /**
  * Resolves with the URL `child` (spawned with stdout and stderr piped) says it listens on; rejects
@@ -16,7 +17,7 @@ export function listeningAddress(child: ChildProcess): Promise<string> {
       process.stderr.write(chunk);
       if (found) return;
       said += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(said);
+      const match = LISTENING_ON.exec(said);
       if (match?.[1] !== undefined) {
         found = true;
         resolve(match[1]);

@@ -11,6 +11,9 @@ export interface RunningCli {
   readonly output: { stdout: string; stderr: string };
 }
 
+/** The line the CLI says on stderr once it listens; its group is the URL. */
+export const LISTENING_ON = /listening on (http:\/\/\S+)/;
+
 const children: ChildProcess[] = [];
 
 /** Kills every CLI this module started that is still running. */
@@ -35,7 +38,7 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = proce
     // The line is said to the person running it, on stderr: stdout holds only log lines.
     child.stderr!.on("data", (chunk) => {
       output.stderr += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output.stderr);
+      const match = LISTENING_ON.exec(output.stderr);
       if (match) resolve({ child, url: match[1]!, exit, output });
     });
     child.on("exit", (code) => reject(new Error(`exited ${code}: ${output.stderr}`)));

@@ -122,7 +122,15 @@ export function nodeResponseOf(env: unknown): NodeResponseLike | undefined {
  * What the app answers once it wrote the response itself: @hono/node-server leaves a response alone
  * when its answer has no body and this header (the adapter's `RESPONSE_ALREADY_SENT`, whose module
  * the edge build cannot import).
+ *
+ * Since @hono/node-server 2, a bodiless Response of the adapter's own lightweight class (what the
+ * global `Response` is once its listener exists) takes its fast path, which writes a head and ends
+ * the response without looking for that header: the stream would be cut by a second head. Reading
+ * `body` turns the response into a standard one, whose headers the adapter does read. (Its own
+ * RESPONSE_ALREADY_SENT escapes only because it is made when its module loads, before the listener.)
  */
 export function alreadySent(): Response {
-  return new Response(null, { status: 200, headers: { "x-hono-already-sent": "true" } });
+  const response = new Response(null, { status: 200, headers: { "x-hono-already-sent": "true" } });
+  void response.body;
+  return response;
 }

@@ -51,6 +51,7 @@ import { DemoTicker } from "./demo/ticker.js";
 import { etagFor, uidFromName } from "./etag.js";
 import { compileFilter } from "./filter/evaluate.js";
 import { decodeImportDocument } from "./import/import-document.js";
+import { ListAnswers, listKeyOf } from "./list-answers.js";
 import { parseOrderBy } from "./order-by.js";
 import { PageTokenCodec, randomTokenSecret } from "./page-token.js";
 import { JobRunStore } from "./store/job-run-store.js";
@@ -155,7 +156,9 @@ class InMemoryJobRunService implements Emulator {
   /** The completion events of runs in TERMINATING, by name. */
   private readonly pendingTerminations = new Map<string, TimelineEvent>();
   private readonly ticker: DemoTicker | undefined;
+  /** Counts every change to the store: answers made under one revision hold until the next. */
   private revision = 0;
+  private readonly listed = new ListAnswers();
 
   constructor(options: EmulatorOptions) {
     this.clock = options.clock ?? systemClock;
@@ -209,6 +212,9 @@ class InMemoryJobRunService implements Emulator {
   } = {
     getJobRun: (request) => this.find(String(request.name ?? ""), "name").message,
     listJobRuns: (request) => {
+      const key = listKeyOf(request);
+      const known = this.listed.get(key, this.revision);
+      if (known !== undefined) return known;
       const parent = request.parent ?? "";
       if (parent === "") throw fieldError("parent", "parent is required: the Rollout whose job runs to list");
       const parentParts = parseRolloutName(parent, { wildcards: true, field: "parent" });
@@ -221,10 +227,11 @@ class InMemoryJobRunService implements Emulator {
       const pageToken = request.pageToken ?? "";
       const after = pageToken === "" ? undefined : this.tokens.decode(pageToken, binding, order);
       const page = this.store.page({ parent: parentParts, order, predicate, after, pageSize });
-      return create(ListJobRunsResponseSchema, {
+      const answer = create(ListJobRunsResponseSchema, {
         jobRuns: page.runs.map((run) => run.message),
         nextPageToken: page.nextAfter === undefined ? "" : this.tokens.encode(binding, page.nextAfter),
       });
+      return this.listed.set(key, this.revision, answer);
     },
   };
 

@@ -23,10 +23,12 @@ describe("a listing asked for again", () => {
   it("is the same answer while nothing changed, frozen, so no caller can change it for the others", () => {
     const { emulator } = emulatorWith(run("a"), run("b"));
     const first = emulator.answerNow("listJobRuns", { parent: ROLLOUT });
+    if (first === undefined) throw new Error("the emulator answers a listing at once");
     const again = emulator.answerNow("listJobRuns", { parent: ROLLOUT });
     expect(again).toBe(first);
+    expect(first.jobRuns).toHaveLength(2);
     expect(Object.isFrozen(first)).toBe(true);
-    expect(() => (first?.jobRuns as JobRun[]).push(run("c"))).toThrow(TypeError);
+    expect(() => (first.jobRuns as JobRun[]).push(run("c"))).toThrow(TypeError);
     expect(() => {
       (first as { nextPageToken: string }).nextPageToken = "forged";
     }).toThrow(TypeError);

@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import { LinearRouter } from "hono/router/linear-router";
 import type { ResponseCache } from "./cache.js";
 import { answerShapeOf, errorResponse, toApiError } from "./errors.js";
+import { monotonicNow } from "./monotonic.js";
 import { isNodeServer } from "./node-server-adapter.js";
 import { openApiDocument } from "./openapi.js";
 import { header, NO_QUERY_MARK, queryOf, rawPathOf } from "./request-info.js";
@@ -117,7 +118,7 @@ export function createProxy(options: ProxyOptions): Hono<ProxyEnv> {
   // Synchronous whenever the steps answer synchronously (a finished run from an in-memory backend,
   // a refusal): see pipeline().
   app.all("*", (c) => {
-    const start = sink === undefined ? 0 : performance.now();
+    const start = sink === undefined ? 0 : monotonicNow();
     // First the request id (the caller's, when harmless), echoed in every answer and the log line.
     const id = requestIdOf(header(c, "x-request-id"));
     const head = c.req.method === "HEAD";

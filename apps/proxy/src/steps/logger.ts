@@ -1,3 +1,4 @@
+import { monotonicNow } from "../monotonic.js";
 import type { LogEntry, LogSink, RequestState } from "../types.js";
 
 /**
@@ -32,7 +33,7 @@ export function logRequest(
       method,
       path,
       status,
-      durationMs: Math.round((performance.now() - start) * 100) / 100,
+      durationMs: Math.round((monotonicNow() - start) * 100) / 100,
       caller: state.caller?.id,
     },
     state.fields,

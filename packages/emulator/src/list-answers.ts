@@ -49,15 +49,26 @@ export class ListAnswers {
 
 /**
  * The memo key of a list request: its fields exactly as given (two spellings of one query are two
- * keys, which costs a second computation, never a wrong answer), or undefined when too long to keep.
- * The lengths up front fix where each field ends, whatever characters the fields hold.
+ * keys, which costs a second computation, never a wrong answer), or undefined when too long to keep
+ * or not of the types the request is declared with (a caller in plain JavaScript may send a page
+ * size of "50", which must still be refused, not matched to the answer for 50). The lengths up front
+ * fix where each field ends, whatever characters the fields hold.
  */
 export function listKeyOf(request: ListJobRunsRequestInit): string | undefined {
   const parent = request.parent ?? "";
   const filter = request.filter ?? "";
   const orderBy = request.orderBy ?? "";
   const pageToken = request.pageToken ?? "";
+  const pageSize = request.pageSize ?? 0;
+  if (
+    typeof parent !== "string" ||
+    typeof filter !== "string" ||
+    typeof orderBy !== "string" ||
+    typeof pageToken !== "string" ||
+    typeof pageSize !== "number"
+  )
+    return undefined;
   const length = parent.length + filter.length + orderBy.length + pageToken.length;
   if (length > MAX_KEY_LENGTH) return undefined;
-  return `${request.pageSize ?? 0} ${parent.length} ${filter.length} ${orderBy.length} ${parent}${filter}${orderBy}${pageToken}`;
+  return `${pageSize} ${parent.length} ${filter.length} ${orderBy.length} ${parent}${filter}${orderBy}${pageToken}`;
 }

@@ -63,6 +63,11 @@ describe("a listing asked for again", () => {
     await expect(
       emulator.listJobRuns({ parent: ROLLOUT, orderBy: "", pageToken: "name" }),
     ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    // A page size of the wrong type (plain JavaScript) is refused, though 3 is remembered.
+    await emulator.listJobRuns({ parent: ROLLOUT, orderBy: "name", pageSize: 3 });
+    await expect(
+      emulator.listJobRuns({ parent: ROLLOUT, orderBy: "name", pageSize: "3" as unknown as number }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     expect(all.jobRuns).toHaveLength(3);
     expect(one.jobRuns).toHaveLength(1);
     expect(states(x.jobRuns)).toEqual(["a SUCCEEDED"]);

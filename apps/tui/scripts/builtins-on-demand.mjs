@@ -4,13 +4,13 @@
  * Node built-in modules the binary imports but does not use before the first frame, with the
  * functions imported from them. Loading a built-in runs its own internal modules: node:child_process
  * (imported by terminal-size, which Ink uses, and by the copy and open-in-browser keys) brings net,
- * dgram and the process wrappers; node:v8 (for the heap setting applied after the first frame) brings
+ * dgram and the process wrappers; node:v8 (for the heap settings applied after the first frame) brings
  * the heap snapshot and serializer modules. Together they were about 1.5% of the main thread's
  * instructions to the first frame (callgrind).
  */
 const ON_DEMAND = {
   "node:child_process": ["execFile", "execFileSync", "spawn", "spawnSync"],
-  "node:v8": ["setFlagsFromString"],
+  "node:v8": ["getHeapSpaceStatistics", "setFlagsFromString"],
 };
 
 /**

@@ -41,7 +41,7 @@ describe("node:child_process and node:v8 on demand in the bundle", () => {
   it("loads neither at import, and each on the first call, which answers as the real function", async () => {
     const code = await bundle(`
       import { execFileSync, spawnSync, spawn } from "node:child_process";
-      import { setFlagsFromString } from "node:v8";
+      import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
       const loaded = () => ["child_process", "v8"].filter((m) => process.moduleLoadList.includes("NativeModule " + m));
       const atImport = loaded();
       const printed = execFileSync(process.execPath, ["-e", "process.stdout.write('out')"], { encoding: "utf8" });
@@ -49,7 +49,8 @@ describe("node:child_process and node:v8 on demand in the bundle", () => {
       const sync = spawnSync(process.execPath, ["-e", "process.exit(3)"]);
       const exitCode = await new Promise((resolve) => spawn(process.execPath, ["-e", "process.exit(4)"]).on("exit", resolve));
       setFlagsFromString("--heap-growing-percent=20");
-      console.log(JSON.stringify({ atImport, printed, afterExec, status: sync.status, exitCode, all: loaded() }));
+      const spaces = getHeapSpaceStatistics().map((space) => space.space_name);
+      console.log(JSON.stringify({ atImport, printed, afterExec, status: sync.status, exitCode, all: loaded(), newSpace: spaces.includes("new_space") }));
     `);
     expect(run("calls", code)).toEqual({
       atImport: [],
@@ -58,6 +59,7 @@ describe("node:child_process and node:v8 on demand in the bundle", () => {
       status: 3,
       exitCode: 4,
       all: ["child_process", "v8"],
+      newSpace: true,
     });
   });
 

@@ -6,10 +6,22 @@ import { build } from "esbuild";
 
 const packageRoot = fileURLToPath(new URL("../", import.meta.url));
 
-/** The main entry with core and its dependencies, bundled as a Worker would ship it. */
-export async function edgeBundleSize(): Promise<{ minified: number; gzip: number }> {
+/**
+ * A Worker's bundle of this package with core and its dependencies: the whole main entry, or (with
+ * `names`) only those exports of it, as a Worker that imports just them ships.
+ */
+export async function edgeBundleSize(names?: readonly string[]): Promise<{ minified: number; gzip: number }> {
+  const entry = join(packageRoot, "src/index.ts");
   const result = await build({
-    entryPoints: [join(packageRoot, "src/index.ts")],
+    ...(names === undefined
+      ? { entryPoints: [entry] }
+      : {
+          stdin: {
+            contents: `export { ${names.join(", ")} } from ${JSON.stringify(entry)};`,
+            resolveDir: packageRoot,
+            loader: "ts" as const,
+          },
+        }),
     bundle: true,
     minify: true,
     format: "esm",

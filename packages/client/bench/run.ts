@@ -12,10 +12,20 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 // Timed first, before esbuild and the disk walk warm up other threads.
 const decode = decodeVersusJsonParse();
 const bundle = await edgeBundleSize();
+// What a Worker that imports only what it uses ships: the client with a service account key (to
+// Google), and the client with a fixed token (to a jobrun proxy).
+const withKey = await edgeBundleSize(["createJobRunsClient", "serviceAccountKey"]);
+const withToken = await edgeBundleSize(["createJobRunsClient", "staticToken"]);
 const google = await installedClosure("@google-cloud/deploy");
 console.log("Edge bundle (src/index.ts + @jobrun/core + protobuf-es + jose, esbuild --minify, gzip -9)");
 console.log(
   `  @jobrun/client          ${kb(bundle.minified)} minified, ${kb(bundle.gzip)} gzip   (budget ${kb(BUNDLE_BUDGET_GZIP)})`,
+);
+console.log(
+  `    only createJobRunsClient + serviceAccountKey: ${kb(withKey.minified)} minified, ${kb(withKey.gzip)} gzip`,
+);
+console.log(
+  `    only createJobRunsClient + staticToken:       ${kb(withToken.minified)} minified, ${kb(withToken.gzip)} gzip`,
 );
 console.log(
   `  @google-cloud/deploy@4  ${mb(google.bytes)} of files (${mb(google.diskBytes)} on disk), ${google.packages} packages installed`,

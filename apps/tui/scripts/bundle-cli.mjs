@@ -19,12 +19,10 @@
 //   Ink's text dependencies get their
 //   Intl.Segmenter from graphemes-on-demand.mjs, which creates the real one only for a text whose
 //   code points do not each stand alone; node:child_process and node:v8, used only after the first
-//   frame, load at their first call (builtins-on-demand.mjs); @jobrun/core's JobRun and watch
-//   descriptors do not hydrate the google/api option files nothing reads (api-options-unread.mjs).
+//   frame, load at their first call (builtins-on-demand.mjs).
 // The library entry (dist/index.js) stays unbundled for programs that import it.
 import { readdir, rm } from "node:fs/promises";
 import { build } from "esbuild";
-import { apiOptionsUnread } from "./api-options-unread.mjs";
 import { builtinsOnDemand } from "./builtins-on-demand.mjs";
 import { stringWidthOnDemand } from "./string-width-on-demand.mjs";
 import { styledCharsFastPath } from "./styled-chars-fast-path.mjs";
@@ -70,7 +68,6 @@ await build({
     tokenizeFastPath(),
     stringWidthOnDemand(),
     builtinsOnDemand(),
-    apiOptionsUnread(),
   ],
   minify: true,
   charset: "ascii",

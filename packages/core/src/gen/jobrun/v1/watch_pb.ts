@@ -12,8 +12,6 @@
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../google/api/annotations_pb.js";
-import { file_google_api_field_behavior } from "../../google/api/field_behavior_pb.js";
-import { file_google_api_resource } from "../../google/api/resource_pb.js";
 import type { JobRun, JobRunJson } from "../../google/cloud/deploy/v1/jobrun_pb.js";
 import { file_google_cloud_deploy_v1_jobrun } from "../../google/cloud/deploy/v1/jobrun_pb.js";
 import type { Message } from "@bufbuild/protobuf";
@@ -22,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file jobrun/v1/watch.proto.
  */
 export const file_jobrun_v1_watch: GenFile = /*@__PURE__*/
-  fileDesc("ChVqb2JydW4vdjEvd2F0Y2gucHJvdG8SCWpvYnJ1bi52MSJmChNXYXRjaEpvYlJ1bnNSZXF1ZXN0EjoKBnBhcmVudBgBIAEoCUIq4EEC+kEkCiJjbG91ZGRlcGxveS5nb29nbGVhcGlzLmNvbS9Sb2xsb3V0EhMKBmZpbHRlchgCIAEoCUID4EEBIuIBChRXYXRjaEpvYlJ1bnNSZXNwb25zZRI3CgR0eXBlGAEgASgOMiQuam9icnVuLnYxLldhdGNoSm9iUnVuc1Jlc3BvbnNlLlR5cGVCA+BBAxI0Cgdqb2JfcnVuGAIgASgLMh4uZ29vZ2xlLmNsb3VkLmRlcGxveS52MS5Kb2JSdW5CA+BBAyJbCgRUeXBlEhQKEFRZUEVfVU5TUEVDSUZJRUQQABIMCghFWElTVElORxABEgoKBlNZTkNFRBACEgkKBUFEREVEEAMSCwoHQ0hBTkdFRBAEEgsKB1JFTU9WRUQQBTLGAQoLSm9iUnVuV2F0Y2gStgEKDFdhdGNoSm9iUnVucxIeLmpvYnJ1bi52MS5XYXRjaEpvYlJ1bnNSZXF1ZXN0Gh8uam9icnVuLnYxLldhdGNoSm9iUnVuc1Jlc3BvbnNlImOC0+STAl0SWy92MS97cGFyZW50PXByb2plY3RzLyovbG9jYXRpb25zLyovZGVsaXZlcnlQaXBlbGluZXMvKi9yZWxlYXNlcy8qL3JvbGxvdXRzLyp9L2pvYlJ1bnM6d2F0Y2gwAUJOCg1kZXYuam9icnVuLnYxQgpXYXRjaFByb3RvUAFaL2dpdGh1Yi5jb20vam9icnVuL2pvYnJ1bi9nZW4vam9icnVuL3YxO2pvYnJ1bnYxYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_api_resource, file_google_cloud_deploy_v1_jobrun]);
+  fileDesc("ChVqb2JydW4vdjEvd2F0Y2gucHJvdG8SCWpvYnJ1bi52MSJmChNXYXRjaEpvYlJ1bnNSZXF1ZXN0EjoKBnBhcmVudBgBIAEoCUIq4EEC+kEkCiJjbG91ZGRlcGxveS5nb29nbGVhcGlzLmNvbS9Sb2xsb3V0EhMKBmZpbHRlchgCIAEoCUID4EEBIuIBChRXYXRjaEpvYlJ1bnNSZXNwb25zZRI3CgR0eXBlGAEgASgOMiQuam9icnVuLnYxLldhdGNoSm9iUnVuc1Jlc3BvbnNlLlR5cGVCA+BBAxI0Cgdqb2JfcnVuGAIgASgLMh4uZ29vZ2xlLmNsb3VkLmRlcGxveS52MS5Kb2JSdW5CA+BBAyJbCgRUeXBlEhQKEFRZUEVfVU5TUEVDSUZJRUQQABIMCghFWElTVElORxABEgoKBlNZTkNFRBACEgkKBUFEREVEEAMSCwoHQ0hBTkdFRBAEEgsKB1JFTU9WRUQQBTLGAQoLSm9iUnVuV2F0Y2gStgEKDFdhdGNoSm9iUnVucxIeLmpvYnJ1bi52MS5XYXRjaEpvYlJ1bnNSZXF1ZXN0Gh8uam9icnVuLnYxLldhdGNoSm9iUnVuc1Jlc3BvbnNlImOC0+STAl0SWy92MS97cGFyZW50PXByb2plY3RzLyovbG9jYXRpb25zLyovZGVsaXZlcnlQaXBlbGluZXMvKi9yZWxlYXNlcy8qL3JvbGxvdXRzLyp9L2pvYlJ1bnM6d2F0Y2gwAUJOCg1kZXYuam9icnVuLnYxQgpXYXRjaFByb3RvUAFaL2dpdGh1Yi5jb20vam9icnVuL2pvYnJ1bi9nZW4vam9icnVuL3YxO2pvYnJ1bnYxYgZwcm90bzM", [file_google_api_annotations, file_google_cloud_deploy_v1_jobrun]);
 
 /**
  * Which runs to watch: the same parent and filter as a ListJobRunsRequest.

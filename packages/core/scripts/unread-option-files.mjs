@@ -11,10 +11,11 @@
 //
 // So the generated files are given only the imports whose types or extensions code uses. The options
 // stay in the descriptors as written: protobuf-es keeps an extension it has no declaration for as an
-// unknown field of the options, where `getOption` with that extension still reads it. Messages,
-// enums, services and their JSON and binary forms do not change (test/option-files.test.ts). Anything
-// unexpected (the imports missing, another generated file importing one of them) fails the
-// generation, to be reviewed here.
+// unknown field of the options, where `getOption` with that extension still reads it
+// (test/option-files.test.ts). Messages, enums and services are described by the same bytes as before,
+// so their JSON and binary forms cannot change (the codec, proto-compat and conformance tests run on
+// these descriptors). Anything unexpected (the imports missing, another generated file importing one
+// of them) fails the generation, to be reviewed here.
 
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";

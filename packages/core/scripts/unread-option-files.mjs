@@ -39,8 +39,7 @@ for (const file of IMPORTERS) {
     // The import, and the file's entry in the dependency list given to fileDesc().
     source = source.replace(importLine, "");
     const inList = new RegExp(`(\\[|, )${symbol}(?=[,\\]])(, )?`);
-    const match = inList.exec(source);
-    if (match === null) throw new Error(`${file}: ${symbol} is imported but not in fileDesc()'s list`);
+    if (!inList.test(source)) throw new Error(`${file}: ${symbol} is imported but not in fileDesc()'s list`);
     source = source.replace(inList, (_, before, after) =>
       before === "[" ? "[" : after === undefined ? "" : ", ",
     );

@@ -162,6 +162,10 @@ async function scenario(
     `   for reference, ÷ the body-only server    ${bodyOnlyRatios.map((r) => fmt(r)).join(" ")} (median ${fmt(median(bodyOnlyRatios))})`,
   );
   const bareRps = rounds.map((r) => r[0]!.rps);
+  // Each round's req/s, so a swing shows as what it is: the baseline alone moving, or both servers.
+  console.log(
+    `   req/s per round, bare (proxy)            ${rounds.map((r) => `${fmt(r[0]!.rps / 1000, 1)}k (${fmt(r[2]!.rps / 1000, 1)}k)`).join(" ")}`,
+  );
   const spread = (Math.max(...bareRps) - Math.min(...bareRps)) / median(bareRps);
   const quiet = spread <= QUIET_SPREAD;
   console.log(

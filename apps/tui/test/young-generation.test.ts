@@ -47,7 +47,10 @@ const churn = `
 
 describe("the young generation's cap", () => {
   it("lets garbage grow the young generation to the cap and no further", () => {
-    expect(run(`tuneHeap();\n${churn}`).largest).toBe(MAX_YOUNG_GENERATION_BYTES);
+    const { largest } = run(`tuneHeap();\n${churn}`);
+    expect(largest).toBeGreaterThanOrEqual(MAX_YOUNG_GENERATION_BYTES);
+    // V8 may size the space a page (256 KiB) over what it was asked for; uncapped, it doubles.
+    expect(largest).toBeLessThanOrEqual(MAX_YOUNG_GENERATION_BYTES + 1024 * 1024);
   });
 
   it("is what holds it: the same garbage without tuneHeap grows it past the cap", () => {

@@ -14,7 +14,7 @@ const runtime = new URL("../dist/startup/runtime.js", import.meta.url).href;
  * Runs `code` after importing the built runtime settings (as `tuneHeap`) in a fresh node whose
  * young generation may grow to 128 MiB, and parses the JSON line it prints.
  */
-function run(code: string): { largest: number; exitedAfterMs: number } {
+function run(code: string): { largest: number; settled: number; exitedAfterMs: number } {
   const started = performance.now();
   const result = spawnSync(
     process.execPath,
@@ -30,35 +30,46 @@ function run(code: string): { largest: number; exitedAfterMs: number } {
   return { ...JSON.parse(result.stdout), exitedAfterMs: performance.now() - started };
 }
 
-/** Keeps a ring of 50 000 small objects turning over: most survive a collection or two, as a frame's do. */
+/**
+ * Keeps a ring of 50 000 small objects turning over: most survive a collection or two, as a frame's
+ * do. Prints the young generation's largest size and the size it settled at (the median of the last
+ * 100 rounds): Node 24's V8 holds a few pages more for a moment during a collection (32.25, 34.25,
+ * 36.5 MiB seen under a 32 MiB cap), then gives them back.
+ */
 const churn = `
   import { getHeapSpaceStatistics } from "node:v8";
   const youngBytes = () => getHeapSpaceStatistics().find((space) => space.space_name === "new_space").space_size;
   const ring = new Array(50_000);
+  const sizes = [];
   let next = 0;
-  let largest = 0;
   for (let round = 0; round < 300; round++) {
     for (let k = 0; k < 20_000; k++) ring[next++ % ring.length] = { round, items: [k, k + 1, k + 2] };
-    largest = Math.max(largest, youngBytes());
+    sizes.push(youngBytes());
     await new Promise((resolve) => setImmediate(resolve));
   }
-  console.log(JSON.stringify({ largest }));
+  const last = sizes.slice(-100).sort((a, b) => a - b);
+  console.log(JSON.stringify({ largest: Math.max(...sizes), settled: last[50] }));
 `;
+
+/** How far over the cap the settled size may be: V8 sizes the space in pages (256 KiB). */
+const PAGE_ROUNDING_BYTES = 1024 * 1024;
 
 describe("the young generation's cap", () => {
   it("lets garbage grow the young generation to the cap and no further", () => {
-    const { largest } = run(`tuneHeap();\n${churn}`);
-    expect(largest).toBeGreaterThanOrEqual(MAX_YOUNG_GENERATION_BYTES);
-    // V8 may size the space a page (256 KiB) over what it was asked for; uncapped, it doubles.
-    expect(largest).toBeLessThanOrEqual(MAX_YOUNG_GENERATION_BYTES + 1024 * 1024);
+    const { largest, settled } = run(`tuneHeap();\n${churn}`);
+    expect(settled).toBeGreaterThanOrEqual(MAX_YOUNG_GENERATION_BYTES);
+    expect(settled).toBeLessThanOrEqual(MAX_YOUNG_GENERATION_BYTES + PAGE_ROUNDING_BYTES);
+    // A collection's extra pages for a moment, never another doubling (64 MiB).
+    expect(largest).toBeLessThan(MAX_YOUNG_GENERATION_BYTES * 1.5);
   });
 
   it("is what holds it: the same garbage without tuneHeap grows it past the cap", () => {
-    expect(run(churn).largest).toBeGreaterThan(MAX_YOUNG_GENERATION_BYTES);
+    // At least one doubling past the cap (128 MiB seen on Node 20 and Node 24).
+    expect(run(churn).settled).toBeGreaterThanOrEqual(MAX_YOUNG_GENERATION_BYTES * 2);
   });
 
   it("does not keep a process alive that never reaches the cap", () => {
-    const { exitedAfterMs } = run(`tuneHeap();\nconsole.log(JSON.stringify({ largest: 0 }));`);
+    const { exitedAfterMs } = run(`tuneHeap();\nconsole.log(JSON.stringify({ largest: 0, settled: 0 }));`);
     expect(exitedAfterMs).toBeLessThan(5_000);
   });
 });

@@ -13,10 +13,7 @@ import {
 } from "@bufbuild/protobuf";
 import {
   type CallOptions,
-  checkFieldSelection,
-  DEFAULT_SYSTEM_PARAMETERS,
   encodeJson,
-  type FieldSelection,
   type ImmediateAnswers,
   isApiError,
   isTerminal,
@@ -27,17 +24,22 @@ import {
   type ListJobRunsResponse,
   ListJobRunsResponseSchema,
   type MethodName,
-  parseHttpRequest,
   parseJobRunName,
   parseRolloutName,
   type RawAnswer,
   type RawForwarder,
   type RequestOf,
-  readSystemParameters,
   roleAllows,
+} from "@jobrun/core";
+import {
+  checkFieldSelection,
+  DEFAULT_SYSTEM_PARAMETERS,
+  type FieldSelection,
+  parseHttpRequest,
+  readSystemParameters,
   type SystemParameters,
   selectFields,
-} from "@jobrun/core";
+} from "@jobrun/core/server";
 import type { Context } from "hono";
 import { cacheKey, EDGE_TTL_S, type ResponseCache } from "./cache.js";
 import { PROXY_ERROR_DOMAIN, proxyError } from "./errors.js";

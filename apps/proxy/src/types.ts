@@ -1,4 +1,5 @@
-import type { ErrorFormat, RouteMatch } from "@jobrun/core";
+import type { ErrorFormat } from "@jobrun/core";
+import type { RouteMatch } from "@jobrun/core/server";
 
 /** What a caller may do: read (get, list) or also terminate. */
 export type Role = "reader" | "operator";

@@ -5,7 +5,8 @@
 // and errors with details of its own. It records every request it gets.
 
 import { fromJson, type JsonValue, toBinary } from "@bufbuild/protobuf";
-import { JobRunSchema, parseFieldSelection, readSystemParameters, selectFields } from "@jobrun/core";
+import { JobRunSchema } from "@jobrun/core";
+import { parseFieldSelection, readSystemParameters, selectFields } from "@jobrun/core/server";
 import {
   CORPUS_PARENT,
   corpusErrors,

@@ -180,17 +180,6 @@ export {
   type RequestSchemaOf,
   routingHeader,
 } from "./rest/build-http-request.js";
-export { ENUM_ENCODING_INT_PARAM, enumEncodingFromQuery } from "./rest/enum-encoding.js";
-export {
-  ALL_FIELDS,
-  checkFieldSelection,
-  type FieldSelection,
-  type FieldSelectionNode,
-  parseFieldSelection,
-  selectFields,
-} from "./rest/field-selection.js";
-export { matchRoute, matchTemplate, type RouteMatch } from "./rest/match-route.js";
-export { type ParseHttpRequestOptions, parseHttpRequest } from "./rest/parse-http-request.js";
 export { type PathTemplate, parsePathTemplate, type TemplateSegment } from "./rest/path-template.js";
 export {
   type HttpMethod,
@@ -201,15 +190,6 @@ export {
   routeTable,
   watchRoutes,
 } from "./rest/route-table.js";
-export {
-  type AltFormat,
-  DEFAULT_SYSTEM_PARAMETERS,
-  readSystemParameters,
-  SYSTEM_QUERY_PARAMETERS,
-  type SystemParameterName,
-  type SystemParameters,
-  systemParameterName,
-} from "./rest/system-parameters.js";
 export { type ImmediateAnswers, immediateAnswersOf, type ReadMethodName } from "./rpc/immediate-answers.js";
 // The RPCs: names, types and policy, derived from the generated CloudDeploy service.
 export {

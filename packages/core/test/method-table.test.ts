@@ -13,9 +13,7 @@ import {
   ListJobRunsRequestSchema,
   type MethodName,
   type MethodPolicy,
-  matchRoute,
   methodPolicies,
-  parseHttpRequest,
   parseJobRunName,
   type ReadMethodName,
   type RpcName,
@@ -25,6 +23,7 @@ import {
   routeTable,
   TerminateJobRunRequestSchema,
 } from "../src/index.js";
+import { matchRoute, parseHttpRequest } from "../src/server.js";
 
 const name =
   "projects/acme-prod/locations/us-central1/deliveryPipelines/web-frontend/releases/rel-042/rollouts/rel-042-to-prod-0001/jobRuns/5b0a0d4e";

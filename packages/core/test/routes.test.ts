@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  ApiError,
-  buildHttpRequest,
-  enumEncodingFromQuery,
-  matchRoute,
-  routes,
-  routingHeader,
-} from "../src/index.js";
+import { ApiError, buildHttpRequest, routes, routingHeader } from "../src/index.js";
+import { matchRoute, readSystemParameters } from "../src/server.js";
 
 const name =
   "projects/acme-prod/locations/us-central1/deliveryPipelines/web-frontend/releases/rel-042/rollouts/rel-042-to-prod-0001/jobRuns/5b0a0d4e";
@@ -84,8 +78,8 @@ describe("build then match round-trips for all three RPCs", () => {
     const req = buildHttpRequest("GetJobRun", { name }, { enumEncoding: "int" });
     const query = new URLSearchParams(req.query);
     expect(query.get("$alt")).toBe("json;enum-encoding=int");
-    expect(enumEncodingFromQuery(query)).toBe("int");
-    expect(enumEncodingFromQuery(new URLSearchParams("alt=json"))).toBe("name");
+    expect(readSystemParameters(query).enumEncoding).toBe("int");
+    expect(readSystemParameters(new URLSearchParams("alt=json")).enumEncoding).toBe("name");
   });
 
   it("gives the routing header Google's clients send", () => {

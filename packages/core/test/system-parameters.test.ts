@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
   ApiError,
-  checkFieldSelection,
   JobRunSchema,
   ListJobRunsResponseSchema,
+  TerminateJobRunResponseSchema,
+} from "../src/index.js";
+import {
+  checkFieldSelection,
   parseFieldSelection,
   readSystemParameters,
   SYSTEM_QUERY_PARAMETERS,
   selectFields,
-  TerminateJobRunResponseSchema,
-} from "../src/index.js";
+} from "../src/server.js";
 
 const run = {
   name: "projects/p/locations/l/deliveryPipelines/d/releases/r/rollouts/o/jobRuns/j",

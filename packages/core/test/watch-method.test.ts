@@ -12,9 +12,7 @@ import {
   JobRunWatch,
   type JobRunWatchService,
   type MethodName,
-  matchRoute,
   methodPolicies,
-  parseHttpRequest,
   type RpcName,
   routeOf,
   routes,
@@ -25,6 +23,7 @@ import {
   type WatchMethodName,
   watchRoutes,
 } from "../src/index.js";
+import { matchRoute, parseHttpRequest } from "../src/server.js";
 import { WatchJobRunsResponseJsonSchema } from "../src/zod.js";
 
 const parent =

@@ -1,4 +1,5 @@
-import { type ApiError, matchRoute } from "@jobrun/core";
+import type { ApiError } from "@jobrun/core";
+import { matchRoute } from "@jobrun/core/server";
 import { BoundedMemo } from "../bounded-memo.js";
 import { errorResponse, proxyError } from "../errors.js";
 import { rawPath } from "../request-info.js";

@@ -3,15 +3,13 @@
 // filter against the name and filter rules), every refusal an ordinary google.rpc.Status answer, and
 // only then answered with the event stream. Every other request passes on untouched (one suffix test).
 
+import { checkResourceName, roleAllows, watchRoutes } from "@jobrun/core";
 import {
-  checkResourceName,
   matchRoute,
   parseHttpRequest,
   readSystemParameters,
-  roleAllows,
   type SystemParameters,
-  watchRoutes,
-} from "@jobrun/core";
+} from "@jobrun/core/server";
 import type { Context } from "hono";
 import { errorResponse, proxyError } from "../errors.js";
 import { incomingHeaders, nodeResponseOf } from "../node-server-adapter.js";

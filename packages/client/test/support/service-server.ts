@@ -1,15 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DescMessage } from "@bufbuild/protobuf";
-import {
-  ApiError,
-  decodeJson,
-  encodeJson,
-  enumEncodingFromQuery,
-  isApiError,
-  type JobRunService,
-  matchRoute,
-} from "@jobrun/core";
+import { ApiError, decodeJson, encodeJson, isApiError, type JobRunService } from "@jobrun/core";
+import { matchRoute, readSystemParameters } from "@jobrun/core/server";
 
 export interface ServiceServer {
   readonly url: string;
@@ -60,7 +53,7 @@ async function handle(service: JobRunService, request: IncomingMessage, body: st
     throw new ApiError("UNIMPLEMENTED", `method ${request.method} is not allowed here`, { httpStatus: 405 });
   }
   const { route, params } = match;
-  const enumEncoding = enumEncodingFromQuery(url.searchParams);
+  const { enumEncoding } = readSystemParameters(url.searchParams);
   const fields = route.body === "*" ? jsonBodyFields(body) : queryFields(url.searchParams);
   const input = decodeJson(route.input, { ...fields, ...params }) as never;
   const options = { signal };

@@ -189,9 +189,7 @@ function answer(
   selection: FieldSelection | undefined,
 ): Response | Promise<Response> {
   const route = match.route;
-  const caller = state.caller as Caller;
-  // A caller with every scope needs no check: the names of a 50-run page are not even collected.
-  if (caller.scopes !== "all") checkAnswerScopes(caller, namesInMessage(route.methodName, response));
+  checkAnswerScopes(state.caller as Caller, runsInMessage(route.methodName, response));
   if (route.policy.cacheable && isTerminal((response as MessageShape<typeof JobRunSchema>).state)) {
     return finishedRun(c, state, rpc, response as MessageShape<typeof JobRunSchema>, system, selection);
   }
@@ -401,11 +399,7 @@ async function forward(
   // Read leniently, for two decisions only (the bytes go on as they came): whether every run in the
   // answer lies inside the caller's scopes, and whether a got run is finished (ETag, edge cache).
   const runs = (state.caller as Caller).scopes === "all" && !cacheable ? undefined : runsIn(answer, method);
-  if (runs !== undefined)
-    checkAnswerScopes(
-      state.caller as Caller,
-      runs.map((run) => run.name),
-    );
+  if (runs !== undefined) checkAnswerScopes(state.caller as Caller, runs);
   if (cacheable && runs?.length === 1 && TERMINAL_STATES.has(runs[0]?.state)) {
     const entry: EncodedRun = {
       body: answer.body,
@@ -462,12 +456,13 @@ function runsIn(
   }
 }
 
-/** The run names in a backend's answer message. */
-function namesInMessage(method: MethodName, message: MessageShape<DescMessage>): readonly unknown[] {
-  if (method === "getJobRun") return [(message as MessageShape<typeof JobRunSchema>).name];
-  if (method === "listJobRuns") {
-    return (message as MessageShape<typeof ListJobRunsResponseSchema>).jobRuns.map((run) => run.name);
-  }
+/** The runs in a backend's answer message: a list page's own array, not a copy. */
+function runsInMessage(
+  method: MethodName,
+  message: MessageShape<DescMessage>,
+): readonly { name?: unknown }[] {
+  if (method === "getJobRun") return [message as MessageShape<typeof JobRunSchema>];
+  if (method === "listJobRuns") return (message as MessageShape<typeof ListJobRunsResponseSchema>).jobRuns;
   return [];
 }
 
@@ -476,10 +471,11 @@ function namesInMessage(method: MethodName, message: MessageShape<DescMessage>):
  * caller's scopes (a backend that disregarded the parent, say) is not handed on. A name left out by
  * `fields` cannot be checked, and the request that asked for it was authorized.
  */
-function checkAnswerScopes(caller: Caller, names: readonly unknown[]): void {
+function checkAnswerScopes(caller: Caller, runs: readonly { name?: unknown }[]): void {
+  // A caller with every scope needs no check, and no run's name is read.
   if (caller.scopes === "all") return;
   const scopes = scopesOf(caller.scopes);
-  for (const name of names) {
+  for (const { name } of runs) {
     if (typeof name === "string" && name !== "" && !inScopes(scopes, name)) {
       throw proxyError(
         "PERMISSION_DENIED",
